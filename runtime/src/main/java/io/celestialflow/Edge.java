@@ -1,0 +1,28 @@
+package io.celestialflow;
+
+import java.util.Objects;
+
+/**
+ * A directed edge of a graph: every output of {@code from} (or, for a router, every output it
+ * routes to {@code to}) becomes a task of {@code to}.
+ *
+ * @param from the upstream stage name
+ * @param to the downstream stage name
+ */
+public record Edge(String from, String to) {
+  /**
+   * Validates the edge.
+   *
+   * @param from the upstream stage name
+   * @param to the downstream stage name
+   */
+  public Edge {
+    Objects.requireNonNull(from, "from");
+    Objects.requireNonNull(to, "to");
+  }
+
+  @Override
+  public String toString() {
+    return from + " -> " + to;
+  }
+}

@@ -1,0 +1,264 @@
+package io.celestialflow;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What a run produced: the outputs of the collected stages, every failure, every stage's final
+ * counters, and — for a cancelled run — the tasks it did not finish. Immutable.
+ *
+ * <p>For every stage, {@code received = succeeded + failed + duplicates + unfinished}.
+ */
+public final class GraphResult {
+  private final String graph;
+  private final RunState state;
+  private final Instant startedAt;
+  private final Duration elapsed;
+  private final Map<String, List<Object>> outputs;
+  private final List<TaskFailure> failures;
+  private final List<InputFailure> inputFailures;
+  private final Map<String, StageStats> stats;
+  private final Map<String, List<Object>> unfinished;
+  private final @Nullable Throwable cause;
+
+  GraphResult(
+      String graph,
+      RunState state,
+      Instant startedAt,
+      Duration elapsed,
+      Map<String, List<Object>> outputs,
+      List<TaskFailure> failures,
+      List<InputFailure> inputFailures,
+      Map<String, StageStats> stats,
+      Map<String, List<Object>> unfinished,
+      @Nullable Throwable cause) {
+    this.graph = graph;
+    this.state = state;
+    this.startedAt = startedAt;
+    this.elapsed = elapsed;
+    this.outputs = Collections.unmodifiableMap(new LinkedHashMap<>(outputs));
+    this.failures = List.copyOf(failures);
+    this.inputFailures = List.copyOf(inputFailures);
+    this.stats = Collections.unmodifiableMap(new LinkedHashMap<>(stats));
+    this.unfinished = Collections.unmodifiableMap(new LinkedHashMap<>(unfinished));
+    this.cause = cause;
+  }
+
+  /**
+   * The graph's name.
+   *
+   * @return the name
+   */
+  public String graph() {
+    return graph;
+  }
+
+  /**
+   * {@link RunState#COMPLETED} or {@link RunState#CANCELLED}.
+   *
+   * @return the final state
+   */
+  public RunState state() {
+    return state;
+  }
+
+  /**
+   * Whether every task was accounted for (nothing left unfinished).
+   *
+   * @return true for a completed run
+   */
+  public boolean isCompleted() {
+    return state == RunState.COMPLETED;
+  }
+
+  /**
+   * When the run started.
+   *
+   * @return the start time
+   */
+  public Instant startedAt() {
+    return startedAt;
+  }
+
+  /**
+   * How long the run took, until every thread had stopped.
+   *
+   * @return the duration
+   */
+  public Duration elapsed() {
+    return elapsed;
+  }
+
+  /**
+   * Why a cancelled run stopped, if it was not a plain {@link GraphRun#cancel()}: an interrupt of
+   * the waiting thread, or an internal error.
+   *
+   * @return the cause, if any
+   */
+  public Optional<Throwable> cause() {
+    return Optional.ofNullable(cause);
+  }
+
+  /**
+   * The collected outputs of a stage, in no particular order across workers (in production order
+   * for a {@link ExecutionMode#SERIAL} stage fed by one serial path).
+   *
+   * @param stage the stage; exit stages are collected by default, others with {@link
+   *     RunBuilder#collect}
+   * @param <O> the output type
+   * @return the outputs
+   * @throws GraphInputException if the stage's outputs were not collected
+   */
+  @SuppressWarnings("unchecked")
+  public <O> List<O> outputs(TaskStage<?, O> stage) {
+    return (List<O>) outputs(stage.name());
+  }
+
+  /**
+   * The collected outputs of the stage with the given name.
+   *
+   * @param stage the stage name
+   * @return the outputs
+   * @throws GraphInputException if the stage's outputs were not collected
+   */
+  public List<Object> outputs(String stage) {
+    List<Object> out = outputs.get(stage);
+    if (out == null) {
+      throw new GraphInputException(
+          "outputs of stage '"
+              + stage
+              + "' were not collected; collected stages: "
+              + outputs.keySet()
+              + " (exit stages are collected unless discardOutputs() was used; add others with"
+              + " collect(...))");
+    }
+    return out;
+  }
+
+  /**
+   * The outputs of every collected stage, by stage name.
+   *
+   * @return the outputs
+   */
+  public Map<String, List<Object>> outputs() {
+    return outputs;
+  }
+
+  /**
+   * Every task that failed for good, in the order the failures happened.
+   *
+   * @return the failures
+   */
+  public List<TaskFailure> failures() {
+    return failures;
+  }
+
+  /**
+   * The failures of one stage.
+   *
+   * @param stage the stage name
+   * @return its failures
+   */
+  public List<TaskFailure> failures(String stage) {
+    List<TaskFailure> out = new ArrayList<>();
+    for (TaskFailure f : failures) {
+      if (f.stage().equals(stage)) {
+        out.add(f);
+      }
+    }
+    return Collections.unmodifiableList(out);
+  }
+
+  /**
+   * Input sources that threw while being read (their tasks read before that were processed).
+   *
+   * @return the input failures
+   */
+  public List<InputFailure> inputFailures() {
+    return inputFailures;
+  }
+
+  /**
+   * Every stage's final counters, in stage order.
+   *
+   * @return the counters
+   */
+  public List<StageStats> stats() {
+    return List.copyOf(stats.values());
+  }
+
+  /**
+   * The final counters of one stage.
+   *
+   * @param stage the stage name
+   * @return its counters
+   * @throws GraphInputException if there is no such stage
+   */
+  public StageStats stats(String stage) {
+    StageStats s = stats.get(stage);
+    if (s == null) {
+      throw new GraphInputException("no stage named '" + stage + "' in graph '" + graph + "'");
+    }
+    return s;
+  }
+
+  /**
+   * The final counters of one stage.
+   *
+   * @param stage the stage
+   * @return its counters
+   */
+  public StageStats stats(TaskStage<?, ?> stage) {
+    return stats(stage.name());
+  }
+
+  /**
+   * The tasks a cancelled run left unfinished, by stage: queued, in flight, waiting for a retry, or
+   * produced but not yet delivered. Empty for a completed run. Tasks an input source had not
+   * produced yet are not included. Feeding these lists to a new run resumes the work.
+   *
+   * @return the unfinished tasks by stage name (stages with none are omitted)
+   */
+  public Map<String, List<Object>> unfinished() {
+    return unfinished;
+  }
+
+  /**
+   * The tasks a cancelled run left unfinished at one stage.
+   *
+   * @param stage the stage name
+   * @return the tasks (empty if none)
+   */
+  public List<Object> unfinished(String stage) {
+    return unfinished.getOrDefault(stage, List.of());
+  }
+
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder();
+    sb.append("GraphResult[").append(graph).append(", ").append(state).append(", ");
+    sb.append(elapsed.toMillis()).append(" ms");
+    for (StageStats s : stats.values()) {
+      sb.append(", ")
+          .append(s.stage())
+          .append(": ")
+          .append(s.succeeded())
+          .append(" ok/")
+          .append(s.failed())
+          .append(" failed/")
+          .append(s.duplicates())
+          .append(" dup");
+      if (s.unfinished() > 0) {
+        sb.append("/").append(s.unfinished()).append(" unfinished");
+      }
+    }
+    return sb.append("]").toString();
+  }
+}

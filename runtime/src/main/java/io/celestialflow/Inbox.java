@@ -1,0 +1,197 @@
+package io.celestialflow;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A stage's queue of waiting tasks, stored as {@link Chunk}s.
+ *
+ * <p>Bounded by {@code capacity} tasks for producers that {@linkplain #put put} with {@code
+ * blocking = true}: they wait while the inbox is full (a whole chunk is accepted once there is any
+ * room, so the inbox may exceed its capacity by one chunk per producer). Non-blocking puts are
+ * always accepted: they are used on edges that close a cycle, for retries and injected tasks, which
+ * must never wait on the stage they feed.
+ *
+ * <p>Consumers {@linkplain #take take} up to a maximum number of tasks at once; with several
+ * workers each takes a fair share of what is waiting (guided self-scheduling), so slow tasks spread
+ * over all workers while fast tasks still move in large chunks. Small chunks are merged.
+ *
+ * <p>Locks are {@code java.util.concurrent} locks, never {@code synchronized}, so virtual threads
+ * that wait here do not pin their carrier.
+ */
+final class Inbox {
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition notEmpty = lock.newCondition();
+  private final Condition notFull = lock.newCondition();
+  private final ArrayDeque<Chunk> chunks = new ArrayDeque<>();
+  private final int capacity;
+
+  /** Written only under the lock; volatile so that status snapshots can read it without it. */
+  private volatile int size;
+
+  private boolean closed;
+  private int waitingProducers;
+
+  Inbox(int capacity) {
+    this.capacity = capacity;
+  }
+
+  /**
+   * Adds a chunk.
+   *
+   * @return false if the inbox is closed (the chunk was not added)
+   */
+  @SuppressWarnings("NonAtomicVolatileUpdate") // size is only written under the lock
+  boolean put(Chunk chunk, boolean blocking) throws InterruptedException {
+    lock.lock();
+    try {
+      if (blocking) {
+        while (size >= capacity && !closed) {
+          waitingProducers++;
+          try {
+            notFull.await();
+          } finally {
+            waitingProducers--;
+          }
+        }
+      }
+      if (closed) {
+        return false;
+      }
+      chunks.addLast(chunk);
+      size += chunk.size();
+      notEmpty.signal();
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Takes up to {@code max} tasks, waiting while the inbox is empty.
+   *
+   * @param consumers how many workers share this inbox; each takes about {@code 1/consumers} of
+   *     what is waiting
+   * @param max the most tasks to take
+   * @return the tasks, or null once the inbox is closed and empty
+   */
+  @SuppressWarnings("NonAtomicVolatileUpdate") // size is only written under the lock
+  @Nullable Chunk take(int consumers, int max) throws InterruptedException {
+    lock.lock();
+    try {
+      while (size == 0) {
+        if (closed) {
+          return null;
+        }
+        notEmpty.await();
+      }
+      int want =
+          consumers <= 1 ? max : Math.max(1, Math.min(max, (size + consumers - 1) / consumers));
+      Chunk out = extract(want);
+      size -= out.size();
+      if (waitingProducers > 0 && size < capacity) {
+        notFull.signalAll();
+      }
+      if (size > 0) {
+        notEmpty.signal();
+      }
+      return out;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private Chunk extract(int want) {
+    Chunk head = chunks.getFirst();
+    int headSize = head.size();
+    if (headSize > want) {
+      Chunk part = new Chunk(head.items, head.from, head.from + want);
+      head.from += want;
+      return part;
+    }
+    chunks.removeFirst();
+    if (headSize * 2 > want || chunks.isEmpty()) {
+      return head;
+    }
+    // Merge small chunks (single results of async or virtual-thread stages, retries) so the
+    // consumer still pays one hand-off per many tasks.
+    Object[] merged = new Object[Math.min(want, size)];
+    System.arraycopy(head.items, head.from, merged, 0, headSize);
+    int n = headSize;
+    while (n < merged.length && !chunks.isEmpty()) {
+      Chunk next = chunks.getFirst();
+      int take = Math.min(next.size(), merged.length - n);
+      System.arraycopy(next.items, next.from, merged, n, take);
+      n += take;
+      if (take == next.size()) {
+        chunks.removeFirst();
+      } else {
+        next.from += take;
+      }
+    }
+    return new Chunk(merged, 0, n);
+  }
+
+  /** Waits until a blocking put would not wait (or the inbox is closed). */
+  void awaitRoom() throws InterruptedException {
+    if (size < capacity) {
+      return;
+    }
+    lock.lock();
+    try {
+      while (size >= capacity && !closed) {
+        waitingProducers++;
+        try {
+          notFull.await();
+        } finally {
+          waitingProducers--;
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Refuses further puts and wakes every waiting thread; takes drain what is left, then end. */
+  void close() {
+    lock.lock();
+    try {
+      closed = true;
+      notEmpty.signalAll();
+      notFull.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Removes and returns every waiting task (attempt wrappers included). */
+  List<Object> drain() {
+    lock.lock();
+    try {
+      List<Object> all = new ArrayList<>(size);
+      for (Chunk c : chunks) {
+        for (int i = c.from; i < c.to; i++) {
+          all.add(c.items[i]);
+        }
+      }
+      chunks.clear();
+      size = 0;
+      notFull.signalAll();
+      return all;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  int size() {
+    return size;
+  }
+
+  int capacity() {
+    return capacity;
+  }
+}

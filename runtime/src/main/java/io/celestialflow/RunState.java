@@ -1,0 +1,14 @@
+package io.celestialflow;
+
+/** Where a {@link GraphRun} is in its life. */
+public enum RunState {
+  /** Tasks are being processed, or inputs are still open. */
+  RUNNING,
+  /** Every task was accounted for: succeeded, failed or duplicate. */
+  COMPLETED,
+  /**
+   * The run was cancelled, closed or interrupted before it completed; {@link
+   * GraphResult#unfinished()} holds the tasks it did not finish.
+   */
+  CANCELLED
+}

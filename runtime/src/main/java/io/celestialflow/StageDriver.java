@@ -1,0 +1,35 @@
+package io.celestialflow;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs one stage's tasks during a run: the execution strategy. Each implementation takes chunks
+ * from the stage's inbox and hands tasks to {@link StageRuntime}'s shared per-task logic; they
+ * differ only in which threads do the work.
+ */
+sealed interface StageDriver permits PlatformWorkers, VirtualThreadDispatcher, AsyncDispatcher {
+  /** Starts the driver's threads; they wait for the stage's turn before taking tasks. */
+  void start();
+
+  /** Cancellation: interrupts every thread of the driver and records the tasks it held. */
+  void cancel();
+
+  /**
+   * Waits for every thread of the driver to end.
+   *
+   * @return true if they all ended in time
+   */
+  boolean join(long timeout, TimeUnit unit) throws InterruptedException;
+
+  static StageDriver of(StageRuntime stage, String threadPrefix) {
+    TaskStage<?, ?> s = stage.stage();
+    return switch (s.mode()) {
+      case SERIAL -> new PlatformWorkers(stage, 1, threadPrefix);
+      case THREAD ->
+          s.virtualThreads()
+              ? new VirtualThreadDispatcher(stage, s.workers(), threadPrefix)
+              : new PlatformWorkers(stage, s.workers(), threadPrefix);
+      case ASYNC -> new AsyncDispatcher(stage, s.workers(), threadPrefix);
+    };
+  }
+}

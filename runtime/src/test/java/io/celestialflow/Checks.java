@@ -1,0 +1,54 @@
+package io.celestialflow;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Arrays;
+import java.util.List;
+
+/** Assertions every engine test shares. */
+final class Checks {
+  private Checks() {}
+
+  /** Every task accounted for, at every stage. */
+  static void accounted(GraphResult result) {
+    for (StageStats s : result.stats()) {
+      assertThat(s.received())
+          .as(
+              "received = succeeded + failed + duplicates + unfinished at stage %s: %s",
+              s.stage(), s)
+          .isEqualTo(s.succeeded() + s.failed() + s.duplicates() + s.unfinished());
+      assertThat(s.pending()).as("pending at %s", s.stage()).isZero();
+      assertThat(s.inFlight()).as("in flight at %s", s.stage()).isZero();
+      if (result.isCompleted()) {
+        assertThat(s.unfinished()).as("unfinished at %s", s.stage()).isZero();
+        assertThat(s.finished()).as("finished flag of %s", s.stage()).isTrue();
+      }
+      assertThat((long) result.unfinished(s.stage()).size())
+          .as("unfinished list of %s", s.stage())
+          .isEqualTo(s.unfinished());
+      assertThat((long) result.failures(s.stage()).size())
+          .as("failure records of %s", s.stage())
+          .isEqualTo(s.failed());
+    }
+  }
+
+  /** No thread of the graph's runs is alive any more. */
+  static void noThreadsLeft(String graphName) {
+    String prefix = "cf-" + graphName + "-";
+    List<String> alive =
+        Thread.getAllStackTraces().keySet().stream()
+            .filter(Thread::isAlive)
+            .map(Thread::getName)
+            .filter(n -> n.startsWith(prefix))
+            .toList();
+    assertThat(alive).as("threads of graph %s still alive", graphName).isEmpty();
+  }
+
+  static List<Integer> range(int from, int toExclusive) {
+    Integer[] out = new Integer[toExclusive - from];
+    for (int i = from; i < toExclusive; i++) {
+      out[i - from] = i;
+    }
+    return Arrays.asList(out);
+  }
+}

@@ -1,0 +1,5 @@
+/** Runnable CelestialFlow examples. */
+@NullMarked
+package io.celestialflow.samples;
+
+import org.jspecify.annotations.NullMarked;
