@@ -21,7 +21,7 @@ import org.jgrapht.graph.DefaultEdge;
 import org.jgrapht.traverse.TopologicalOrderIterator;
 
 /**
- * A graph of {@link TaskStage}s connected by {@link Edge}s, and the runner of that graph.
+ * A graph of {@link TaskStage}s connected by {@link EdgeSpec}s, and the runner of that graph.
  *
  * <h2>Building</h2>
  *
@@ -62,7 +62,7 @@ public final class TaskGraph implements AutoCloseable {
   private final String name;
   private final List<TaskStage<?, ?>> stages;
   private final Map<String, Integer> index;
-  private final List<Edge> edges;
+  private final List<EdgeSpec> edges;
   private final Layout layout;
   private final int inboxCapacity;
   private final int chunkSize;
@@ -155,7 +155,7 @@ public final class TaskGraph implements AutoCloseable {
    *
    * @return the edges
    */
-  public List<Edge> edges() {
+  public List<EdgeSpec> edges() {
     return edges;
   }
 
@@ -367,7 +367,8 @@ public final class TaskGraph implements AutoCloseable {
       boolean acyclic,
       int[] order) {
 
-    static Topology of(List<TaskStage<?, ?>> stages, Map<String, Integer> index, List<Edge> edges) {
+    static Topology of(
+        List<TaskStage<?, ?>> stages, Map<String, Integer> index, List<EdgeSpec> edges) {
       int n = stages.size();
       List<List<Integer>> succ = new ArrayList<>();
       List<Set<Integer>> pred = new ArrayList<>();
@@ -379,7 +380,7 @@ public final class TaskGraph implements AutoCloseable {
       for (int i = 0; i < n; i++) {
         g.addVertex(i);
       }
-      for (Edge e : edges) {
+      for (EdgeSpec e : edges) {
         int from = Objects.requireNonNull(index.get(e.from()));
         int to = Objects.requireNonNull(index.get(e.to()));
         succ.get(from).add(to);
@@ -513,7 +514,7 @@ public final class TaskGraph implements AutoCloseable {
   public static final class Builder {
     private final String name;
     private final Map<String, TaskStage<?, ?>> stages = new LinkedHashMap<>();
-    private final Set<Edge> edges = new LinkedHashSet<>();
+    private final Set<EdgeSpec> edges = new LinkedHashSet<>();
     private Layout layout = Layout.STREAMING;
     private boolean layoutSet;
     private int inboxCapacity = DEFAULT_INBOX_CAPACITY;
@@ -597,7 +598,7 @@ public final class TaskGraph implements AutoCloseable {
                 + to.name()
                 + "'");
       }
-      Edge e = new Edge(from.name(), to.name());
+      EdgeSpec e = new EdgeSpec(from.name(), to.name());
       if (!edges.add(e)) {
         throw new GraphDefinitionException("graph '" + name + "' already has the edge " + e);
       }

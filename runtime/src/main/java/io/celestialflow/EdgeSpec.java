@@ -9,14 +9,14 @@ import java.util.Objects;
  * @param from the upstream stage name
  * @param to the downstream stage name
  */
-public record Edge(String from, String to) {
+public record EdgeSpec(String from, String to) {
   /**
    * Validates the edge.
    *
    * @param from the upstream stage name
    * @param to the downstream stage name
    */
-  public Edge {
+  public EdgeSpec {
     Objects.requireNonNull(from, "from");
     Objects.requireNonNull(to, "to");
   }
