@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -318,16 +319,23 @@ final class RunEngine implements GraphRun {
       }
       return;
     }
-    var unused =
-        scheduler()
-            .schedule(
-                () -> {
-                  if (retryTickets.remove(ticket)) {
-                    stage.retryDue(attempt);
-                  }
-                },
-                delay.toNanos(),
-                TimeUnit.NANOSECONDS);
+    try {
+      var unused =
+          scheduler()
+              .schedule(
+                  () -> {
+                    if (retryTickets.remove(ticket)) {
+                      stage.retryDue(attempt);
+                    }
+                  },
+                  delay.toNanos(),
+                  TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException e) {
+      // The run stopped between the check above and now: the retry will never run.
+      if (retryTickets.remove(ticket)) {
+        stage.retryDropped(attempt);
+      }
+    }
   }
 
   private ScheduledExecutorService scheduler() {
@@ -709,6 +717,14 @@ final class RunEngine implements GraphRun {
     ScheduledExecutorService sched = scheduler;
     if (sched != null) {
       sched.shutdownNow();
+      try {
+        // Its tasks are short (linger checks, retry hand-offs): wait so no thread outlives the run.
+        if (!sched.awaitTermination(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+          log.warn("the timer thread of graph '{}' did not stop in time", graph.name());
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
