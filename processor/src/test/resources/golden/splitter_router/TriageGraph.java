@@ -182,8 +182,8 @@ public final class TriageGraph implements AutoCloseable {
   }
 
   /**
-   * One run of the graph being configured: the tasks of its entry stages, then {@link #run()}
-   * or {@link #start()}.
+   * One run of the graph being configured: the tasks of its entry stages, then
+   * {@link #run()} or {@link #start()}.
    */
   public final class Run {
     private final RunBuilder builder;

@@ -33,22 +33,6 @@ import org.jspecify.annotations.Nullable;
  * the runner — and builds the {@link GraphModel} when everything holds.
  */
 final class GraphValidator {
-  /** Members of the generated {@code Run} class that entry stages' input methods must not hide. */
-  private static final Set<String> RUN_MEMBERS = Set.of("run", "start", "builder");
-
-  /** Members of the generated {@code Result} class that output accessors must not clash with. */
-  private static final Set<String> RESULT_MEMBERS =
-      Set.of(
-          "graphResult",
-          "clone",
-          "finalize",
-          "getClass",
-          "hashCode",
-          "notify",
-          "notifyAll",
-          "toString",
-          "wait");
-
   private final TypeUtil typeUtil;
   private final Elements elements;
   private final Diagnostics diagnostics;
@@ -447,34 +431,37 @@ final class GraphValidator {
     return false;
   }
 
-  /** Input and output accessors are named after methods; a few names are taken. */
+  /**
+   * Input and output methods are named after stage methods (with a suffix where the plain name is
+   * taken); two stages must not end up with the same one.
+   */
   private void checkGeneratedNames(GraphModel model) {
-    String graph = model.graphClass().simpleName();
+    Map<String, StageModel> inputs = new LinkedHashMap<>();
     for (StageModel s : model.entries()) {
-      if (RUN_MEMBERS.contains(s.javaName())) {
-        clash(s, graph + ".Run." + s.javaName() + "()", "its input method");
+      StageModel other = inputs.putIfAbsent(s.inputMethod(), s);
+      if (other != null) {
+        clash(s, other, model.graphClass().simpleName() + ".Run." + s.inputMethod());
       }
     }
+    Map<String, StageModel> outputs = new LinkedHashMap<>();
     for (StageModel s : model.collected()) {
-      if (RESULT_MEMBERS.contains(s.javaName())) {
-        clash(s, graph + ".Result." + s.javaName() + "()", "its output accessor");
+      StageModel other = outputs.putIfAbsent(s.outputMethod(), s);
+      if (other != null) {
+        clash(s, other, model.graphClass().simpleName() + ".Result." + s.outputMethod());
       }
     }
   }
 
-  private void clash(StageModel s, String member, String what) {
-    Element method = s.declaration().method();
+  private void clash(StageModel s, StageModel other, String member) {
     diagnostics.error(
-        method,
-        "stage method '"
+        s.declaration().method(),
+        "stage methods '"
+            + other.javaName()
+            + "' and '"
             + s.javaName()
-            + "' would name "
-            + what
-            + " after itself, which clashes with "
+            + "' would both generate "
             + member
-            + "; rename the method (the stage can keep its name with @Stage(name = \""
-            + s.name()
-            + "\"))");
+            + "(...); rename one of them (a stage can keep its name with @Stage(name = ...))");
   }
 
   private static boolean isPublic(TypeElement type) {

@@ -128,7 +128,7 @@ final class GraphWriter {
               self,
               self,
               model.needsInstance() ? CodeBlock.of("new $T()", model.target()) : CodeBlock.of(""))
-          .add("  $T.Result result = graph.newRun().$L(tasks).run();\n", self, first.javaName())
+          .add("  $T.Result result = graph.newRun().$L(tasks).run();\n", self, first.inputMethod())
           .add("}\n}</pre>\n");
     }
     return doc.build();
@@ -378,7 +378,7 @@ final class GraphWriter {
                   "Runs the graph on tasks for stage {@code $L} and waits for the end.\n\n",
                   entry.name())
               .addJavadoc("@param tasks the tasks, read lazily\n@return the result\n")
-              .addStatement("return newRun().$L(tasks).run()", entry.javaName())
+              .addStatement("return newRun().$L(tasks).run()", entry.inputMethod())
               .build());
     }
     type.addMethod(
@@ -479,8 +479,8 @@ final class GraphWriter {
             .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
             .addJavadoc(
                 """
-                One run of the graph being configured: the tasks of its entry stages, then {@link
-                #run()} or {@link #start()}.
+                One run of the graph being configured: the tasks of its entry stages, then
+                {@link #run()} or {@link #start()}.
                 """)
             .addField(Names.RUN_BUILDER, "builder", Modifier.PRIVATE, Modifier.FINAL);
     CodeBlock.Builder init = CodeBlock.builder().add("this.builder = graph.newRun()");
@@ -497,7 +497,7 @@ final class GraphWriter {
     for (StageModel s : model.entries()) {
       for (ClassName source : List.of(ITERABLE, STREAM)) {
         type.addMethod(
-            MethodSpec.methodBuilder(s.javaName())
+            MethodSpec.methodBuilder(s.inputMethod())
                 .addModifiers(Modifier.PUBLIC)
                 .returns(run)
                 .addParameter(
@@ -569,7 +569,7 @@ final class GraphWriter {
                     .build());
     for (StageModel s : model.collected()) {
       type.addMethod(
-          MethodSpec.methodBuilder(s.javaName())
+          MethodSpec.methodBuilder(s.outputMethod())
               .addModifiers(Modifier.PUBLIC)
               .returns(ParameterizedTypeName.get(LIST, s.outputName()))
               .addJavadoc("The outputs of stage {@code $L}, in no particular order.\n\n", s.name())

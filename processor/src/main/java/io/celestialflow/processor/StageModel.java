@@ -42,6 +42,41 @@ record StageModel(
     return declaration.javaName();
   }
 
+  /** Names the generated {@code Run} class already uses for its own methods. */
+  private static final java.util.Set<String> RUN_MEMBERS =
+      java.util.Set.of("run", "start", "builder");
+
+  /** Names the generated {@code Result} class already uses, its own or {@code Object}'s. */
+  private static final java.util.Set<String> RESULT_MEMBERS =
+      java.util.Set.of(
+          "graphResult",
+          "clone",
+          "finalize",
+          "getClass",
+          "hashCode",
+          "notify",
+          "notifyAll",
+          "toString",
+          "wait");
+
+  /**
+   * The name of the generated {@code Run} method that takes this entry stage's tasks: the method's
+   * name, or {@code <name>Tasks} when the plain name is one of {@code Run}'s own ({@code run},
+   * {@code start}, {@code builder}).
+   */
+  String inputMethod() {
+    return RUN_MEMBERS.contains(javaName()) ? javaName() + "Tasks" : javaName();
+  }
+
+  /**
+   * The name of the generated {@code Result} accessor of this stage's outputs: the method's name,
+   * or {@code <name>Outputs} when the plain name is taken ({@code graphResult} and {@code Object}'s
+   * methods).
+   */
+  String outputMethod() {
+    return RESULT_MEMBERS.contains(javaName()) ? javaName() + "Outputs" : javaName();
+  }
+
   boolean isStatic() {
     return declaration.method().getModifiers().contains(javax.lang.model.element.Modifier.STATIC);
   }

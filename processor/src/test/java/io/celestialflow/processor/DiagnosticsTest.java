@@ -215,14 +215,20 @@ class DiagnosticsTest {
     }
 
     @Test
-    void aMethodWhoseNameClashesWithAGeneratedMemberIsAnError() {
+    void twoStagesWhoseGeneratedMethodsWouldCollideAreAnError() {
+      // run's input method is runTasks, as it cannot be Run.run(); runTasks has the same name.
       oneError(
           source(
-              "Clash", "public class Clash {", "  @Stage", "  int run(int x) { return x; }", "}"),
-          "stage method 'run' would name its input method after itself, which clashes with"
-              + " ClashGraph.Run.run(); rename the method (the stage can keep its name with"
-              + " @Stage(name = \"run\"))",
-          "int run(int x)");
+              "Clash",
+              "public class Clash {",
+              "  @Stage",
+              "  int run(int x) { return x; }",
+              "  @Stage",
+              "  int runTasks(int x) { return x; }",
+              "}"),
+          "stage methods 'run' and 'runTasks' would both generate ClashGraph.Run.runTasks(...);"
+              + " rename one of them (a stage can keep its name with @Stage(name = ...))",
+          "int runTasks(int x)");
     }
 
     @Test

@@ -165,6 +165,35 @@ class GeneratedGraphsRunTest {
   }
 
   @Test
+  void methodsNamedLikeGeneratedMembersGetASuffix() {
+    Compilation c =
+        compile(
+            source(
+                "Named",
+                "public class Named {",
+                "  @Stage",
+                "  @Edge(to = \"hashCode\")",
+                "  int start(int x) { return x + 1; }",
+                "",
+                "  @Stage",
+                "  String hashCode(int x) { return \"#\" + x; }",
+                "}"));
+    assertThat(c).succeededWithoutWarnings();
+    Loaded classes = new Loaded(c);
+    Object graph =
+        classes.create(
+            "demo.NamedGraph",
+            new Class<?>[] {classes.type("demo.Named")},
+            classes.create("demo.Named", new Class<?>[0]));
+
+    Object run = Loaded.call(Loaded.call(graph, "newRun"), "startTasks", List.of(1, 2));
+    Object result = Loaded.call(run, "run");
+
+    assertThat((List<?>) Loaded.call(result, "hashCodeOutputs")).containsExactly("#2", "#3");
+    Loaded.call(graph, "close");
+  }
+
+  @Test
   void theGeneratedMainRunsTheGraphFromTheCommandLine() throws Exception {
     Compilation c = compile(Sources.resource("golden/quickstart/Quickstart.java"));
     Loaded classes = new Loaded(c);
