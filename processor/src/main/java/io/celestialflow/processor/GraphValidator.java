@@ -396,8 +396,11 @@ final class GraphValidator {
       return;
     }
     String problem = null;
-    if (type.getKind() != ElementKind.CLASS || type.getModifiers().contains(Modifier.ABSTRACT)) {
+    if (type.getKind() == ElementKind.INTERFACE
+        || type.getModifiers().contains(Modifier.ABSTRACT)) {
       problem = type.getSimpleName() + " is abstract";
+    } else if (type.getKind() == ElementKind.ENUM) {
+      problem = type.getSimpleName() + " is an enum";
     } else if (type.getNestingKind() == NestingKind.MEMBER
         && !type.getModifiers().contains(Modifier.STATIC)) {
       problem = type.getSimpleName() + " is an inner class and needs an enclosing instance";

@@ -612,6 +612,31 @@ class DiagnosticsTest {
     }
 
     @Test
+    void recordsAndInterfacesMayHoldStagesWhenNoRunnerMustCreateThem() {
+      Compilation c =
+          compile(
+              source(
+                  "Scale",
+                  "@Pipeline(runner = false)",
+                  "public record Scale(int factor) {",
+                  "  @Stage",
+                  "  int times(int x) { return x * factor; }",
+                  "}"),
+              source(
+                  "Shout",
+                  "@Pipeline(runner = false)",
+                  "public interface Shout {",
+                  "  @Stage",
+                  "  default String shout(String s) { return s + \"!\"; }",
+                  "}"));
+      assertThat(c).succeededWithoutWarnings();
+      assertThat(c)
+          .generatedSourceFile("demo.ShoutGraph")
+          .contentsAsUtf8String()
+          .contains("public ShoutGraph(Shout target)");
+    }
+
+    @Test
     void anAbstractClassCannotBeCreatedByTheRunner() {
       oneError(
           source(
