@@ -37,6 +37,38 @@ final class Annotations {
     return Optional.empty();
   }
 
+  /**
+   * Whether a value written in an annotation could not be resolved: javac then hands out the string
+   * {@code "<error>"} (for an unknown constant or class literal) or an error type.
+   */
+  static boolean hasErrors(AnnotationMirror mirror) {
+    for (AnnotationValue v : mirror.getElementValues().values()) {
+      if (isError(v)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean isError(AnnotationValue value) {
+    Object v = value.getValue();
+    if (v instanceof List<?> list) {
+      for (Object element : list) {
+        if (element instanceof AnnotationValue av && isError(av)) {
+          return true;
+        }
+      }
+      return false;
+    }
+    if (v instanceof AnnotationMirror nested) {
+      return hasErrors(nested);
+    }
+    if (v instanceof TypeMirror type) {
+      return TypeUtil.containsError(type);
+    }
+    return "<error>".equals(v);
+  }
+
   /** The value written in the source for an attribute, or null if the default applies. */
   static @Nullable AnnotationValue explicit(AnnotationMirror mirror, String attribute) {
     for (Map.Entry<? extends ExecutableElement, ? extends AnnotationValue> e :

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import javax.annotation.processing.Generated;
 import javax.lang.model.element.Modifier;
@@ -41,6 +42,18 @@ final class GraphWriter {
   private static final ClassName OBJECTS = ClassName.get(Objects.class);
   private static final ClassName ARRAYS = ClassName.get(Arrays.class);
   private static final ClassName DURATION = ClassName.get("java.time", "Duration");
+
+  /** Columns a statement in a constructor or method body starts at. */
+  private static final int STATEMENT_INDENT = 4;
+
+  /** The line length the generated code keeps to, as Google Java Style does. */
+  private static final int LINE_LENGTH = 100;
+
+  /**
+   * A package qualifier in the string form of a type, e.g. {@code java.util.} in {@code
+   * java.util.List}.
+   */
+  private static final Pattern QUALIFIER = Pattern.compile("\\b(?:[a-z][a-z0-9_]*\\.)+(?=[A-Z])");
 
   private final GraphModel model;
   private final ClassName self;
@@ -238,12 +251,6 @@ final class GraphWriter {
     return b.add(policy.isEmpty() ? ".build()" : "\n.build()").build();
   }
 
-  /** Columns a statement in a constructor or method body starts at. */
-  private static final int STATEMENT_INDENT = 4;
-
-  /** The line length the generated code keeps to, as Google Java Style does. */
-  private static final int LINE_LENGTH = 100;
-
   /** Whether code starting at {@code indent} fits on one line, types written by simple name. */
   private static boolean fits(int indent, CodeBlock... parts) {
     int length = indent;
@@ -253,9 +260,6 @@ final class GraphWriter {
     }
     return length <= LINE_LENGTH;
   }
-
-  private static final java.util.regex.Pattern QUALIFIER =
-      java.util.regex.Pattern.compile("\\b(?:[a-z][a-z0-9_]*\\.)+(?=[A-Z])");
 
   /** The function (or consumer) a stage calls: a method reference when nothing needs adapting. */
   private CodeBlock function(StageModel s) {

@@ -2,9 +2,11 @@ package io.celestialflow.processor;
 
 import com.google.auto.service.AutoService;
 import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.JavaFile;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,10 +19,14 @@ import javax.annotation.processing.AbstractProcessor;
 import javax.annotation.processing.Processor;
 import javax.annotation.processing.RoundEnvironment;
 import javax.lang.model.SourceVersion;
+import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.Element;
+import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.element.VariableElement;
 import javax.lang.model.type.TypeMirror;
+import javax.lang.model.util.ElementFilter;
+import javax.tools.Diagnostic;
 
 /**
  * The CelestialFlow annotation processor: for every class with {@code @Stage} methods, checks the
@@ -32,7 +38,7 @@ import javax.lang.model.type.TypeMirror;
  */
 @AutoService(Processor.class)
 public final class StageProcessor extends AbstractProcessor {
-  private final Function<GraphModel, com.palantir.javapoet.JavaFile> writer;
+  private final Function<GraphModel, JavaFile> writer;
 
   /** Classes put off to a later round, by qualified name. */
   private final Set<String> deferred = new TreeSet<>();
@@ -46,7 +52,7 @@ public final class StageProcessor extends AbstractProcessor {
   }
 
   /** For tests: a processor with another writer (one that fails, for instance). */
-  StageProcessor(Function<GraphModel, com.palantir.javapoet.JavaFile> writer) {
+  StageProcessor(Function<GraphModel, JavaFile> writer) {
     this.writer = writer;
   }
 
@@ -88,7 +94,7 @@ public final class StageProcessor extends AbstractProcessor {
         processingEnv
             .getMessager()
             .printMessage(
-                javax.tools.Diagnostic.Kind.ERROR,
+                Diagnostic.Kind.ERROR,
                 "the CelestialFlow processor failed unexpectedly on "
                     + c.getKey()
                     + "; this is a bug in the processor, please report it with this message"
@@ -113,7 +119,7 @@ public final class StageProcessor extends AbstractProcessor {
       processingEnv
           .getMessager()
           .printMessage(
-              javax.tools.Diagnostic.Kind.ERROR,
+              Diagnostic.Kind.ERROR,
               GraphValidator.graphClassName(type, processingEnv.getElementUtils()).simpleName()
                   + " was not generated because "
                   + unresolved.get()
@@ -146,14 +152,28 @@ public final class StageProcessor extends AbstractProcessor {
     }
   }
 
-  /** A type of a stage signature that does not exist (yet), described, if there is one. */
+  /**
+   * Something the class's graph depends on that does not exist (yet), described, if there is one: a
+   * type of a stage signature, or a value of the annotations (an unknown class in {@code retryOn},
+   * an unknown constant in {@code to}).
+   */
   private static Optional<String> unresolvedType(TypeElement type) {
-    for (Element e : type.getEnclosedElements()) {
-      if (!(e instanceof javax.lang.model.element.ExecutableElement method)
-          || Annotations.find(method, Names.STAGE).isEmpty()) {
+    Optional<AnnotationMirror> pipeline = Annotations.find(type, Names.PIPELINE);
+    if (pipeline.isPresent() && Annotations.hasErrors(pipeline.get())) {
+      return Optional.of("a value of @Pipeline on " + type.getSimpleName());
+    }
+    for (ExecutableElement method : ElementFilter.methodsIn(type.getEnclosedElements())) {
+      for (String annotation : List.of(Names.STAGE, Names.EDGE, Names.EDGES)) {
+        Optional<AnnotationMirror> mirror = Annotations.find(method, annotation);
+        if (mirror.isPresent() && Annotations.hasErrors(mirror.get())) {
+          String simpleName = annotation.substring(annotation.lastIndexOf('.') + 1);
+          return Optional.of("a value of @" + simpleName + " on " + method.getSimpleName());
+        }
+      }
+      if (Annotations.find(method, Names.STAGE).isEmpty()) {
         continue;
       }
-      List<TypeMirror> signature = new java.util.ArrayList<>();
+      List<TypeMirror> signature = new ArrayList<>();
       signature.add(method.getReturnType());
       for (VariableElement p : method.getParameters()) {
         signature.add(p.asType());

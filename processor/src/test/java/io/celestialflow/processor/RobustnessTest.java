@@ -70,6 +70,29 @@ class RobustnessTest {
   }
 
   @Test
+  void anAnnotationValueThatCannotBeResolvedGeneratesNothingAndSaysWhy() {
+    JavaFileObject file =
+        source(
+            "Broken",
+            "public class Broken {",
+            "  @Stage(retryOn = MissingException.class)",
+            "  @Edge(to = Names.MISSING)",
+            "  int add(int x) { return x; }",
+            "}");
+
+    Compilation c = Sources.compile(file);
+
+    assertThat(c).failed();
+    assertThat(c).hadErrorContaining("cannot find symbol").inFile(file).onLineContaining("retryOn");
+    assertThat(c)
+        .hadErrorContaining(
+            "BrokenGraph was not generated because a value of @Stage on add could not be resolved")
+        .inFile(file)
+        .onLineContaining("public class Broken");
+    assertThat(c).hadErrorCount(3);
+  }
+
+  @Test
   void aTypeThatAnotherProcessorGeneratesLaterIsWaitedFor() {
     JavaFileObject file =
         source(
