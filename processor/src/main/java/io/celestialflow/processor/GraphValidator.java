@@ -128,6 +128,14 @@ final class GraphValidator {
 
   private void checkClass(GraphDeclaration graph, ClassName graphClass) {
     TypeElement type = graph.type();
+    AnnotationMirror pipeline = graph.pipeline();
+    if (pipeline != null && graph.name().isBlank()) {
+      diagnostics.error(
+          type,
+          pipeline,
+          Annotations.explicit(pipeline, "name"),
+          "the graph name must not be blank; leave name out to use the class's name");
+    }
     if (type.getNestingKind() == NestingKind.LOCAL
         || type.getNestingKind() == NestingKind.ANONYMOUS) {
       diagnostics.error(

@@ -723,6 +723,20 @@ class DiagnosticsTest {
     }
 
     @Test
+    void aBlankGraphNameIsAnError() {
+      oneError(
+          source(
+              "Blank",
+              "@Pipeline(name = \"  \")",
+              "public class Blank {",
+              "  @Stage",
+              "  int add(int x) { return x; }",
+              "}"),
+          "the graph name must not be blank; leave name out to use the class's name",
+          "@Pipeline(name = \"  \")");
+    }
+
+    @Test
     void aPipelineWithoutStagesIsAnError() {
       oneError(
           source("Empty", "@Pipeline", "public class Empty {}"),

@@ -6,6 +6,7 @@ import static io.celestialflow.processor.Sources.compile;
 import static io.celestialflow.processor.Sources.source;
 
 import com.google.testing.compile.Compilation;
+import com.google.testing.compile.JavaFileObjects;
 import io.celestialflow.GraphResult;
 import io.celestialflow.TaskGraph;
 import java.io.ByteArrayOutputStream;
@@ -191,6 +192,39 @@ class GeneratedGraphsRunTest {
 
     assertThat((List<?>) Loaded.call(result, "hashCodeOutputs")).containsExactly("#2", "#3");
     Loaded.call(graph, "close");
+  }
+
+  @Test
+  void userTypesNamedLikeGeneratedOnesAreQualified() {
+    Compilation c =
+        compile(
+            JavaFileObjects.forSourceString(
+                "demo.Result", "package demo; public record Result(int v) {}"),
+            JavaFileObjects.forSourceString(
+                "demo.Run", "package demo; public record Run(int v) {}"),
+            JavaFileObjects.forSourceString(
+                "demo.AddArgs", "package demo; public record AddArgs(int v) {}"),
+            source(
+                "Clashy",
+                "public class Clashy {",
+                "  @Stage",
+                "  @Edge(to = \"echo\")",
+                "  Result make(Run r) { return new Result(r.v()); }",
+                "  @Stage",
+                "  Result echo(Result r) { return r; }",
+                "  @Stage",
+                "  String add(AddArgs a, int b) { return a.v() + \"+\" + b; }",
+                "}"));
+
+    assertThat(c).succeededWithoutWarnings();
+    assertThat(c)
+        .generatedSourceFile("demo.ClashyGraph")
+        .contentsAsUtf8String()
+        .contains("private final TaskStage<demo.Run, demo.Result> makeStage;");
+    assertThat(c)
+        .generatedSourceFile("demo.ClashyGraph")
+        .contentsAsUtf8String()
+        .contains("public record AddArgs(demo.AddArgs a, int b)");
   }
 
   @Test
