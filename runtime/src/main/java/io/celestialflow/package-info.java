@@ -15,6 +15,10 @@
  *   <li>{@link io.celestialflow.GraphResult} — outputs, every {@link io.celestialflow.TaskFailure},
  *       per-stage {@link io.celestialflow.StageStats} and the tasks a cancelled run left
  *       unfinished.
+ *   <li>{@link io.celestialflow.Stage}, {@link io.celestialflow.Edge} and {@link
+ *       io.celestialflow.Pipeline} — the annotated form: the {@code celestialflow-processor}
+ *       annotation processor turns a class's {@code @Stage} methods into a generated, type-safe
+ *       graph class whose {@code main} runs through {@link io.celestialflow.GraphLauncher}.
  * </ul>
  *
  * <p>Every mistake in using the API is reported with a {@link

@@ -1,56 +1,53 @@
 package io.celestialflow.samples;
 
-import io.celestialflow.GraphResult;
-import io.celestialflow.TaskGraph;
-import io.celestialflow.TaskStage;
+import io.celestialflow.Edge;
+import io.celestialflow.ExecutionMode;
+import io.celestialflow.Pipeline;
+import io.celestialflow.Stage;
 import java.util.List;
 
 /**
- * The original library's quick start: {@code add(x, y)} then {@code square}, over (1,2), (3,4),
- * (5,6), giving 9, 49 and 121 — both stages on thread pools, all stages running at once.
+ * The original library's quick start, the annotated way: {@code add(x, y)} then {@code square},
+ * both on thread pools, all stages running at once. Compiling it generates {@code QuickStartGraph};
+ * over (1,2), (3,4), (5,6) it gives 9, 49 and 121.
+ *
+ * <pre>{@code
+ * try (QuickStartGraph graph = new QuickStartGraph(new QuickStart())) {
+ *   List<Integer> squares = graph.run(List.of(new AddArgs(1, 2), new AddArgs(3, 4))).square();
+ * }
+ * }</pre>
+ *
+ * From the command line, through the generated runner: {@code java -cp ...
+ * io.celestialflow.samples.QuickStartGraph --input add='[[1,2],[3,4],[5,6]]'}.
  */
-public final class QuickStart {
-  /** The two arguments of {@code add}: one task. */
-  public record AddArgs(int x, int y) {}
+@Pipeline(name = "quickstart")
+public class QuickStart {
+  /** Creates the stages' instance; the generated runner calls this. */
+  public QuickStart() {}
 
-  private QuickStart() {}
-
-  /**
-   * Builds the two-stage graph.
-   *
-   * @return the graph; close it when done
-   */
-  public static TaskGraph graph() {
-    return TaskGraph.builder("quickstart").stages(ADD, SQUARE).edge(ADD, SQUARE).build();
+  @Stage(mode = ExecutionMode.THREAD, workers = 4)
+  @Edge(to = "square")
+  int add(int x, int y) {
+    return x + y;
   }
 
-  /** Adds the two arguments. */
-  public static final TaskStage<AddArgs, Integer> ADD =
-      TaskStage.map("add", (AddArgs a) -> a.x() + a.y()).threads(4).build();
-
-  /** Squares its input. */
-  public static final TaskStage<Integer, Integer> SQUARE =
-      TaskStage.map("square", (Integer x) -> x * x).threads(4).build();
+  @Stage(mode = ExecutionMode.THREAD, workers = 4)
+  int square(int x) {
+    return x * x;
+  }
 
   /**
-   * Runs the quick start.
+   * Runs the quick start on the original's three tasks.
    *
-   * @return the result; its {@code square} outputs are 9, 49 and 121 in some order
+   * @return the result; {@code square()} holds 9, 49 and 121 in some order
    */
-  public static GraphResult run() {
-    try (TaskGraph graph = graph()) {
-      return graph.run(ADD, List.of(new AddArgs(1, 2), new AddArgs(3, 4), new AddArgs(5, 6)));
+  public static QuickStartGraph.Result run() {
+    try (QuickStartGraph graph = new QuickStartGraph(new QuickStart())) {
+      return graph.run(
+          List.of(
+              new QuickStartGraph.AddArgs(1, 2),
+              new QuickStartGraph.AddArgs(3, 4),
+              new QuickStartGraph.AddArgs(5, 6)));
     }
-  }
-
-  /**
-   * Prints the squares.
-   *
-   * @param args unused
-   */
-  public static void main(String[] args) {
-    GraphResult result = run();
-    System.out.println("squares: " + result.outputs(SQUARE).stream().sorted().toList());
-    System.out.println(result);
   }
 }

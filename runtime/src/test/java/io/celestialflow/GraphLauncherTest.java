@@ -1,0 +1,300 @@
+package io.celestialflow;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command-line runner the generated {@code main} methods delegate to. */
+@Timeout(30)
+class GraphLauncherTest {
+  /** The arguments of an {@code add(int x, int y)} stage. */
+  record AddArgs(int x, int y) {}
+
+  private final List<Layout> layoutsUsed = new CopyOnWriteArrayList<>();
+
+  /** add(x, y) -> square, like a generated quick start graph. */
+  private GraphLauncher quickstart() {
+    return GraphLauncher.of(
+            GraphLauncherTest.class,
+            Layout.STREAMING,
+            layout -> {
+              layoutsUsed.add(layout);
+              TaskStage<AddArgs, Integer> add =
+                  TaskStage.map("add", (AddArgs a) -> a.x() + a.y()).threads(2).build();
+              TaskStage<Integer, Integer> square =
+                  TaskStage.map(
+                          "square",
+                          (Integer x) -> {
+                            if (x == 0) {
+                              throw new ArithmeticException("zero has no interesting square");
+                            }
+                            return x * x;
+                          })
+                      .build();
+              return TaskGraph.builder("quickstart")
+                  .stages(add, square)
+                  .edge(add, square)
+                  .layout(layout)
+                  .build();
+            })
+        .input("add", AddArgs.class);
+  }
+
+  private record Outcome(int status, String out, String err) {
+    JsonObject json() {
+      return JsonParser.parseString(out).getAsJsonObject();
+    }
+
+    List<Integer> ints(String stage) {
+      List<Integer> values = new ArrayList<>();
+      for (JsonElement e : json().getAsJsonArray(stage)) {
+        values.add(e.getAsInt());
+      }
+      values.sort(null);
+      return values;
+    }
+  }
+
+  private static Outcome launch(GraphLauncher launcher, String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int status =
+        launcher.run(
+            List.of(args),
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Outcome(
+        status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void inlineTasksAsArraysOrObjectsRunAndTheOutputsArePrintedAsJson() {
+    Outcome o = launch(quickstart(), "--input", "add=[[1,2],{\"x\":3,\"y\":4},[5,6]]");
+
+    assertThat(o.status()).as(o.err()).isZero();
+    assertThat(o.json().keySet()).containsExactly("square");
+    assertThat(o.ints("square")).containsExactly(9, 49, 121);
+    assertThat(o.err()).contains("quickstart: COMPLETED").contains("square").contains("3");
+    assertThat(layoutsUsed).containsExactly(Layout.STREAMING);
+  }
+
+  @Test
+  void tasksAreReadFromAFileAndSeveralInputsForOneStageAddUp(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("tasks.json");
+    StringBuilder json = new StringBuilder("[");
+    for (int i = 0; i < 1000; i++) {
+      json.append(i == 0 ? "" : ",").append("[").append(i).append(",1]");
+    }
+    Files.writeString(file, json.append("]"));
+
+    Outcome o = launch(quickstart(), "--input", "add=" + file, "--input", "add=[[100,0]]");
+
+    assertThat(o.status()).as(o.err()).isZero();
+    List<Integer> squares = o.ints("square");
+    assertThat(squares).hasSize(1001).startsWith(1, 4, 9).contains(1_000_000, 10_000);
+  }
+
+  @Test
+  void theLayoutOptionOverridesTheDefault() {
+    Outcome o = launch(quickstart(), "--layout", "serial", "--input", "add=[[1,1]]");
+
+    assertThat(o.status()).as(o.err()).isZero();
+    assertThat(o.ints("square")).containsExactly(4);
+    assertThat(layoutsUsed).containsExactly(Layout.SERIAL);
+  }
+
+  @Test
+  void failedTasksAreSummarisedAndGiveStatusOne() {
+    Outcome o = launch(quickstart(), "--input", "add=[[1,2],[0,0]]");
+
+    assertThat(o.status()).isEqualTo(1);
+    assertThat(o.ints("square")).containsExactly(9);
+    assertThat(o.err())
+        .contains("1 failed tasks:")
+        .contains("square: java.lang.ArithmeticException: zero has no interesting square");
+  }
+
+  @Test
+  void aBrokenFileBecomesAnInputFailure(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("broken.json");
+    Files.writeString(file, "[[1,1],[2,2],[3,");
+
+    Outcome o = launch(quickstart(), "--input", "add=" + file);
+
+    assertThat(o.status()).isEqualTo(1);
+    assertThat(o.ints("square")).containsExactly(4, 16);
+    assertThat(o.err()).contains("input of add failed after 2 tasks");
+  }
+
+  @Test
+  void progressPrintsTheCountersWhileRunning() {
+    GraphLauncher launcher =
+        GraphLauncher.of(
+                GraphLauncherTest.class,
+                Layout.STREAMING,
+                layout -> {
+                  TaskStage<Integer, Integer> slow =
+                      TaskStage.map(
+                              "slow",
+                              (Integer x) -> {
+                                Thread.sleep(20);
+                                return x;
+                              })
+                          .build();
+                  return TaskGraph.builder("slow").stage(slow).layout(layout).build();
+                })
+            .input("slow", Integer.class)
+            .progressInterval(Duration.ofMillis(10));
+
+    Outcome o = launch(launcher, "--progress", "--input", "slow=[1,2,3,4,5]");
+
+    assertThat(o.status()).as(o.err()).isZero();
+    assertThat(o.ints("slow")).containsExactly(1, 2, 3, 4, 5);
+    // At least one live snapshot before the summary's final counters.
+    assertThat(o.err().split("  slow ", -1).length - 1).isGreaterThanOrEqualTo(2);
+  }
+
+  @Test
+  void genericTaskTypesAreReadWithTheirTypeArguments() {
+    GraphLauncher launcher =
+        GraphLauncher.of(
+                GraphLauncherTest.class,
+                Layout.STREAMING,
+                layout -> {
+                  TaskStage<List<Integer>, Integer> sum =
+                      TaskStage.map(
+                              "sum",
+                              (List<Integer> xs) -> xs.stream().mapToInt(Integer::intValue).sum())
+                          .build();
+                  return TaskGraph.builder("sum").stage(sum).layout(layout).build();
+                })
+            .input("sum", new GraphLauncher.TaskType<List<Integer>>() {});
+
+    Outcome o = launch(launcher, "--input", "sum=[[1,2,3],[10,20]]");
+
+    assertThat(o.status()).as(o.err()).isZero();
+    assertThat(o.ints("sum")).containsExactly(6, 30);
+  }
+
+  @Test
+  void listenersAttachToTheRun() {
+    List<String> events = new CopyOnWriteArrayList<>();
+    GraphLauncher launcher =
+        quickstart()
+            .listener(
+                new GraphListener() {
+                  @Override
+                  public void runFinished(GraphResult result) {
+                    events.add("finished " + result.stats("square").succeeded());
+                  }
+                });
+
+    assertThat(launch(launcher, "--input", "add=[[1,2]]").status()).isZero();
+    assertThat(events).containsExactly("finished 1");
+  }
+
+  @Test
+  void usageErrorsGiveStatusTwoAndSayWhatIsWrong() {
+    assertThat(launch(quickstart()).err()).contains("no tasks: give some with --input");
+    assertThat(launch(quickstart(), "--input", "nope=[1]"))
+        .satisfies(o -> assertThat(o.status()).isEqualTo(2))
+        .satisfies(o -> assertThat(o.err()).contains("'nope' is not an input stage"));
+    assertThat(launch(quickstart(), "--input", "add=[[1,2,3]]").err())
+        .contains("task 0 has 3 values, but AddArgs has 2 components");
+    assertThat(launch(quickstart(), "--input", "add=[{\"x\":\"one\"}]").err())
+        .contains("task 0 ({\"x\":\"one\"}) is not a");
+    assertThat(launch(quickstart(), "--input", "add=no-such-file.json").err())
+        .contains("'no-such-file.json' is neither a JSON array nor a readable file");
+    assertThat(launch(quickstart(), "--layout", "sideways", "--input", "add=[]").err())
+        .contains("--layout is streaming or serial, not 'sideways'");
+    assertThat(launch(quickstart(), "--frobnicate").status()).isEqualTo(2);
+    assertThat(launch(quickstart(), "--input").err()).contains("--input needs a value");
+  }
+
+  @Test
+  void aSerialLayoutOnACycleIsAUsageError() {
+    GraphLauncher launcher =
+        GraphLauncher.of(
+                GraphLauncherTest.class,
+                Layout.STREAMING,
+                layout -> {
+                  TaskStage<Integer, Integer> loop =
+                      TaskStage.splitter(
+                              "loop", (Integer x) -> x > 0 ? List.of(x - 1) : List.<Integer>of())
+                          .build();
+                  return TaskGraph.builder("loop")
+                      .stage(loop)
+                      .edge(loop, loop)
+                      .layout(layout)
+                      .build();
+                })
+            .input("loop", Integer.class);
+
+    Outcome streaming = launch(launcher, "--input", "loop=[3]");
+    assertThat(streaming.status()).as(streaming.err()).isZero();
+    assertThat(streaming.json().getAsJsonObject()).isEqualTo(new JsonObject());
+
+    Outcome serial = launch(launcher, "--layout", "serial", "--input", "loop=[3]");
+    assertThat(serial.status()).isEqualTo(2);
+    assertThat(serial.err()).contains("has a cycle (loop -> loop)");
+  }
+
+  @Test
+  void helpListsTheInputStagesAndTheirTypes() {
+    Outcome o = launch(quickstart(), "--help");
+
+    assertThat(o.status()).isZero();
+    assertThat(o.err())
+        .contains("usage: java -cp <class path> io.celestialflow.GraphLauncherTest [options]")
+        .contains("add: AddArgs(int x, int y), as a JSON object or an array of its components")
+        .contains("(default: streaming)");
+    assertThat(o.out()).isEmpty();
+  }
+
+  @Test
+  void outputsGsonCannotTakeApartArePrintedAsStrings() {
+    GraphLauncher launcher =
+        GraphLauncher.of(
+                GraphLauncherTest.class,
+                Layout.STREAMING,
+                layout -> {
+                  TaskStage<String, Thread.State> state =
+                      TaskStage.map("state", (String s) -> Thread.State.valueOf(s)).build();
+                  TaskStage<Integer, Object> lock =
+                      TaskStage.map(
+                              "lock",
+                              (Integer x) ->
+                                  (Object) new java.util.concurrent.locks.ReentrantLock())
+                          .build();
+                  return TaskGraph.builder("odd").stages(state, lock).layout(layout).build();
+                })
+            .input("state", String.class)
+            .input("lock", Integer.class);
+
+    Outcome o = launch(launcher, "--input", "state=[\"NEW\"]", "--input", "lock=[0]");
+
+    assertThat(o.status()).as(o.err()).isZero();
+    assertThat(o.json().getAsJsonArray("state")).isEqualTo(parseArray("[\"NEW\"]"));
+    assertThat(o.json().getAsJsonArray("lock").get(0).getAsString()).contains("Unlocked");
+  }
+
+  private static JsonArray parseArray(String json) {
+    return JsonParser.parseString(json).getAsJsonArray();
+  }
+}
