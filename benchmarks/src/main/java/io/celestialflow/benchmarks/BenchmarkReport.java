@@ -1,0 +1,545 @@
+package io.celestialflow.benchmarks;
+
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import org.jspecify.annotations.Nullable;
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.results.format.ResultFormatType;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * Runs every benchmark pair through the JMH {@link Runner} and prints each CelestialFlow figure
+ * beside its plain-Java baseline, measured in the same run, with their ratio and the figure's
+ * target.
+ *
+ * <pre>
+ * java -cp 'benchmarks/target/*:benchmarks/target/lib/*' \
+ *     io.celestialflow.benchmarks.BenchmarkReport [--quick] [--strict] [--prof NAME[:OPTS]]
+ *     [--result FILE.json] [--list] [REGEX...]
+ * </pre>
+ *
+ * <p>{@code REGEX} arguments select pairs (by pair name or benchmark class name, case-insensitive,
+ * partial match); both methods of a selected pair always run. The ratio is CelestialFlow's cost
+ * over the baseline's (times for time scores; baseline rate over CelestialFlow rate for
+ * throughputs): above 1 means CelestialFlow is slower. Exit status: 0, or 2 if a benchmark gave no
+ * result (it threw, e.g. a wrong sum), or 1 with {@code --strict} if a target was missed.
+ */
+public final class BenchmarkReport {
+  private BenchmarkReport() {}
+
+  // ---------------------------------------------------------------- the pairs and their targets
+
+  /** How a figure is judged, from the baseline's and CelestialFlow's scores. */
+  sealed interface Target {
+    /** What the target says, for the table. */
+    String describe();
+
+    /** Whether the figure meets the target; {@code ratio} is CelestialFlow's cost over baseline. */
+    boolean met(double baseline, double celestialFlow, double ratio);
+
+    /** The measured quantity the target is about, for the result column. */
+    String measured(double baseline, double celestialFlow, double ratio);
+  }
+
+  /** CelestialFlow's score minus the baseline's is at most {@code max} (time scores). */
+  record OverheadAtMost(double max, String unit) implements Target {
+    @Override
+    public String describe() {
+      return "overhead <= " + number(max) + " " + unit;
+    }
+
+    @Override
+    public boolean met(double baseline, double celestialFlow, double ratio) {
+      return celestialFlow - baseline <= max;
+    }
+
+    @Override
+    public String measured(double baseline, double celestialFlow, double ratio) {
+      double d = celestialFlow - baseline;
+      return (d >= 0 ? "+" : "") + number(d) + " " + unit;
+    }
+  }
+
+  /** The ratio is at most {@code max}. */
+  record RatioAtMost(double max) implements Target {
+    @Override
+    public String describe() {
+      return String.format(Locale.ROOT, "ratio <= %.2f", max);
+    }
+
+    @Override
+    public boolean met(double baseline, double celestialFlow, double ratio) {
+      return ratio <= max;
+    }
+
+    @Override
+    public String measured(double baseline, double celestialFlow, double ratio) {
+      return ratio(ratio);
+    }
+  }
+
+  /** CelestialFlow's score is at most {@code max} (time scores). */
+  record ScoreAtMost(double max, String unit, String why) implements Target {
+    @Override
+    public String describe() {
+      return "<= " + number(max) + " " + unit + why;
+    }
+
+    @Override
+    public boolean met(double baseline, double celestialFlow, double ratio) {
+      return celestialFlow <= max;
+    }
+
+    @Override
+    public String measured(double baseline, double celestialFlow, double ratio) {
+      return number(celestialFlow) + " " + unit;
+    }
+  }
+
+  /** CelestialFlow's score is at least {@code min} (throughputs). */
+  record ScoreAtLeast(double min, String unit) implements Target {
+    @Override
+    public String describe() {
+      return ">= " + number(min) + " " + unit;
+    }
+
+    @Override
+    public boolean met(double baseline, double celestialFlow, double ratio) {
+      return celestialFlow >= min;
+    }
+
+    @Override
+    public String measured(double baseline, double celestialFlow, double ratio) {
+      return number(celestialFlow) + " " + unit;
+    }
+  }
+
+  /**
+   * A figure: a benchmark class with a {@code baseline} and a {@code celestialFlow} method.
+   *
+   * @param name short name, used in the table and to select pairs
+   * @param type the JMH {@code @State} class holding both methods
+   * @param unit what the scores are in, in words (JMH's "op" is a task or a batch)
+   * @param higherIsBetter true for throughputs
+   * @param target the figure's target
+   */
+  record Pair(String name, Class<?> type, String unit, boolean higherIsBetter, Target target) {
+    static final String BASELINE = "baseline";
+    static final String CELESTIAL_FLOW = "celestialFlow";
+
+    String baselineBenchmark() {
+      return type.getName() + "." + BASELINE;
+    }
+
+    String celestialFlowBenchmark() {
+      return type.getName() + "." + CELESTIAL_FLOW;
+    }
+
+    /** The JMH include pattern selecting both methods and nothing else. */
+    String includePattern() {
+      return "^"
+          + Pattern.quote(type.getName() + ".")
+          + "("
+          + BASELINE
+          + "|"
+          + CELESTIAL_FLOW
+          + ")$";
+    }
+
+    boolean matches(Pattern filter) {
+      return filter.matcher(name).find() || filter.matcher(type.getSimpleName()).find();
+    }
+  }
+
+  /** Every figure, in report order. */
+  static final List<Pair> PAIRS =
+      List.of(
+          new Pair(
+              "serial",
+              SerialStageBenchmark.class,
+              "ns/task",
+              false,
+              new OverheadAtMost(100, "ns/task")),
+          new Pair("thread-x4", ThreadStageBenchmark.class, "ns/task", false, new RatioAtMost(1.0)),
+          new Pair(
+              "virtual-threads",
+              VirtualThreadStageBenchmark.class,
+              "ms/batch",
+              false,
+              new ScoreAtMost(70, "ms", " (2 x 10 ms + 50 ms)")),
+          new Pair(
+              "async-completed",
+              AsyncCompletedBenchmark.class,
+              "ns/task",
+              false,
+              new RatioAtMost(1.5)),
+          new Pair(
+              "async-pooled", AsyncPooledBenchmark.class, "ns/task", false, new RatioAtMost(1.5)),
+          new Pair(
+              "chain-3-serial",
+              ChainBenchmark.class,
+              "tasks/s",
+              true,
+              new ScoreAtLeast(2_000_000, "tasks/s")));
+
+  // ---------------------------------------------------------------- settings
+
+  /**
+   * What the command line asked for.
+   *
+   * @param quick fewer, shorter iterations (a smoke run)
+   * @param strict exit with status 1 if a target is missed
+   * @param list only list the pairs
+   * @param help only print the usage
+   * @param profilers JMH profilers to add, as {@code name} or {@code name:options}
+   * @param resultFile where JMH writes its JSON results, if anywhere
+   * @param filters patterns selecting pairs; empty selects all
+   */
+  record Settings(
+      boolean quick,
+      boolean strict,
+      boolean list,
+      boolean help,
+      List<String> profilers,
+      @Nullable String resultFile,
+      List<Pattern> filters) {}
+
+  static Settings parse(String... args) {
+    boolean quick = false;
+    boolean strict = false;
+    boolean list = false;
+    boolean help = false;
+    List<String> profilers = new ArrayList<>();
+    String resultFile = null;
+    List<Pattern> filters = new ArrayList<>();
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      switch (a) {
+        case "--quick" -> quick = true;
+        case "--strict" -> strict = true;
+        case "--list" -> list = true;
+        case "-h", "--help" -> help = true;
+        case "--prof" -> profilers.add(value(args, ++i, a));
+        case "--result" -> resultFile = value(args, ++i, a);
+        default -> {
+          if (a.startsWith("-")) {
+            throw new IllegalArgumentException("unknown option " + a + "; see --help");
+          }
+          try {
+            filters.add(Pattern.compile(a, Pattern.CASE_INSENSITIVE));
+          } catch (PatternSyntaxException e) {
+            throw new IllegalArgumentException("bad filter regex '" + a + "': " + e.getMessage());
+          }
+        }
+      }
+    }
+    return new Settings(
+        quick, strict, list, help, List.copyOf(profilers), resultFile, List.copyOf(filters));
+  }
+
+  private static String value(String[] args, int i, String option) {
+    if (i >= args.length) {
+      throw new IllegalArgumentException(option + " needs a value");
+    }
+    return args[i];
+  }
+
+  static List<Pair> select(List<Pair> pairs, List<Pattern> filters) {
+    if (filters.isEmpty()) {
+      return pairs;
+    }
+    List<Pair> out = new ArrayList<>();
+    for (Pair p : pairs) {
+      if (filters.stream().anyMatch(p::matches)) {
+        out.add(p);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The JMH options: few iterations, forks as each class's {@code @Fork} says; {@code --quick}
+   * shortens everything and uses one fork.
+   */
+  static Options options(Settings settings, List<Pair> pairs) {
+    ChainedOptionsBuilder b = new OptionsBuilder();
+    for (Pair p : pairs) {
+      b.include(p.includePattern());
+    }
+    if (settings.quick()) {
+      b.forks(1)
+          .warmupIterations(2)
+          .warmupTime(TimeValue.milliseconds(500))
+          .measurementIterations(3)
+          .measurementTime(TimeValue.milliseconds(500));
+    } else {
+      b.warmupIterations(3)
+          .warmupTime(TimeValue.seconds(2))
+          .measurementIterations(5)
+          .measurementTime(TimeValue.seconds(2));
+    }
+    // Fork counts come from each class's @Fork: 1, or 2 for the pairs that run more threads than
+    // the machine has cores, whose scores vary more from one JVM to the next.
+    b.threads(1).shouldDoGC(true).jvmArgsAppend(forkJvmArgs().toArray(new String[0]));
+    for (String prof : settings.profilers()) {
+      int colon = prof.indexOf(':');
+      if (colon < 0) {
+        b.addProfiler(prof);
+      } else {
+        b.addProfiler(prof.substring(0, colon), prof.substring(colon + 1));
+      }
+    }
+    String resultFile = settings.resultFile();
+    if (resultFile != null) {
+      b.result(resultFile).resultFormat(ResultFormatType.JSON);
+    }
+    return b.build();
+  }
+
+  /**
+   * Extra JVM options of the forked benchmark JVMs (which also inherit the host JVM's options): a
+   * fixed 2 GB heap, and on JDK 23+ permission for JMH 1.37's use of {@code sun.misc.Unsafe}, which
+   * otherwise prints a deprecation warning in every fork.
+   */
+  static List<String> forkJvmArgs() {
+    List<String> args = new ArrayList<>(List.of("-Xms2g", "-Xmx2g"));
+    String unsafe = "--sun-misc-unsafe-memory-access";
+    if (Runtime.version().feature() >= 23
+        && ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+            .noneMatch(a -> a.startsWith(unsafe))) {
+      args.add(unsafe + "=allow");
+    }
+    return args;
+  }
+
+  // ---------------------------------------------------------------- the table
+
+  /**
+   * A score with its error (half the 99.9% confidence interval; NaN if unknown).
+   *
+   * @param value the score
+   * @param error the error
+   */
+  record Score(double value, double error) {
+    static Score of(Result<?> result) {
+      return new Score(result.getScore(), result.getScoreError());
+    }
+
+    String text() {
+      if (Double.isNaN(error) || error == 0) {
+        return number(value);
+      }
+      return number(value) + " ± " + number(error);
+    }
+  }
+
+  /**
+   * One line of the table.
+   *
+   * @param pair the figure
+   * @param baseline the baseline's score, if it ran
+   * @param celestialFlow CelestialFlow's score, if it ran
+   */
+  record Row(Pair pair, @Nullable Score baseline, @Nullable Score celestialFlow) {
+    /** CelestialFlow's cost over the baseline's; NaN when a score is missing. */
+    double ratio() {
+      Score b = baseline;
+      Score c = celestialFlow;
+      if (b == null || c == null) {
+        return Double.NaN;
+      }
+      return pair.higherIsBetter() ? b.value() / c.value() : c.value() / b.value();
+    }
+
+    boolean complete() {
+      return baseline != null && celestialFlow != null;
+    }
+
+    boolean passed() {
+      Score b = baseline;
+      Score c = celestialFlow;
+      return b != null && c != null && pair.target().met(b.value(), c.value(), ratio());
+    }
+
+    String verdict() {
+      Score b = baseline;
+      Score c = celestialFlow;
+      if (b == null || c == null) {
+        return "ERROR (no result)";
+      }
+      return (passed() ? "PASS" : "MISS")
+          + " ("
+          + pair.target().measured(b.value(), c.value(), ratio())
+          + ")";
+    }
+  }
+
+  static List<Row> rows(List<Pair> pairs, Collection<RunResult> results) {
+    Map<String, Score> scores = new HashMap<>();
+    for (RunResult r : results) {
+      scores.put(r.getParams().getBenchmark(), Score.of(r.getPrimaryResult()));
+    }
+    List<Row> rows = new ArrayList<>();
+    for (Pair p : pairs) {
+      rows.add(
+          new Row(p, scores.get(p.baselineBenchmark()), scores.get(p.celestialFlowBenchmark())));
+    }
+    return rows;
+  }
+
+  static String table(List<Row> rows) {
+    List<String[]> lines = new ArrayList<>();
+    lines.add(
+        new String[] {
+          "Benchmark", "Unit", "Baseline", "CelestialFlow", "Ratio", "Target", "Result"
+        });
+    for (Row r : rows) {
+      Score b = r.baseline();
+      Score c = r.celestialFlow();
+      lines.add(
+          new String[] {
+            r.pair().name(),
+            r.pair().unit(),
+            b == null ? "n/a" : b.text(),
+            c == null ? "n/a" : c.text(),
+            r.complete() ? ratio(r.ratio()) : "n/a",
+            r.pair().target().describe(),
+            r.verdict()
+          });
+    }
+    int[] widths = new int[lines.get(0).length];
+    for (String[] line : lines) {
+      for (int i = 0; i < line.length; i++) {
+        widths[i] = Math.max(widths[i], line[i].length());
+      }
+    }
+    StringBuilder sb = new StringBuilder();
+    for (int n = 0; n < lines.size(); n++) {
+      appendLine(sb, lines.get(n), widths);
+      if (n == 0) {
+        String[] rule = new String[widths.length];
+        for (int i = 0; i < widths.length; i++) {
+          rule[i] = "-".repeat(widths[i]);
+        }
+        appendLine(sb, rule, widths);
+      }
+    }
+    return sb.toString();
+  }
+
+  private static void appendLine(StringBuilder sb, String[] cells, int[] widths) {
+    sb.append('|');
+    for (int i = 0; i < cells.length; i++) {
+      sb.append(' ').append(cells[i]).append(" ".repeat(widths[i] - cells[i].length()));
+      sb.append(" |");
+    }
+    sb.append('\n');
+  }
+
+  static String number(double v) {
+    double a = Math.abs(v);
+    String format;
+    if (a >= 10_000) {
+      format = "%,.0f";
+    } else if (a >= 100) {
+      format = "%.1f";
+    } else if (a >= 1) {
+      format = "%.2f";
+    } else {
+      format = "%.3f";
+    }
+    return String.format(Locale.ROOT, format, v);
+  }
+
+  static String ratio(double r) {
+    return String.format(Locale.ROOT, "%.2fx", r);
+  }
+
+  // ---------------------------------------------------------------- main
+
+  private static final String USAGE =
+      """
+      Usage: BenchmarkReport [--quick] [--strict] [--prof NAME[:OPTS]]... [--result FILE.json]
+                             [--list] [REGEX...]
+        --quick           2 x 0.5 s warmup, 3 x 0.5 s measurement per benchmark (smoke run)
+                          and 1 fork (default: 3 x 2 s warmup, 5 x 2 s measurement, 1 fork,
+                          2 for the thread-x4 and async-pooled pairs)
+        --strict          exit with status 1 if a target is missed
+        --prof NAME[:O]   add a JMH profiler, e.g. --prof gc or --prof stack:lines=5
+        --result FILE     also write JMH's results as JSON
+        --list            list the benchmark pairs and exit
+        REGEX             run only the pairs whose name or class matches (case-insensitive)
+      """;
+
+  /**
+   * Runs the selected pairs and prints the table.
+   *
+   * @param args see the class description
+   * @throws RunnerException if JMH cannot run
+   */
+  public static void main(String[] args) throws RunnerException {
+    Settings settings;
+    try {
+      settings = parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      System.err.print(USAGE);
+      System.exit(64);
+      return;
+    }
+    if (settings.help()) {
+      System.out.print(USAGE);
+      return;
+    }
+    List<Pair> pairs = select(PAIRS, settings.filters());
+    if (settings.list()) {
+      for (Pair p : pairs) {
+        System.out.printf(
+            Locale.ROOT, "%-16s %-58s %s%n", p.name(), p.type().getName(), p.target().describe());
+      }
+      return;
+    }
+    if (pairs.isEmpty()) {
+      System.err.println("no benchmark pair matches " + settings.filters() + "; try --list");
+      System.exit(64);
+      return;
+    }
+    Collection<RunResult> results = new Runner(options(settings, pairs)).run();
+    List<Row> rows = rows(pairs, results);
+    System.out.println();
+    System.out.printf(
+        Locale.ROOT,
+        "CelestialFlow benchmarks (%s mode): JDK %s (%s), %d cores, %s %s%n%n",
+        settings.quick() ? "quick" : "default",
+        Runtime.version(),
+        System.getProperty("java.vm.name"),
+        Runtime.getRuntime().availableProcessors(),
+        System.getProperty("os.name"),
+        System.getProperty("os.arch"));
+    System.out.print(table(rows));
+    System.out.println();
+    System.out.println(
+        "Scores are JMH means ± half the 99.9% confidence interval. Ratio = CelestialFlow cost /"
+            + " baseline cost (for tasks/s: baseline rate / CelestialFlow rate); above 1 means"
+            + " CelestialFlow is slower.");
+    if (rows.stream().anyMatch(r -> !r.complete())) {
+      System.exit(2);
+    }
+    if (settings.strict() && rows.stream().anyMatch(r -> !r.passed())) {
+      System.exit(1);
+    }
+  }
+}

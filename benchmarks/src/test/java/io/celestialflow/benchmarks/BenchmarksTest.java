@@ -1,0 +1,171 @@
+package io.celestialflow.benchmarks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.celestialflow.benchmarks.BenchmarkReport.Pair;
+import io.celestialflow.benchmarks.BenchmarkReport.Row;
+import io.celestialflow.benchmarks.BenchmarkReport.Score;
+import io.celestialflow.benchmarks.BenchmarkReport.Settings;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.runner.BenchmarkList;
+import org.openjdk.jmh.runner.BenchmarkListEntry;
+import org.openjdk.jmh.runner.format.OutputFormat;
+import org.openjdk.jmh.runner.format.OutputFormatFactory;
+import org.openjdk.jmh.runner.options.VerboseMode;
+
+/**
+ * Checks that every benchmark computes the right result on both sides (they verify their sums
+ * themselves; this runs each once, outside JMH), and that the report selects, judges and prints
+ * pairs correctly. Timings are never asserted.
+ */
+@Timeout(10)
+class BenchmarksTest {
+
+  @Test
+  void serialStageComputesTheRightSum() {
+    SerialStageBenchmark b = new SerialStageBenchmark();
+    b.setUp();
+    try {
+      long expected = Workloads.sumOfIncrements(SerialStageBenchmark.TASKS);
+      assertThat(b.baseline()).isEqualTo(expected);
+      assertThat(b.celestialFlow()).isEqualTo(expected);
+    } finally {
+      b.tearDown();
+    }
+  }
+
+  @Test
+  void threadStageComputesTheRightSum() throws Exception {
+    ThreadStageBenchmark b = new ThreadStageBenchmark();
+    b.setUp();
+    try {
+      long expected = Workloads.sumOfIncrements(ThreadStageBenchmark.TASKS);
+      assertThat(b.baseline()).isEqualTo(expected);
+      assertThat(b.celestialFlow()).isEqualTo(expected);
+    } finally {
+      b.tearDown();
+    }
+  }
+
+  @Test
+  void virtualThreadStageComputesTheRightSum() throws Exception {
+    VirtualThreadStageBenchmark b = new VirtualThreadStageBenchmark();
+    b.setUp();
+    try {
+      long expected = Workloads.sumOfIncrements(VirtualThreadStageBenchmark.TASKS);
+      assertThat(b.baseline()).isEqualTo(expected);
+      assertThat(b.celestialFlow()).isEqualTo(expected);
+    } finally {
+      b.tearDown();
+    }
+  }
+
+  @Test
+  void asyncStagesComputeTheRightSum() throws Exception {
+    AsyncCompletedBenchmark completed = new AsyncCompletedBenchmark();
+    completed.setUp();
+    try {
+      long expected = Workloads.sumOfIncrements(AsyncCompletedBenchmark.TASKS);
+      assertThat(completed.baseline()).isEqualTo(expected);
+      assertThat(completed.celestialFlow()).isEqualTo(expected);
+    } finally {
+      completed.tearDown();
+    }
+    AsyncPooledBenchmark pooled = new AsyncPooledBenchmark();
+    pooled.setUp();
+    try {
+      long expected = Workloads.sumOfIncrements(AsyncPooledBenchmark.TASKS);
+      assertThat(pooled.baseline()).isEqualTo(expected);
+      assertThat(pooled.celestialFlow()).isEqualTo(expected);
+    } finally {
+      pooled.tearDown();
+    }
+  }
+
+  @Test
+  void chainComputesTheRightSum() {
+    ChainBenchmark b = new ChainBenchmark();
+    b.setUp();
+    try {
+      // sum over x in [0, n) of 2 (x + 1) - 1 = n²
+      long expected = (long) ChainBenchmark.TASKS * ChainBenchmark.TASKS;
+      assertThat(b.baseline()).isEqualTo(expected);
+      assertThat(b.celestialFlow()).isEqualTo(expected);
+    } finally {
+      b.tearDown();
+    }
+  }
+
+  @Test
+  void aWrongSumFailsTheBenchmark() {
+    assertThatThrownBy(() -> Workloads.verify("x", 10, 9))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("expected sum 10 but got 9");
+  }
+
+  @Test
+  void everyPairSelectsExactlyItsTwoGeneratedBenchmarks() {
+    OutputFormat silent =
+        OutputFormatFactory.createFormatInstance(
+            new PrintStream(OutputStream.nullOutputStream()), VerboseMode.SILENT);
+    for (Pair p : BenchmarkReport.PAIRS) {
+      Set<String> found =
+          BenchmarkList.defaultList().find(silent, List.of(p.includePattern()), List.of()).stream()
+              .map(BenchmarkListEntry::getUsername)
+              .collect(Collectors.toSet());
+      assertThat(found)
+          .as(p.name())
+          .containsExactlyInAnyOrder(p.baselineBenchmark(), p.celestialFlowBenchmark());
+      // Without @Fork, JMH would fork each benchmark 5 times and the full report would take ages.
+      assertThat(p.type().getAnnotation(Fork.class)).as(p.name()).isNotNull();
+    }
+  }
+
+  @Test
+  void filtersSelectWholePairs() {
+    Settings s = BenchmarkReport.parse("--quick", "--prof", "gc", "ASYNC", "chain");
+    assertThat(s.quick()).isTrue();
+    assertThat(s.profilers()).containsExactly("gc");
+    assertThat(BenchmarkReport.select(BenchmarkReport.PAIRS, s.filters()))
+        .extracting(Pair::name)
+        .containsExactly("async-completed", "async-pooled", "chain-3-serial");
+    assertThat(BenchmarkReport.select(BenchmarkReport.PAIRS, List.of())).hasSize(6);
+    assertThatThrownBy(() -> BenchmarkReport.parse("--bogus"))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void targetsJudgeTheScores() {
+    Pair serial = pair("serial");
+    assertThat(new Row(serial, new Score(10, 1), new Score(60, 2)).verdict())
+        .isEqualTo("PASS (+50.00 ns/task)");
+    assertThat(new Row(serial, new Score(10, 1), new Score(111, 2)).passed()).isFalse();
+
+    Pair thread = pair("thread-x4");
+    assertThat(new Row(thread, new Score(400, 0), new Score(100, 0)).ratio()).isEqualTo(0.25);
+    assertThat(new Row(thread, new Score(100, 0), new Score(101, 0)).passed()).isFalse();
+
+    Pair chain = pair("chain-3-serial"); // a throughput: the ratio is inverted
+    Row slowChain = new Row(chain, new Score(8e6, 0), new Score(1.5e6, 0));
+    assertThat(slowChain.ratio()).isCloseTo(5.33, org.assertj.core.data.Offset.offset(0.01));
+    assertThat(slowChain.verdict()).startsWith("MISS");
+
+    Row missing = new Row(pair("virtual-threads"), new Score(20, 0), null);
+    assertThat(missing.passed()).isFalse();
+    assertThat(missing.verdict()).startsWith("ERROR");
+    assertThat(BenchmarkReport.table(List.of(slowChain, missing)))
+        .contains("| chain-3-serial ", "| 8,000,000 ", "| 1,500,000 ", "| 5.33x ", "| n/a ");
+  }
+
+  private static Pair pair(String name) {
+    return BenchmarkReport.PAIRS.stream().filter(p -> p.name().equals(name)).findFirst().get();
+  }
+}
