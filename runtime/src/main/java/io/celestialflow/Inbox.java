@@ -4,6 +4,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 
@@ -35,6 +36,7 @@ final class Inbox {
 
   private boolean closed;
   private int waitingProducers;
+  private volatile @Nullable Thread wakeOnPut;
 
   Inbox(int capacity) {
     this.capacity = capacity;
@@ -65,10 +67,14 @@ final class Inbox {
       chunks.addLast(chunk);
       size += chunk.size();
       notEmpty.signal();
-      return true;
     } finally {
       lock.unlock();
     }
+    Thread sleeper = wakeOnPut;
+    if (sleeper != null) {
+      LockSupport.unpark(sleeper);
+    }
+    return true;
   }
 
   /**
@@ -134,6 +140,42 @@ final class Inbox {
       }
     }
     return new Chunk(merged, 0, n);
+  }
+
+  /**
+   * Takes up to {@code max} tasks if any are waiting, without waiting.
+   *
+   * @return the tasks, or null if the inbox is empty
+   */
+  @SuppressWarnings("NonAtomicVolatileUpdate") // size is only written under the lock
+  @Nullable Chunk poll(int consumers, int max) {
+    if (size == 0) {
+      return null;
+    }
+    lock.lock();
+    try {
+      if (size == 0) {
+        return null;
+      }
+      int want =
+          consumers <= 1 ? max : Math.max(1, Math.min(max, (size + consumers - 1) / consumers));
+      Chunk out = extract(want);
+      size -= out.size();
+      if (waitingProducers > 0 && size < capacity) {
+        notFull.signalAll();
+      }
+      return out;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Names a thread to unpark after every put (or none): a consumer that sleeps with {@link
+   * LockSupport#park} because it also waits for something else than this inbox.
+   */
+  void wakeOnPut(@Nullable Thread thread) {
+    this.wakeOnPut = thread;
   }
 
   /** Waits until a blocking put would not wait (or the inbox is closed). */

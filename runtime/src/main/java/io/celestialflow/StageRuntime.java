@@ -230,7 +230,7 @@ final class StageRuntime {
    * @return false if the run was cancelled while the task ran (the task is left unfinished)
    */
   boolean runTask(Object item, WorkerContext ctx) {
-    ctx.mark();
+    mark(ctx);
     try {
       Object task = admit(item, ctx);
       if (task == null) {
@@ -250,6 +250,17 @@ final class StageRuntime {
       return fail(item, error, ctx);
     } finally {
       ctx.done++; // after exitTask(): a lingering flush never counts the task in progress
+    }
+  }
+
+  /**
+   * Remembers where the worker's buffers stood before a task, so that a failure can take back the
+   * outputs it emitted. Only a splitter can fail halfway through emitting (its iterable may throw);
+   * other kinds emit all or nothing, so they skip the bookkeeping.
+   */
+  void mark(WorkerContext ctx) {
+    if (kind == StageKind.SPLITTER) {
+      ctx.mark();
     }
   }
 
@@ -420,7 +431,9 @@ final class StageRuntime {
    * @return false if the task was left unfinished because of cancellation
    */
   boolean fail(Object item, Throwable error, WorkerContext ctx) {
-    ctx.rollback();
+    if (kind == StageKind.SPLITTER) {
+      ctx.rollback();
+    }
     Throwable cause = unwrap(error);
     Object task = Attempt.unwrap(item);
     if (run.isCancelled()) {
@@ -577,15 +590,6 @@ final class StageRuntime {
 
   boolean isFinished() {
     return finished.get();
-  }
-
-  /** Waits until the inboxes of blocking edges have room (backpressure for async stages). */
-  void awaitDownstreamRoom() throws InterruptedException {
-    for (int i = 0; i < edgeCount; i++) {
-      if (outlets[i] instanceof Outlet.ToStage edge && edge.blocking()) {
-        edge.target().inbox.awaitRoom();
-      }
-    }
   }
 
   StageStats stats(long now) {
