@@ -331,16 +331,15 @@ final class WorkerProcess {
               new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
             String line;
             while ((line = r.readLine()) != null) {
-              if (error) {
-                tailLock.lock();
-                try {
-                  if (tail.size() == TAIL_LINES) {
-                    tail.removeFirst();
-                  }
-                  tail.addLast(line);
-                } finally {
-                  tailLock.unlock();
+              // Both streams: the JVM reports its own fatal errors on standard output.
+              tailLock.lock();
+              try {
+                if (tail.size() == TAIL_LINES) {
+                  tail.removeFirst();
                 }
+                tail.addLast(line);
+              } finally {
+                tailLock.unlock();
               }
               try {
                 sink.line(stage, worker, error, line);
@@ -357,15 +356,13 @@ final class WorkerProcess {
   private static String tailText(ArrayDeque<String> tail, ReentrantLock lock) {
     lock.lock();
     try {
-      return tail.isEmpty()
-          ? ""
-          : "; its last lines of standard error:\n  " + String.join("\n  ", tail);
+      return tail.isEmpty() ? "" : "; its last lines of output:\n  " + String.join("\n  ", tail);
     } finally {
       lock.unlock();
     }
   }
 
-  /** The worker's last lines of standard error, for a crash report. */
+  /** The worker's last lines of output, for a crash report. */
   String tail() {
     return tailText(tail, tailLock);
   }

@@ -66,7 +66,6 @@ public class GsonCodecFactory implements CodecFactory {
   }
 
   @Override
-  @SuppressWarnings("unchecked")
   public <T> TaskCodec<T> codec(Type type) {
     Objects.requireNonNull(type, "type");
     TypeVariable<?> open = GenericTypes.findTypeVariable(type);
@@ -87,9 +86,9 @@ public class GsonCodecFactory implements CodecFactory {
               + " lists, doubles and strings); use the exact type",
           null);
     }
-    TypeAdapter<T> adapter;
+    TypeAdapter<?> adapter;
     try {
-      adapter = (TypeAdapter<T>) gson.getAdapter(TypeToken.get(type));
+      adapter = gson.getAdapter(TypeToken.get(type));
     } catch (RuntimeException e) {
       throw new CodecException(type, "Gson cannot handle this type: " + reasonOf(e), e);
     }
@@ -104,7 +103,7 @@ public class GsonCodecFactory implements CodecFactory {
               + " register a TypeAdapter in a GsonCodecFactory subclass",
           null);
     }
-    return new GsonCodec<>(gson, type, adapter);
+    return new GsonCodec<>(gson, type);
   }
 
   static String reasonOf(Throwable e) {
@@ -117,16 +116,21 @@ public class GsonCodecFactory implements CodecFactory {
     return getClass().getSimpleName();
   }
 
-  /** One type's codec: UTF-8 JSON. */
+  /**
+   * One type's codec: UTF-8 JSON. Encoding and decoding go through {@link Gson#toJson(Object, Type,
+   * JsonWriter)} and {@link Gson#fromJson(JsonReader, TypeToken)}, so every setting of the Gson
+   * instance applies exactly as it does for Gson's own calls.
+   */
   private static final class GsonCodec<T> implements TaskCodec<T> {
     private final Gson gson;
     private final Type type;
-    private final TypeAdapter<T> adapter;
+    private final TypeToken<T> token;
 
-    GsonCodec(Gson gson, Type type, TypeAdapter<T> adapter) {
+    @SuppressWarnings("unchecked")
+    GsonCodec(Gson gson, Type type) {
       this.gson = gson;
       this.type = type;
-      this.adapter = adapter;
+      this.token = (TypeToken<T>) TypeToken.get(type);
     }
 
     @Override
@@ -139,7 +143,7 @@ public class GsonCodecFactory implements CodecFactory {
       try {
         StringWriter out = new StringWriter(32);
         JsonWriter writer = gson.newJsonWriter(out);
-        adapter.write(writer, value);
+        gson.toJson(value, type, writer);
         writer.flush();
         return out.toString().getBytes(StandardCharsets.UTF_8);
       } catch (StackOverflowError e) {
@@ -152,25 +156,31 @@ public class GsonCodecFactory implements CodecFactory {
 
     @Override
     public T decode(byte[] data, int offset, int length) {
+      T value;
+      JsonReader reader;
       try {
-        JsonReader reader =
+        reader =
             gson.newJsonReader(
                 new StringReader(new String(data, offset, length, StandardCharsets.UTF_8)));
-        T value = adapter.read(reader);
-        if (value == null) {
-          throw new CodecException(type, "the encoding is JSON null, not a value", null);
-        }
-        if (reader.peek() != JsonToken.END_DOCUMENT) {
-          throw new CodecException(type, "unexpected data after the value", null);
-        }
-        return value;
-      } catch (CodecException e) {
-        throw e;
+        value = gson.fromJson(reader, token);
       } catch (StackOverflowError e) {
         throw new CodecException(type, "the encoding is nested too deeply", null);
-      } catch (IOException | RuntimeException e) {
+      } catch (RuntimeException e) {
         throw new CodecException(type, reasonOf(e), e);
       }
+      if (value == null) {
+        throw new CodecException(type, "the encoding is JSON null or empty, not a value", null);
+      }
+      boolean trailing;
+      try {
+        trailing = reader.peek() != JsonToken.END_DOCUMENT;
+      } catch (IOException | RuntimeException e) {
+        trailing = true;
+      }
+      if (trailing) {
+        throw new CodecException(type, "unexpected data after the value", null);
+      }
+      return value;
     }
 
     @Override
