@@ -572,8 +572,8 @@ public final class TaskStage<I, O> {
      * Fails a task that takes longer than {@code timeout} with a {@link
      * java.util.concurrent.TimeoutException}; its thread is interrupted and the worker moves on. In
      * {@link ExecutionMode#PROCESS} mode the worker JVM running the task is killed instead (its
-     * other tasks are sent again and a replacement starts); the limit is then enforced within a
-     * quarter of its length.
+     * other tasks are sent again and a replacement starts); the limit is then enforced at most half
+     * its length (and at most 500 ms) late.
      *
      * @param timeout the per-task limit, positive
      * @return this builder
