@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
@@ -46,8 +47,9 @@ import org.slf4j.LoggerFactory;
  * any) fails with a {@link WorkerCrashedException} (or a {@link TimeoutException}), subject to the
  * retry policy like any failure; every other held task is put back in the inbox unchanged, as a
  * re-run rather than a new attempt (tasks whose results were lost with the worker run again:
- * delivery is at least once). Then a replacement starts. Three failed starts in a row mark the
- * stage broken: its tasks fail with the reason, and the run still ends.
+ * delivery is at least once). Then a replacement starts. A slot whose worker fails to start three
+ * times in a row gives up and hands its tasks back to the other slots; once every slot has given up
+ * the stage is broken: its tasks fail with the reason, and the run still ends.
  */
 final class ProcessDriver implements StageDriver {
   private static final Logger log = LoggerFactory.getLogger(ProcessDriver.class);
@@ -74,8 +76,11 @@ final class ProcessDriver implements StageDriver {
   /** Set by cancel() or join(): no more workers start. */
   private volatile boolean stopping;
 
-  /** Set when workers cannot start: the stage fails its tasks with this reason. */
+  /** Set when no worker can start: the stage fails its tasks with this reason. */
   private volatile @Nullable String broken;
+
+  /** Slots that gave up starting workers; the stage is broken when all have. */
+  private final AtomicInteger slotsGivenUp = new AtomicInteger();
 
   ProcessDriver(StageRuntime stage, int workers, String threadPrefix) {
     this.stage = stage;
@@ -223,6 +228,9 @@ final class ProcessDriver implements StageDriver {
     /** Worker deaths in a row with tasks held but none running (see handleEnd). */
     private int idleDeaths;
 
+    /** Its workers failed to start {@link #START_ATTEMPTS} times in a row: it takes no tasks. */
+    private volatile boolean gaveUp;
+
     Slot(int index) {
       this.index = index;
       String p = threadPrefix + "-w" + index;
@@ -276,7 +284,7 @@ final class ProcessDriver implements StageDriver {
     }
 
     private boolean mustStop() {
-      return stopping || broken != null || cancelled() || closing;
+      return stopping || gaveUp || cancelled() || closing;
     }
 
     // -------------------------------------------------------------- sender
@@ -288,6 +296,9 @@ final class ProcessDriver implements StageDriver {
         stage.awaitGate();
         while (!cancelled()) {
           int want = awaitRoom();
+          if (want < 0) {
+            break; // this slot gave up; the others take the tasks
+          }
           Chunk chunk = stage.next(slots.length, want);
           if (chunk == null) {
             break;
@@ -306,11 +317,18 @@ final class ProcessDriver implements StageDriver {
       }
     }
 
-    /** Waits while this slot's worker holds a full window; returns how many tasks to take. */
+    /**
+     * Waits while this slot's worker holds a full window.
+     *
+     * @return how many tasks to take, or -1 if this slot gave up (and the stage is not broken)
+     */
     private int awaitRoom() throws InterruptedException {
       lock.lock();
       try {
         while (true) {
+          if (broken == null && gaveUp) {
+            return -1;
+          }
           if (current == null || broken != null) {
             return Math.min(window, stage.chunkSize());
           }
@@ -364,14 +382,16 @@ final class ProcessDriver implements StageDriver {
       try {
         while (next < batch.size()) {
           WorkerProcess w = awaitWorker();
-          if (w == null) { // the stage is broken
+          if (w == null) {
             String why = broken;
-            for (; next < batch.size(); next++) {
+            if (why == null) { // this slot gave up: the other slots take these tasks
+              requeue(batch.subList(next, batch.size()).stream().map(Encoded::item).toList());
+              next = batch.size();
+              break;
+            }
+            for (; next < batch.size(); next++) { // every slot gave up: the stage is broken
               ctx.mark();
-              stage.fail(
-                  batch.get(next).item(),
-                  new WorkerCrashedException(why == null ? "no worker" : why),
-                  ctx);
+              stage.fail(batch.get(next).item(), new WorkerCrashedException(why), ctx);
               ctx.done++;
             }
             break;
@@ -418,12 +438,12 @@ final class ProcessDriver implements StageDriver {
       }
     }
 
-    /** Waits for a connected worker; null if the stage is broken. */
+    /** Waits for a connected worker; null if this slot gave up or the stage is broken. */
     private @Nullable WorkerProcess awaitWorker() throws InterruptedException {
       lock.lock();
       try {
         while (true) {
-          if (broken != null) {
+          if (broken != null || gaveUp) {
             return null;
           }
           if (cancelled()) {
@@ -480,7 +500,7 @@ final class ProcessDriver implements StageDriver {
             failedStarts++;
             log.warn("{} (attempt {} of {})", e.getMessage(), failedStarts, START_ATTEMPTS);
             if (failedStarts >= START_ATTEMPTS) {
-              breakStage(String.valueOf(e.getMessage()));
+              giveUp(String.valueOf(e.getMessage()));
               break;
             }
             pause(100L * failedStarts);
@@ -519,15 +539,26 @@ final class ProcessDriver implements StageDriver {
       }
     }
 
-    private void breakStage(String reason) {
-      broken =
-          "stage '"
-              + name
-              + "' cannot start its worker processes ("
-              + START_ATTEMPTS
-              + " attempts in a row failed); last failure: "
-              + reason;
-      log.error(broken);
+    /** Stops starting workers here; breaks the stage if no slot is left. */
+    private void giveUp(String reason) {
+      if (slotsGivenUp.incrementAndGet() == slots.length) {
+        String why =
+            "stage '"
+                + name
+                + "' cannot start its worker processes ("
+                + START_ATTEMPTS
+                + " attempts in a row failed); last failure: "
+                + reason;
+        broken = why; // before gaveUp: a sender that sees gaveUp then sees broken
+        log.error(why);
+      } else {
+        log.error(
+            "worker {} of stage '{}' gave up after {} failed starts; the other workers carry on",
+            index,
+            name,
+            START_ATTEMPTS);
+      }
+      gaveUp = true;
       for (Slot s : slots) {
         s.wake();
       }
@@ -735,7 +766,9 @@ final class ProcessDriver implements StageDriver {
       }
       // A worker that closed its connection unasked is usually exiting: give it a moment, so that
       // its own exit status (not our SIGKILL's) is reported.
-      long grace = w.killed() != null ? 0 : expected ? 5000 : 1000;
+      WorkerProcess.Kill killed = w.killed();
+      long grace =
+          killed == WorkerProcess.Kill.STOPPED ? 5000 : killed != null ? 0 : expected ? 5000 : 1000;
       int status = w.terminate(grace);
       WorkerProcess.Kill kill = w.killed();
       if (left.length == 0) {
@@ -771,25 +804,11 @@ final class ProcessDriver implements StageDriver {
       List<Object> again = new ArrayList<>(left.length);
       for (Held h : left) {
         if (h != culprit) {
-          // A re-run, not a new attempt: wrap first attempts so they are not taken as duplicates.
-          again.add(h.item() instanceof Attempt ? h.item() : new Attempt(h.item(), 1));
+          again.add(h.item());
         }
       }
       String what = w + " " + describe(status, kill);
-      if (!again.isEmpty()) {
-        stage.inFlight.add(-again.size());
-        Chunk chunk = new Chunk(again.toArray(), 0, again.size());
-        boolean requeued;
-        try {
-          requeued = stage.inbox.put(chunk, false);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt(); // a non-blocking put does not wait
-          requeued = false;
-        }
-        if (!requeued) {
-          stage.recordUnfinished(chunk);
-        }
-      }
+      requeue(again);
       if (culprit != null) {
         Throwable cause =
             kill == WorkerProcess.Kill.TIMED_OUT
@@ -813,6 +832,33 @@ final class ProcessDriver implements StageDriver {
           left.length,
           again.size(),
           culprit == null ? "" : ", the running one failed");
+    }
+
+    /**
+     * Puts tasks this slot took back into the inbox, as re-runs rather than new attempts: first
+     * attempts are wrapped so that duplicate checking lets them through again.
+     */
+    private void requeue(List<Object> items) {
+      if (items.isEmpty()) {
+        return;
+      }
+      Object[] again = new Object[items.size()];
+      for (int i = 0; i < again.length; i++) {
+        Object item = items.get(i);
+        again[i] = item instanceof Attempt ? item : new Attempt(item, 1);
+      }
+      stage.inFlight.add(-again.length); // before they can be taken and finished elsewhere
+      Chunk chunk = new Chunk(again, 0, again.length);
+      boolean requeued;
+      try {
+        requeued = stage.inbox.put(chunk, false);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt(); // a non-blocking put does not wait
+        requeued = false;
+      }
+      if (!requeued) {
+        stage.recordUnfinished(chunk);
+      }
     }
 
     private String describe(int status, WorkerProcess.@Nullable Kill kill) {

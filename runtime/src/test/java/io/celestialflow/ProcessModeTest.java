@@ -363,6 +363,25 @@ class ProcessModeTest {
   }
 
   @Test
+  void transientStartFailuresDoNotBreakTheStage(@TempDir Path dir) {
+    TaskStage<Integer, Integer> stage =
+        TaskStage.process("flaky", ProcessStages.FlakyStart.class)
+            .workers(2)
+            .systemProperty("test.dir", dir.toString())
+            .workerOutput(WorkerOutput.discard())
+            .build();
+    try (TaskGraph graph = TaskGraph.builder("process-flaky-start").stage(stage).build()) {
+      GraphResult result = graph.run(stage, ints(0, 30));
+
+      assertThat(result.outputs(stage))
+          .containsExactlyInAnyOrderElementsOf(ints(0, 30).stream().map(x -> -x).toList());
+      assertThat(result.failures()).isEmpty();
+      assertThat(dir.resolve("failed-start-2")).exists();
+      Checks.accounted(result);
+    }
+  }
+
+  @Test
   void aBadJvmOptionIsReportedWithTheJvmsOwnWords() {
     TaskStage<Integer, Integer> stage =
         TaskStage.process("badopt", ProcessStages.Inc.class)

@@ -269,6 +269,29 @@ final class ProcessStages {
     }
   }
 
+  /**
+   * Its first three constructions, over all worker JVMs, fail: each claims one of three marker
+   * files in the directory named by the system property {@code test.dir}.
+   */
+  static final class FlakyStart implements TaskFunction<Integer, Integer> {
+    FlakyStart() throws IOException {
+      Path dir = Path.of(System.getProperty("test.dir"));
+      for (int i = 0; i < 3; i++) {
+        try {
+          Files.createFile(dir.resolve("failed-start-" + i));
+          throw new IllegalStateException("transient start failure " + i);
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+          // Someone else failed this one; try the next.
+        }
+      }
+    }
+
+    @Override
+    public Integer apply(Integer x) {
+      return -x;
+    }
+  }
+
   static final class Identity<T> implements TaskFunction<T, T> {
     @Override
     public T apply(T t) {
