@@ -147,7 +147,9 @@ final class AsyncDispatcher implements StageDriver {
       return; // cancelled: already recorded as unfinished
     }
     WorkerContext ctx = new WorkerContext(stage, 2, false);
-    ctx.done++;
+    // Leave in-flight first: fail() may schedule a retry that re-enters the inbox and ends the run
+    // before this thread (not the engine's, so never joined) would settle, leaving inFlight at 1.
+    stage.inFlight.decrement();
     ctx.mark();
     if (error != null) {
       stage.fail(p.item, error, ctx);
