@@ -709,6 +709,14 @@ final class RunEngine implements GraphRun {
     ScheduledExecutorService sched = scheduler;
     if (sched != null) {
       sched.shutdownNow();
+      // Wait for the timer thread too: once the run's result is out, none of its threads is left.
+      try {
+        if (!sched.awaitTermination(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+          log.warn("the timer of graph '{}' did not stop in time", graph.name());
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
