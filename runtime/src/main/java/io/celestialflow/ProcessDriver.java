@@ -218,7 +218,6 @@ final class ProcessDriver implements StageDriver {
 
     // Guarded by lock.
     private @Nullable WorkerProcess current;
-    private @Nullable WorkerProcess starting;
     private volatile boolean closing;
     private final ArrayDeque<Held> held = new ArrayDeque<>();
     private long heldBytes;
