@@ -356,7 +356,11 @@ final class WorkerLoop {
             queue.add(END);
             return;
           }
-          default -> throw new IOException("unknown frame type " + type);
+          default -> {
+            System.err.println("celestialflow worker: unknown frame type " + type);
+            ProcessWorkerMain.exit(Wire.EXIT_PROTOCOL);
+            return;
+          }
         }
       }
     } catch (IOException e) {
