@@ -304,7 +304,8 @@ class ProcessModeTest {
     TaskStage<Integer, Integer> stage =
         TaskStage.process("freeze", ProcessStages.FreezeOn7.class)
             .workers(2)
-            .heartbeatTimeout(Duration.ofMillis(600))
+            // Long enough that a healthy worker starved of CPU on a loaded machine is not killed.
+            .heartbeatTimeout(Duration.ofMillis(1500))
             .build();
     try (TaskGraph graph = TaskGraph.builder("process-hung").stage(stage).build()) {
       GraphResult result = graph.run(stage, ints(0, 20));
@@ -325,7 +326,7 @@ class ProcessModeTest {
     TaskStage<Integer, Integer> stage =
         TaskStage.process("hang5", ProcessStages.HangOn5.class)
             .workers(2)
-            .timeout(Duration.ofMillis(400))
+            .timeout(Duration.ofSeconds(1))
             .build();
     try (TaskGraph graph = TaskGraph.builder("process-timeout").stage(stage).build()) {
       GraphResult result = graph.run(stage, ints(0, 12));
