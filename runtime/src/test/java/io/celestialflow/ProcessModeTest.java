@@ -23,6 +23,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.stream.IntStream;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,9 +35,29 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(60)
 class ProcessModeTest {
 
+  private Set<Path> progressFilesBefore = Set.of();
+
+  @BeforeEach
+  void rememberProgressFiles() throws IOException {
+    progressFilesBefore = progressFiles();
+  }
+
   @AfterEach
-  void noWorkerProcessLeft() {
+  void noWorkerProcessOrFileLeft() throws IOException {
     assertThat(liveChildren()).as("child processes still alive after the test").isEmpty();
+    Set<Path> left = new HashSet<>(progressFiles());
+    left.removeAll(progressFilesBefore);
+    assertThat(left).as("progress files left in the temporary directory").isEmpty();
+  }
+
+  private static Set<Path> progressFiles() throws IOException {
+    try (var files =
+        Files.newDirectoryStream(
+            Path.of(System.getProperty("java.io.tmpdir")), "celestialflow-worker-*.progress")) {
+      Set<Path> out = new HashSet<>();
+      files.forEach(out::add);
+      return out;
+    }
   }
 
   static List<ProcessHandle> liveChildren() {

@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -56,10 +57,20 @@ public final class ProcessWorkerMain {
       fatal("celestialflow worker: cannot read its configuration from standard input", e);
       return;
     }
+    // Map the shared progress file and delete it before anything may end this JVM: once both
+    // sides have it mapped, no file is left behind, whoever dies first.
+    ProgressFile progress;
+    try {
+      progress = ProgressFile.open(Path.of(config.progressFile()));
+      progress.delete();
+    } catch (IOException | RuntimeException e) {
+      fatal("celestialflow worker: cannot map its progress file", e);
+      return;
+    }
     watchParent(stdin, config.parentPid());
     WorkerLoop loop;
     try {
-      loop = new WorkerLoop(config);
+      loop = new WorkerLoop(config, progress);
     } catch (Exception | LinkageError e) {
       fatal(
           "celestialflow worker "

@@ -14,7 +14,6 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -73,7 +72,7 @@ final class WorkerLoop {
   private record Batch(long firstSeq, byte[][] payloads) {}
 
   @SuppressWarnings("unchecked")
-  WorkerLoop(WorkerConfig config) throws IOException {
+  WorkerLoop(WorkerConfig config, ProgressFile progress) throws IOException {
     this.config = config;
     this.stage = config.stage();
     this.kind = config.kind();
@@ -94,8 +93,7 @@ final class WorkerLoop {
       this.consumer = null;
     }
     this.heartbeatNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(1, config.heartbeatMillis()));
-    this.progress = ProgressFile.open(Path.of(config.progressFile()));
-    progress.delete(); // both sides have it mapped now (or the parent deletes it)
+    this.progress = progress;
     this.socket = new Socket();
     socket.setTcpNoDelay(true);
     socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), config.port()), 30_000);
