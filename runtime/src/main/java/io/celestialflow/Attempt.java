@@ -5,7 +5,9 @@ package io.celestialflow;
  * wrapped; first attempts travel bare, so the common path allocates nothing per task.
  *
  * @param task the task
- * @param number the attempt about to be made, starting at 2
+ * @param number the attempt about to be made, starting at 2 (or the same attempt again, 1 included,
+ *     for a task re-queued because its worker process died before running it: wrapping keeps it
+ *     from being taken for a duplicate)
  */
 record Attempt(Object task, int number) {
   static Object unwrap(Object item) {

@@ -87,6 +87,7 @@ final class RunEngine implements GraphRun {
   private @Nullable ScheduledFuture<?> lingerTask;
   private final Thread supervisor;
   private final List<WorkerContext> lingering = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<Thread> timerThreads = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   /** A scheduled retry, so that cancellation can find and record it. */
   private record RetryTicket(StageRuntime stage, Attempt attempt) {}
@@ -345,9 +346,16 @@ final class RunEngine implements GraphRun {
       try {
         s = scheduler;
         if (s == null) {
+          java.util.concurrent.ThreadFactory timers =
+              Thread.ofPlatform().name(threadPrefix + "-timer").daemon(true).factory();
           ScheduledThreadPoolExecutor pool =
               new ScheduledThreadPoolExecutor(
-                  1, Thread.ofPlatform().name(threadPrefix + "-timer").daemon(true).factory());
+                  1,
+                  r -> {
+                    Thread t = timers.newThread(r);
+                    timerThreads.add(t); // joined when the run stops
+                    return t;
+                  });
           pool.setRemoveOnCancelPolicy(true);
           s = pool;
           scheduler = s;
@@ -717,10 +725,14 @@ final class RunEngine implements GraphRun {
     ScheduledExecutorService sched = scheduler;
     if (sched != null) {
       sched.shutdownNow();
+      // Wait for the timer thread too: once the run's result is out, none of its threads is left.
+      // (A terminated pool's thread may still be exiting, so join it as well.)
       try {
-        // Its tasks are short (linger checks, retry hand-offs): wait so no thread outlives the run.
         if (!sched.awaitTermination(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-          log.warn("the timer thread of graph '{}' did not stop in time", graph.name());
+          log.warn("the timer of graph '{}' did not stop in time", graph.name());
+        }
+        for (Thread t : timerThreads) {
+          t.join(Duration.ofSeconds(STOP_TIMEOUT_SECONDS));
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

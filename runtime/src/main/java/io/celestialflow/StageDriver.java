@@ -7,7 +7,8 @@ import java.util.concurrent.TimeUnit;
  * from the stage's inbox and hands tasks to {@link StageRuntime}'s shared per-task logic; they
  * differ only in which threads do the work.
  */
-sealed interface StageDriver permits PlatformWorkers, VirtualThreadDispatcher, AsyncDispatcher {
+sealed interface StageDriver
+    permits PlatformWorkers, VirtualThreadDispatcher, AsyncDispatcher, ProcessDriver {
   /** Starts the driver's threads; they wait for the stage's turn before taking tasks. */
   void start();
 
@@ -30,6 +31,7 @@ sealed interface StageDriver permits PlatformWorkers, VirtualThreadDispatcher, A
               ? new VirtualThreadDispatcher(stage, s.workers(), threadPrefix)
               : new PlatformWorkers(stage, s.workers(), threadPrefix);
       case ASYNC -> new AsyncDispatcher(stage, s.workers(), threadPrefix);
+      case PROCESS -> new ProcessDriver(stage, s.workers(), threadPrefix);
     };
   }
 }

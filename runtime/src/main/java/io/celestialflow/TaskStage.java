@@ -1,5 +1,6 @@
 package io.celestialflow;
 
+import io.celestialflow.codec.CodecFactory;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -21,7 +22,10 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@link #consumer consumer}: no output;
  *   <li>{@link #async async}, {@link #asyncSplitter asyncSplitter}, {@link #asyncRouter
  *       asyncRouter}: the same shapes for functions that return a {@link CompletionStage}; these
- *       run in {@link ExecutionMode#ASYNC} mode.
+ *       run in {@link ExecutionMode#ASYNC} mode;
+ *   <li>{@link #process process}, {@link #processSplitter processSplitter}, {@link #processRouter
+ *       processRouter}, {@link #processConsumer processConsumer}: the same shapes defined by a
+ *       class, run in {@link ExecutionMode#PROCESS worker JVMs}.
  * </ul>
  *
  * <pre>{@code
@@ -55,8 +59,9 @@ public final class TaskStage<I, O> {
   private final @Nullable Duration timeout;
   private final boolean dedupe;
   private final @Nullable Function<Object, ?> dedupeKey;
+  private final @Nullable ProcessSpec process;
 
-  private TaskStage(Builder<I, O> b) {
+  private TaskStage(Builder<I, O> b, @Nullable ProcessSpec process) {
     this.name = b.name;
     this.kind = b.kind;
     this.async = b.async;
@@ -68,6 +73,7 @@ public final class TaskStage<I, O> {
     this.timeout = b.timeout;
     this.dedupe = b.dedupe;
     this.dedupeKey = b.dedupeKey;
+    this.process = process;
   }
 
   // ---------------------------------------------------------------- factories
@@ -191,6 +197,78 @@ public final class TaskStage<I, O> {
     return new Builder<>(name, StageKind.ROUTER, true, erase(function));
   }
 
+  // ---------------------------------------------------------------- PROCESS factories
+
+  /**
+   * A stage that emits one output per task, computed in {@link ExecutionMode#PROCESS worker JVMs}.
+   * Each worker creates its own instance of {@code type} with its no-argument constructor, so the
+   * class must be a named top-level or static nested class (not a lambda) on the class path. Its
+   * exact generic types are read with reflection and tasks and results travel as JSON (see {@link
+   * Builder#codecs}); types that cannot make the trip fail here, with {@link
+   * GraphDefinitionException}, when the stage is built.
+   *
+   * <pre>{@code
+   * public final class Square implements TaskFunction<Integer, Long> {
+   *   public Long apply(Integer x) { return (long) x * x; }
+   * }
+   *
+   * TaskStage<Integer, Long> square = TaskStage.process("square", Square.class).workers(4).build();
+   * }</pre>
+   *
+   * @param name the stage name, unique in its graph
+   * @param type the function class; must not return {@code null}
+   * @param <I> the task type
+   * @param <O> the output type
+   * @return a builder for the stage, in {@link ExecutionMode#PROCESS} mode with 1 worker
+   */
+  public static <I, O> Builder<I, O> process(
+      String name, Class<? extends TaskFunction<I, O>> type) {
+    return Builder.process(name, StageKind.MAP, type);
+  }
+
+  /**
+   * A splitter run in {@link ExecutionMode#PROCESS worker JVMs}: see {@link #process}. The worker
+   * sends every element of the returned {@link Iterable} back; each becomes a task downstream.
+   *
+   * @param name the stage name, unique in its graph
+   * @param type the function class
+   * @param <I> the task type
+   * @param <O> the type of each output
+   * @return a builder for the stage
+   */
+  public static <I, O> Builder<I, O> processSplitter(
+      String name, Class<? extends TaskFunction<I, ? extends Iterable<O>>> type) {
+    return Builder.process(name, StageKind.SPLITTER, type);
+  }
+
+  /**
+   * A router run in {@link ExecutionMode#PROCESS worker JVMs}: see {@link #process}. The worker
+   * returns the {@link Routed} value and its targets; the driving JVM sends it on.
+   *
+   * @param name the stage name, unique in its graph
+   * @param type the function class
+   * @param <I> the task type
+   * @param <O> the output type
+   * @return a builder for the stage
+   */
+  public static <I, O> Builder<I, O> processRouter(
+      String name, Class<? extends TaskFunction<I, Routed<O>>> type) {
+    return Builder.process(name, StageKind.ROUTER, type);
+  }
+
+  /**
+   * A consumer run in {@link ExecutionMode#PROCESS worker JVMs}: see {@link #process}.
+   *
+   * @param name the stage name, unique in its graph
+   * @param type the consumer class
+   * @param <I> the task type
+   * @return a builder for the stage
+   */
+  public static <I> Builder<I, Void> processConsumer(
+      String name, Class<? extends TaskConsumer<I>> type) {
+    return Builder.process(name, StageKind.CONSUMER, type);
+  }
+
   @SuppressWarnings("unchecked")
   private static TaskFunction<Object, ?> erase(TaskFunction<?, ?> function) {
     return (TaskFunction<Object, ?>) Objects.requireNonNull(function, "function");
@@ -288,6 +366,11 @@ public final class TaskStage<I, O> {
     return dedupeKey;
   }
 
+  /** The worker-process settings of a {@link ExecutionMode#PROCESS} stage, else null. */
+  @Nullable ProcessSpec process() {
+    return process;
+  }
+
   /**
    * A short description: name, kind and execution, e.g. {@code square (MAP, THREAD x4)}.
    *
@@ -299,6 +382,7 @@ public final class TaskStage<I, O> {
           case SERIAL -> "SERIAL";
           case THREAD -> (virtualThreads ? "VIRTUAL THREADS x" : "THREAD x") + workers;
           case ASYNC -> "ASYNC x" + workers;
+          case PROCESS -> "PROCESS x" + workers;
         };
     return name + " (" + kind + ", " + exec + ")";
   }
@@ -330,6 +414,7 @@ public final class TaskStage<I, O> {
     private @Nullable Duration timeout;
     private boolean dedupe;
     private @Nullable Function<Object, ?> dedupeKey;
+    private ProcessSpec.@Nullable Builder process;
 
     private Builder(String name, StageKind kind, boolean async, TaskFunction<Object, ?> function) {
       Objects.requireNonNull(name, "name");
@@ -348,6 +433,18 @@ public final class TaskStage<I, O> {
       this.function = function;
     }
 
+    private static <I, O> Builder<I, O> process(String name, StageKind kind, Class<?> type) {
+      Objects.requireNonNull(type, "type");
+      // The function runs in the workers; the engine never calls this placeholder.
+      TaskFunction<Object, ?> remote =
+          task -> {
+            throw new IllegalStateException("stage '" + name + "' runs in worker processes");
+          };
+      Builder<I, O> b = new Builder<>(name, kind, false, remote);
+      b.process = new ProcessSpec.Builder(type);
+      return b;
+    }
+
     /**
      * Sets the execution mode; see also {@link #serial()}, {@link #threads(int)} and {@link
      * #virtualThreads(int)}.
@@ -360,6 +457,19 @@ public final class TaskStage<I, O> {
       if (this.mode != null) {
         throw new GraphDefinitionException(
             "stage '" + name + "': execution mode was already set to " + this.mode);
+      }
+      if ((process != null) != (mode == ExecutionMode.PROCESS)) {
+        throw new GraphDefinitionException(
+            process != null
+                ? "stage '"
+                    + name
+                    + "' is defined by a class for worker processes, so its mode is"
+                    + " PROCESS, not "
+                    + mode
+                : "stage '"
+                    + name
+                    + "': PROCESS needs a class, not a lambda (a lambda cannot be"
+                    + " recreated in another JVM); use TaskStage.process(name, Class)");
       }
       if (async != (mode == ExecutionMode.ASYNC)) {
         throw new GraphDefinitionException(
@@ -379,7 +489,8 @@ public final class TaskStage<I, O> {
 
     /**
      * Sets the worker limit: threads for {@link ExecutionMode#THREAD}, outstanding tasks for
-     * virtual threads and {@link ExecutionMode#ASYNC}.
+     * virtual threads and {@link ExecutionMode#ASYNC}, worker JVMs for {@link
+     * ExecutionMode#PROCESS}.
      *
      * @param workers the limit, at least 1
      * @return this builder
@@ -459,7 +570,10 @@ public final class TaskStage<I, O> {
 
     /**
      * Fails a task that takes longer than {@code timeout} with a {@link
-     * java.util.concurrent.TimeoutException}; its thread is interrupted and the worker moves on.
+     * java.util.concurrent.TimeoutException}; its thread is interrupted and the worker moves on. In
+     * {@link ExecutionMode#PROCESS} mode the worker JVM running the task is killed instead (its
+     * other tasks are sent again and a replacement starts); the limit is then enforced at most half
+     * its length (and at most 500 ms) late.
      *
      * @param timeout the per-task limit, positive
      * @return this builder
@@ -500,6 +614,94 @@ public final class TaskStage<I, O> {
       return this;
     }
 
+    // -------------------------------------------------------------- PROCESS settings
+
+    private ProcessSpec.Builder processSettings(String setting) {
+      ProcessSpec.Builder p = process;
+      if (p == null) {
+        throw new GraphDefinitionException(
+            "stage '"
+                + name
+                + "': "
+                + setting
+                + " applies only to PROCESS stages, made with TaskStage.process(name, Class)");
+      }
+      return p;
+    }
+
+    /**
+     * Sets the maximum heap of each worker JVM ({@code -Xmx}).
+     *
+     * @param size a JVM size such as {@code 512m} or {@code 2g}
+     * @return this builder
+     */
+    public Builder<I, O> heap(String size) {
+      processSettings("heap").heap(name, size);
+      return this;
+    }
+
+    /**
+     * Sets a system property in each worker JVM ({@code -Dkey=value}).
+     *
+     * @param key the property name
+     * @param value its value
+     * @return this builder
+     */
+    public Builder<I, O> systemProperty(String key, String value) {
+      processSettings("systemProperty").systemProperty(name, key, value);
+      return this;
+    }
+
+    /**
+     * Adds options to the command line of each worker JVM, for example {@code -XX:+UseSerialGC}.
+     * The class path and the main class are the engine's; the heap is set with {@link #heap}.
+     *
+     * @param args JVM options, each starting with {@code -}
+     * @return this builder
+     */
+    public Builder<I, O> jvmArgs(String... args) {
+      processSettings("jvmArgs").jvmArgs(name, args);
+      return this;
+    }
+
+    /**
+     * Sets how long a worker JVM may stay silent before it is considered hung, killed and replaced
+     * (default 10 s). Workers send a heartbeat four times per period, from a thread of their own,
+     * so a long task is not a silence; a frozen JVM (stopped, deadlocked, thrashing in GC) is.
+     * Limit the time of each task with {@link #timeout}.
+     *
+     * @param timeout at least 100 ms
+     * @return this builder
+     */
+    public Builder<I, O> heartbeatTimeout(Duration timeout) {
+      processSettings("heartbeatTimeout").heartbeatTimeout(name, timeout);
+      return this;
+    }
+
+    /**
+     * Sets how tasks and results are serialised (default: JSON by Gson with the exact generic
+     * types, {@link io.celestialflow.codec.GsonCodecFactory}). Named by class because every worker
+     * JVM creates its own instance, with the class's no-argument constructor.
+     *
+     * @param factory the codec factory class
+     * @return this builder
+     */
+    public Builder<I, O> codecs(Class<? extends CodecFactory> factory) {
+      processSettings("codecs").codecs(name, factory);
+      return this;
+    }
+
+    /**
+     * Sets where the lines worker JVMs print go (default {@link WorkerOutput#standardStreams()}).
+     *
+     * @param sink receives each line with the stage name and worker number
+     * @return this builder
+     */
+    public Builder<I, O> workerOutput(WorkerOutput sink) {
+      processSettings("workerOutput").workerOutput(name, sink);
+      return this;
+    }
+
     /**
      * Builds the stage.
      *
@@ -522,12 +724,16 @@ public final class TaskStage<I, O> {
         throw new GraphDefinitionException(
             "stage '" + name + "': virtual threads need THREAD mode, not " + m);
       }
-      return new TaskStage<>(this);
+      ProcessSpec.Builder p = process;
+      return new TaskStage<>(this, p == null ? null : p.build(name, kind));
     }
 
     private ExecutionMode effectiveMode() {
       if (mode != null) {
         return mode;
+      }
+      if (process != null) {
+        return ExecutionMode.PROCESS;
       }
       return async ? ExecutionMode.ASYNC : ExecutionMode.SERIAL;
     }
