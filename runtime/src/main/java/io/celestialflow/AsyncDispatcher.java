@@ -24,9 +24,16 @@ import org.jspecify.annotations.Nullable;
  * <p>The dispatcher sleeps only when it can do nothing: no completion waiting, and either the limit
  * reached or no task in the inbox. Before it sleeps it publishes its buffered outputs and tallies,
  * so nothing finished waits behind something slow.
+ *
+ * <p>The stage's function runs on the dispatcher, so it must return promptly: start the work and
+ * return its {@code CompletionStage}. A function that blocks holds up every task of the stage (and
+ * the outputs buffered before it), which is why the dispatcher, unlike synchronous workers, does
+ * not pay for the linger hand-off around each call.
  */
 final class AsyncDispatcher implements StageDriver {
   private final StageRuntime stage;
+  private final RunEngine run;
+  private final TaskFunction<Object, ?> function;
   private final int limit;
   private final Thread dispatcher;
   private final ConcurrentLinkedQueue<Pending> completed = new ConcurrentLinkedQueue<>();
@@ -65,6 +72,8 @@ final class AsyncDispatcher implements StageDriver {
 
   AsyncDispatcher(StageRuntime stage, int workers, String threadPrefix) {
     this.stage = stage;
+    this.run = stage.run();
+    this.function = stage.function();
     this.limit = workers;
     this.slots = new Pending[workers];
     this.freeSlots = new int[workers];
@@ -77,12 +86,11 @@ final class AsyncDispatcher implements StageDriver {
   }
 
   private boolean cancelled() {
-    return stage.run().isCancelled();
+    return run.isCancelled();
   }
 
   private void dispatch() {
     WorkerContext ctx = new WorkerContext(stage, stage.chunkSize(), true);
-    stage.run().registerLingering(ctx);
     @Nullable Chunk chunk = null;
     try {
       stage.awaitGate();
@@ -160,13 +168,7 @@ final class AsyncDispatcher implements StageDriver {
         ctx.done++;
         return;
       }
-      Object returned;
-      ctx.enterTask();
-      try {
-        returned = stage.function().apply(task);
-      } finally {
-        ctx.exitTask();
-      }
+      Object returned = function.apply(task);
       if (!(returned instanceof CompletionStage<?> cs)) {
         throw new IllegalStateException(
             "async stage '"

@@ -339,6 +339,17 @@ final class RunEngine implements GraphRun {
     }
   }
 
+  /**
+   * Runs a short action on the run's timer after {@code delay} (dropped if the run has stopped).
+   */
+  void schedule(Runnable action, Duration delay) {
+    try {
+      var unused = scheduler().schedule(action, delay.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException e) {
+      // The run has stopped: whatever the action was for is over.
+    }
+  }
+
   private ScheduledExecutorService scheduler() {
     ScheduledExecutorService s = scheduler;
     if (s == null) {

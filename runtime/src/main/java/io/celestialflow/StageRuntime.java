@@ -320,15 +320,17 @@ final class StageRuntime {
         limited.complete(value);
       }
     });
-    CompletableFuture.delayedExecutor(timeout.toNanos(), TimeUnit.NANOSECONDS)
-        .execute(() -> {
+    // The run's own timer, not the common pool a user's blocking code may have filled up.
+    run.schedule(
+        () -> {
           if (limited.completeExceptionally(
                   new TimeoutException(
                       "task exceeded the " + timeout + " timeout of stage '" + name + "'"))
               && result instanceof Future<?> f) {
             f.cancel(true);
           }
-        });
+        },
+        timeout);
     return limited;
   }
 

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -24,8 +25,23 @@ import org.junit.jupiter.params.provider.EnumSource;
 @Timeout(30)
 class LifecycleTest {
 
-  /** A stage whose tasks block until released, so a test can catch a run mid-way. */
+  /**
+   * A stage whose tasks from 10 on wait until released, so a test can catch a run mid-way. An
+   * asynchronous function must not block (it runs on the stage's dispatcher), so there they wait as
+   * futures that complete on release.
+   */
   private static TaskStage<Integer, Integer> gated(Mode mode, String name, CountDownLatch release) {
+    if (mode == Mode.ASYNC || mode == Mode.ASYNC_COMPLETED) {
+      return TaskStage.async(
+              name,
+              (Integer x) ->
+                  x >= 10
+                      ? CompletableFuture.runAsync(() -> awaitQuietly(release), WAITERS)
+                          .thenApply(v -> x)
+                      : CompletableFuture.completedFuture(x))
+          .workers(16)
+          .build();
+    }
     return mode.map(
         name,
         (Integer x) -> {
@@ -419,6 +435,18 @@ class LifecycleTest {
       assertThat(r1.await().outputs(a)).hasSize(1000);
       assertThat(r2.await().outputs(a)).hasSize(10);
       assertThat(graph.run(a, List.of(21)).outputs(a)).containsExactly(42);
+    }
+  }
+
+  /** Where asynchronous test tasks wait: never the common pool, which the engine may need. */
+  private static final java.util.concurrent.ExecutorService WAITERS =
+      java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
