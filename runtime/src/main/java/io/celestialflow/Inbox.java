@@ -95,13 +95,7 @@ final class Inbox {
         }
         notEmpty.await();
       }
-      int want =
-          consumers <= 1 ? max : Math.max(1, Math.min(max, (size + consumers - 1) / consumers));
-      Chunk out = extract(want);
-      size -= out.size();
-      if (waitingProducers > 0 && size < capacity) {
-        notFull.signalAll();
-      }
+      Chunk out = takeLocked(consumers, max);
       if (size > 0) {
         notEmpty.signal();
       }
@@ -109,6 +103,19 @@ final class Inbox {
     } finally {
       lock.unlock();
     }
+  }
+
+  /** Takes a fair share for one of {@code consumers} workers, at most {@code max}; size > 0. */
+  @SuppressWarnings("NonAtomicVolatileUpdate") // size is only written under the lock
+  private Chunk takeLocked(int consumers, int max) {
+    int want =
+        consumers <= 1 ? max : Math.max(1, Math.min(max, (size + consumers - 1) / consumers));
+    Chunk out = extract(want);
+    size -= out.size();
+    if (waitingProducers > 0 && size < capacity) {
+      notFull.signalAll();
+    }
+    return out;
   }
 
   private Chunk extract(int want) {
@@ -154,17 +161,7 @@ final class Inbox {
     }
     lock.lock();
     try {
-      if (size == 0) {
-        return null;
-      }
-      int want =
-          consumers <= 1 ? max : Math.max(1, Math.min(max, (size + consumers - 1) / consumers));
-      Chunk out = extract(want);
-      size -= out.size();
-      if (waitingProducers > 0 && size < capacity) {
-        notFull.signalAll();
-      }
-      return out;
+      return size == 0 ? null : takeLocked(consumers, max);
     } finally {
       lock.unlock();
     }
@@ -176,26 +173,6 @@ final class Inbox {
    */
   void wakeOnPut(@Nullable Thread thread) {
     this.wakeOnPut = thread;
-  }
-
-  /** Waits until a blocking put would not wait (or the inbox is closed). */
-  void awaitRoom() throws InterruptedException {
-    if (size < capacity) {
-      return;
-    }
-    lock.lock();
-    try {
-      while (size >= capacity && !closed) {
-        waitingProducers++;
-        try {
-          notFull.await();
-        } finally {
-          waitingProducers--;
-        }
-      }
-    } finally {
-      lock.unlock();
-    }
   }
 
   /** Refuses further puts and wakes every waiting thread; takes drain what is left, then end. */
