@@ -772,7 +772,7 @@ class DiagnosticsTest {
 
   /** PROCESS stages run in worker JVMs: what a worker must create, and what must travel. */
   @Nested
-  class Process {
+  class ProcessStages {
     @Test
     void aCompletionStageCannotCrossAProcessBoundary() {
       oneError(
