@@ -1,6 +1,7 @@
 package io.celestialflow.processor;
 
 import static com.google.common.truth.Truth.assertThat;
+import static com.google.common.truth.Truth.assertWithMessage;
 import static com.google.testing.compile.CompilationSubject.assertThat;
 import static io.celestialflow.processor.Sources.compile;
 import static io.celestialflow.processor.Sources.source;
@@ -33,7 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
  * refuses a stage class that the system class loader did not load; classes compiled in memory are
  * neither. So the test writes the compiled classes to a directory and runs the generated runner
  * ({@code main}) in a JVM of its own, with that directory on its class path: the runner drives the
- * graph, and its workers find the generated function classes.
+ * graph, and its workers find the generated function classes. The class is package-private, so the
+ * generated graph and its function classes are too: workers create them all the same.
  */
 @Timeout(60)
 class ProcessStagesRunTest {
@@ -51,7 +53,7 @@ class ProcessStagesRunTest {
         compile(
             source(
                 "Chunks",
-                "public class Chunks {",
+                "class Chunks {",
                 "  /** The JVM this instance was created in: a worker, for PROCESS stages. */",
                 "  private final long pid = ProcessHandle.current().pid();",
                 "",
@@ -109,8 +111,10 @@ class ProcessStagesRunTest {
     }
     String out = Files.readString(dir.resolve("out.txt"), StandardCharsets.UTF_8);
     String err = Files.readString(dir.resolve("err.txt"), StandardCharsets.UTF_8);
-    assertThat(exited).isTrue();
-    assertThat(driver.exitValue()).isEqualTo(0);
+    assertWithMessage("the runner did not exit in time; stdout:%n%s%nstderr:%n%s", out, err)
+        .that(exited)
+        .isTrue();
+    assertWithMessage("stdout:%n%s%nstderr:%n%s", out, err).that(driver.exitValue()).isEqualTo(0);
 
     // 1..6 squared, times the factor from the worker's -D option; the router sends the even ones
     // to 'even' (collected) and the odd ones to the consumer 'odd', whose prints come back tagged.
