@@ -62,8 +62,7 @@ public final class QuickstartGraph implements AutoCloseable {
    */
   public QuickstartGraph(Quickstart target, Layout layout) {
     Objects.requireNonNull(target, "target");
-    this.addStage = TaskStage.<AddArgs, Integer>map(
-            "add", task -> target.add(task.x(), task.y()))
+    this.addStage = TaskStage.<AddArgs, Integer>map("add", task -> target.add(task.x(), task.y()))
         .threads(4)
         .build();
     this.squareStage = TaskStage.<Integer, Integer>map("square", target::square)

@@ -1,5 +1,7 @@
 package io.celestialflow;
 
+import io.celestialflow.codec.CodecFactory;
+import io.celestialflow.codec.GsonCodecFactory;
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
@@ -35,6 +37,12 @@ import java.lang.annotation.Target;
  *
  * <p>The method may be static or an instance method (the generated graph then takes the instance);
  * it must not be private or generic.
+ *
+ * <p>With {@code mode = ExecutionMode.PROCESS} the method runs in worker JVMs: the processor
+ * generates a small function class that each worker creates, and that calls the method (on an
+ * instance of the class the worker creates with its no-argument constructor, for an instance
+ * method). Tasks and results travel as JSON; {@link #heap()}, {@link #heartbeatTimeoutMillis()},
+ * {@link #jvmArgs()} and {@link #codecs()} configure the workers (see {@code docs/processor.md}).
  */
 @Documented
 @Retention(RetentionPolicy.CLASS)
@@ -64,7 +72,8 @@ public @interface Stage {
 
   /**
    * The worker limit: threads for {@link ExecutionMode#THREAD}, tasks in flight for virtual threads
-   * and {@link ExecutionMode#ASYNC}; must be 1 (or 0) for {@link ExecutionMode#SERIAL}.
+   * and {@link ExecutionMode#ASYNC}, worker JVMs for {@link ExecutionMode#PROCESS}; must be 1 (or
+   * 0) for {@link ExecutionMode#SERIAL}.
    *
    * @return the limit, or 0 for the runtime's default (1, or {@value
    *     TaskStage#DEFAULT_ASYNC_WORKERS} for {@code ASYNC})
@@ -129,4 +138,40 @@ public @interface Stage {
    * @return the first backoff in milliseconds
    */
   long backoffMillis() default 10;
+
+  /**
+   * For an {@link ExecutionMode#PROCESS PROCESS} stage: the maximum heap of each worker JVM ({@code
+   * -Xmx}), a JVM size such as {@code 256m} or {@code 2g}.
+   *
+   * @return the heap size, or empty for the JVM's default
+   */
+  String heap() default "";
+
+  /**
+   * For an {@link ExecutionMode#PROCESS PROCESS} stage: how long a worker JVM may stay silent
+   * before it is considered hung, killed and replaced. Workers send heartbeats from a thread of
+   * their own, so a long task is not a silence; bound tasks with {@link #timeoutMillis()}.
+   *
+   * @return the timeout in milliseconds, at least 100, or 0 for the runtime's default (10 s)
+   */
+  long heartbeatTimeoutMillis() default 0;
+
+  /**
+   * For an {@link ExecutionMode#PROCESS PROCESS} stage: more options for the command line of each
+   * worker JVM, such as {@code -XX:+UseSerialGC} or {@code -Dkey=value}. The class path and the
+   * heap are the engine's (see {@link #heap()}).
+   *
+   * @return JVM options, each starting with {@code -}
+   */
+  String[] jvmArgs() default {};
+
+  /**
+   * For an {@link ExecutionMode#PROCESS PROCESS} stage: how tasks and results are serialised, a
+   * {@link CodecFactory} class with a no-argument constructor that every worker JVM creates. With
+   * the default, the processor checks at compile time that the stage's types can travel as JSON;
+   * with another factory it cannot know, and the runtime checks when the stage is built.
+   *
+   * @return the codec factory class
+   */
+  Class<? extends CodecFactory> codecs() default GsonCodecFactory.class;
 }

@@ -15,8 +15,8 @@ import javax.lang.model.element.TypeElement;
  * @param name the graph name
  * @param layout the default layout constant name
  * @param runner whether to generate {@code main}
- * @param needsInstance whether some stage method is an instance method (the graph then takes the
- *     instance)
+ * @param needsInstance whether some stage that runs in this JVM calls an instance method (the graph
+ *     then takes the instance; PROCESS stages create their own in each worker JVM)
  * @param stages the stages, in source order
  * @param edges the edges, in source order
  */

@@ -54,6 +54,10 @@ final class GraphReader {
     for (AnnotationValue v : annotations.array(m, "routes")) {
       routes.add(new StageDeclaration.Route(v, (String) v.getValue()));
     }
+    List<StageDeclaration.Text> jvmArgs = new ArrayList<>();
+    for (AnnotationValue v : annotations.array(m, "jvmArgs")) {
+      jvmArgs.add(new StageDeclaration.Text(v, (String) v.getValue()));
+    }
     List<TypeMirror> retryOn = new ArrayList<>();
     for (AnnotationValue v : annotations.array(m, "retryOn")) {
       retryOn.add(Annotations.type(v));
@@ -73,6 +77,10 @@ final class GraphReader {
         List.copyOf(retryOn),
         annotations.integer(m, "maxAttempts"),
         annotations.longValue(m, "backoffMillis"),
+        annotations.string(m, "heap"),
+        annotations.longValue(m, "heartbeatTimeoutMillis"),
+        List.copyOf(jvmArgs),
+        Annotations.type(annotations.value(m, "codecs")),
         edges);
   }
 

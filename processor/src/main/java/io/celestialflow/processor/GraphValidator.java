@@ -13,13 +13,11 @@ import java.util.Set;
 import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.AnnotationValue;
 import javax.lang.model.element.Element;
-import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.Modifier;
 import javax.lang.model.element.NestingKind;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.type.TypeMirror;
-import javax.lang.model.util.ElementFilter;
 import javax.lang.model.util.Elements;
 import org.jgrapht.Graph;
 import org.jgrapht.alg.connectivity.KosarajuStrongConnectivityInspector;
@@ -76,8 +74,10 @@ final class GraphValidator {
     Map<String, StageDeclaration> byName = uniqueNames(graph);
     List<Edge> edges = edges(graph, byName, models);
     checkRoutes(graph, edges);
+    // PROCESS stages call their method on an instance each worker JVM creates, not on this one.
     boolean needsInstance =
-        graph.stages().stream().anyMatch(s -> !s.method().getModifiers().contains(Modifier.STATIC));
+        graph.stages().stream()
+            .anyMatch(s -> !s.isProcess() && !s.method().getModifiers().contains(Modifier.STATIC));
     checkLayout(graph, byName, edges);
     checkRunner(graph, graphClass, needsInstance);
 
@@ -403,18 +403,7 @@ final class GraphValidator {
     if (!graph.runner() || !needsInstance || graph.stages().isEmpty()) {
       return;
     }
-    String problem = null;
-    if (type.getKind() == ElementKind.INTERFACE
-        || type.getModifiers().contains(Modifier.ABSTRACT)) {
-      problem = type.getSimpleName() + " is abstract";
-    } else if (type.getKind() == ElementKind.ENUM) {
-      problem = type.getSimpleName() + " is an enum";
-    } else if (type.getNestingKind() == NestingKind.MEMBER
-        && !type.getModifiers().contains(Modifier.STATIC)) {
-      problem = type.getSimpleName() + " is an inner class and needs an enclosing instance";
-    } else if (!hasAccessibleNoArgConstructor(type)) {
-      problem = type.getSimpleName() + " has no accessible no-argument constructor";
-    }
+    String problem = ProcessChecks.instantiationProblem(type);
     if (problem != null) {
       AnnotationMirror pipeline = graph.pipeline();
       AnnotationValue runner = pipeline == null ? null : Annotations.explicit(pipeline, "runner");
@@ -431,15 +420,6 @@ final class GraphValidator {
               + "; add a public no-argument constructor, make the stage methods static, or set"
               + " @Pipeline(runner = false)");
     }
-  }
-
-  private static boolean hasAccessibleNoArgConstructor(TypeElement type) {
-    for (ExecutableElement c : ElementFilter.constructorsIn(type.getEnclosedElements())) {
-      if (c.getParameters().isEmpty() && !c.getModifiers().contains(Modifier.PRIVATE)) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /**

@@ -46,6 +46,9 @@ final class GraphWriter {
   /** Columns a statement in a constructor or method body starts at. */
   private static final int STATEMENT_INDENT = 4;
 
+  /** Columns a builder call on a line of its own ({@code .threads(4)}) starts at. */
+  private static final int POLICY_INDENT = 8;
+
   /** The line length the generated code keeps to, as Google Java Style does. */
   private static final int LINE_LENGTH = 100;
 
@@ -96,6 +99,11 @@ final class GraphWriter {
     for (StageModel s : model.stages()) {
       if (s.argsRecord() != null) {
         type.addType(argsRecord(s));
+      }
+    }
+    for (StageModel s : model.stages()) {
+      if (s.worker() != null) {
+        type.addType(workerClass(s));
       }
     }
     type.addType(runClass());
@@ -155,6 +163,7 @@ final class GraphWriter {
           case "THREAD" ->
               (d.virtualThreads() ? "VIRTUAL THREADS x" : "THREAD x") + Math.max(1, d.workers());
           case "ASYNC" -> d.workers() == 0 ? "ASYNC" : "ASYNC x" + d.workers();
+          case "PROCESS" -> "PROCESS x" + Math.max(1, d.workers());
           default -> "SERIAL";
         };
     return s.factory().kind + ", " + exec;
@@ -235,8 +244,12 @@ final class GraphWriter {
     } else {
       head.add("$T, $T>", s.inputName(), s.outputName());
     }
-    head.add("$L(", s.factory().method);
-    CodeBlock arguments = CodeBlock.of("$S, $L", s.name(), function(s));
+    StageModel.Worker worker = s.worker();
+    head.add("$L(", worker == null ? s.factory().method : s.factory().processMethod());
+    CodeBlock arguments =
+        worker == null
+            ? CodeBlock.of("$S, $L", s.name(), function(s))
+            : CodeBlock.of("$S, $T.class", s.name(), worker.name());
     List<CodeBlock> policy = policy(s);
     String tail = policy.isEmpty() ? ").build();" : ")";
     CodeBlock.Builder b = CodeBlock.builder().add(head.build());
@@ -252,13 +265,21 @@ final class GraphWriter {
   }
 
   /** Whether code starting at {@code indent} fits on one line, types written by simple name. */
-  private static boolean fits(int indent, CodeBlock... parts) {
+  private boolean fits(int indent, CodeBlock... parts) {
     int length = indent;
     for (CodeBlock part : parts) {
-      // CodeBlock.toString() qualifies types in full; the file imports them.
-      length += QUALIFIER.matcher(part.toString()).replaceAll("").length();
+      length += shown(part).length();
     }
     return length <= LINE_LENGTH;
+  }
+
+  /**
+   * Code as the file shows it: {@code CodeBlock.toString()} qualifies types in full, but the file
+   * imports them and names the types nested in the generated class by their simple names.
+   */
+  private String shown(CodeBlock code) {
+    String unqualified = QUALIFIER.matcher(code.toString()).replaceAll("");
+    return unqualified.replaceAll("\\b" + Pattern.quote(self.simpleName()) + "\\.(?=[A-Z])", "");
   }
 
   /** The function (or consumer) a stage calls: a method reference when nothing needs adapting. */
@@ -294,7 +315,7 @@ final class GraphWriter {
   }
 
   /** The builder calls for a stage's policy, in a fixed order. */
-  private static List<CodeBlock> policy(StageModel s) {
+  private List<CodeBlock> policy(StageModel s) {
     StageDeclaration d = s.declaration();
     List<CodeBlock> calls = new ArrayList<>();
     int workers = Math.max(1, d.workers());
@@ -309,6 +330,7 @@ final class GraphWriter {
           calls.add(CodeBlock.of("workers($L)", d.workers()));
         }
       }
+      case "PROCESS" -> calls.addAll(processSettings(d));
       default -> {
         // SERIAL is the default of synchronous stages.
       }
@@ -326,12 +348,49 @@ final class GraphWriter {
               d.maxAttempts(),
               DURATION,
               d.backoffMillis()));
+      if (!fits(POLICY_INDENT + 1, calls.getLast())) {
+        calls.set(
+            calls.size() - 1,
+            CodeBlock.of(
+                "retry(\n$>$>$T.on($L)\n$>$>.maxAttempts($L)\n.backoff($T.ofMillis($L)))$<$<$<$<",
+                Names.RETRY_POLICY,
+                CodeBlock.join(types, ", "),
+                d.maxAttempts(),
+                DURATION,
+                d.backoffMillis()));
+      }
     }
     if (d.timeoutMillis() > 0) {
       calls.add(CodeBlock.of("timeout($T.ofMillis($L))", DURATION, d.timeoutMillis()));
     }
     if (d.dedupe()) {
       calls.add(CodeBlock.of("dedupe()"));
+    }
+    return calls;
+  }
+
+  /** The worker-JVM settings of a PROCESS stage (its factory already says PROCESS). */
+  private static List<CodeBlock> processSettings(StageDeclaration d) {
+    List<CodeBlock> calls = new ArrayList<>();
+    if (d.workers() > 0) {
+      calls.add(CodeBlock.of("workers($L)", d.workers()));
+    }
+    if (!d.heap().isEmpty()) {
+      calls.add(CodeBlock.of("heap($S)", d.heap()));
+    }
+    if (!d.jvmArgs().isEmpty()) {
+      List<CodeBlock> args = new ArrayList<>();
+      for (StageDeclaration.Text a : d.jvmArgs()) {
+        args.add(CodeBlock.of("$S", a.text()));
+      }
+      calls.add(CodeBlock.of("jvmArgs($L)", CodeBlock.join(args, ", ")));
+    }
+    if (d.heartbeatTimeoutMillis() > 0) {
+      calls.add(
+          CodeBlock.of("heartbeatTimeout($T.ofMillis($L))", DURATION, d.heartbeatTimeoutMillis()));
+    }
+    if (!ProcessChecks.usesDefaultCodecs(d)) {
+      calls.add(CodeBlock.of("codecs($T.class)", TypeName.get(d.codecs())));
     }
     return calls;
   }
@@ -351,10 +410,11 @@ final class GraphWriter {
               .addModifiers(Modifier.PUBLIC)
               .returns(stageType(s))
               .addJavadoc(
-                  "Stage {@code $L}, which calls {@link $T#$L}.\n\n",
+                  "Stage {@code $L}, which calls {@link $T#$L}$L.\n\n",
                   s.name(),
                   model.target(),
-                  s.javaName())
+                  s.javaName(),
+                  s.worker() == null ? "" : " in worker JVMs")
               .addJavadoc("@return the stage\n")
               .addStatement("return $L", field(s))
               .build());
@@ -475,6 +535,122 @@ final class GraphWriter {
         .addJavadoc(doc.build())
         .recordConstructor(components.build())
         .build();
+  }
+
+  /**
+   * The class each worker JVM of a PROCESS stage creates: a {@code TaskFunction} (or {@code
+   * TaskConsumer}) with exact type arguments and a public no-argument constructor, which creates
+   * its own instance of the annotated class for an instance method.
+   */
+  private TypeSpec workerClass(StageModel s) {
+    StageModel.Worker worker = Objects.requireNonNull(s.worker());
+    TypeName result = worker.result();
+    boolean consumer = result == null;
+    TypeSpec.Builder type =
+        TypeSpec.classBuilder(worker.name())
+            .addModifiers(Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+            .addSuperinterface(
+                consumer
+                    ? ParameterizedTypeName.get(Names.TASK_CONSUMER, s.inputName())
+                    : ParameterizedTypeName.get(Names.TASK_FUNCTION, s.inputName(), result))
+            .addJavadoc(
+                wrapped(
+                    2,
+                    "Runs {@link $T#$L} in the worker JVMs of stage {@code $L}. Each worker creates"
+                        + " this class with its no-argument constructor"
+                        + (s.isStatic()
+                            ? "."
+                            : ", and it creates the {@link $T} the method is called on: the"
+                                + " instance a graph is built with stays in the JVM that built"
+                                + " it."),
+                    model.target(),
+                    s.javaName(),
+                    s.name(),
+                    model.target()));
+    String what = consumer ? "consumer" : "function";
+    MethodSpec.Builder constructor = MethodSpec.constructorBuilder().addModifiers(Modifier.PUBLIC);
+    if (s.isStatic()) {
+      constructor.addJavadoc("Creates the $L; the stage method is static.\n", what);
+    } else {
+      type.addField(model.target(), "target", Modifier.PRIVATE, Modifier.FINAL);
+      constructor
+          .addJavadoc("Creates the $L and its own {@link $T}.\n", what, model.target())
+          .addStatement("this.target = new $T()", model.target());
+    }
+    type.addMethod(constructor.build());
+
+    CodeBlock receiver = s.isStatic() ? CodeBlock.of("$T", model.target()) : CodeBlock.of("target");
+    // A task is unboxed by the call itself, unless an overload could take it boxed.
+    CodeBlock arguments =
+        s.argsRecord() == null && !s.overloaded() ? CodeBlock.of("task") : arguments(s);
+    CodeBlock call = CodeBlock.of("$L.$L($L)", receiver, s.javaName(), arguments);
+    MethodSpec.Builder apply =
+        MethodSpec.methodBuilder(consumer ? "accept" : "apply")
+            .addAnnotation(Override.class)
+            .addModifiers(Modifier.PUBLIC)
+            .addParameter(s.inputName(), "task")
+            .addException(Exception.class);
+    if (consumer) {
+      apply.addStatement(call);
+    } else {
+      apply.returns(result);
+      if (worker.cast()) {
+        apply
+            .addAnnotation(
+                AnnotationSpec.builder(SuppressWarnings.class)
+                    .addMember("value", "$S", "unchecked")
+                    .build())
+            .addComment("Only read by the worker, so reading ? extends T as T is safe.")
+            .addStatement("return ($T) $L", result, call);
+      } else if (s.factory() == StageModel.Factory.STREAM_SPLITTER
+          && s.adapter() == StageModel.Adapter.NONE) {
+        apply
+            .beginControlFlow(
+                "try ($T items = $L)", TypeName.get(s.declaration().method().getReturnType()), call)
+            .addStatement(
+                "return items.collect($T.<$T>toList())",
+                ClassName.get("java.util.stream", "Collectors"),
+                s.outputName())
+            .endControlFlow();
+      } else {
+        apply.addStatement(
+            switch (s.adapter()) {
+              case NONE -> CodeBlock.of("return $L", call);
+              case ARRAY -> CodeBlock.of("return $T.asList($L)", ARRAYS, call);
+              case PRIMITIVE_ARRAY ->
+                  CodeBlock.of("return $T.stream($L).boxed().toList()", ARRAYS, call);
+            });
+      }
+    }
+    return type.addMethod(apply.build()).build();
+  }
+
+  /**
+   * Javadoc text wrapped to the line length, for a member indented by {@code indent} columns: the
+   * words of {@code format} ({@code $T}, {@code $L} and {@code $S} take the next of {@code args};
+   * arguments left over are ignored), measured as the file shows them and never split.
+   */
+  private CodeBlock wrapped(int indent, String format, Object... args) {
+    int width = LINE_LENGTH - indent - " * ".length();
+    CodeBlock.Builder out = CodeBlock.builder();
+    int next = 0;
+    int line = 0;
+    for (String word : format.split(" ")) {
+      int uses = word.split("\\$[TLS]", -1).length - 1;
+      CodeBlock code = CodeBlock.of(word, Arrays.copyOfRange(args, next, next + uses));
+      next += uses;
+      int length = shown(code).length();
+      if (line > 0 && line + 1 + length > width) {
+        out.add("\n");
+        line = 0;
+      } else if (line > 0) {
+        out.add(" ");
+        line++;
+      }
+      out.add(code);
+      line += length;
+    }
+    return out.add("\n").build();
   }
 
   private TypeSpec runClass() {

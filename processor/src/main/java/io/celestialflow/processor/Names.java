@@ -20,6 +20,10 @@ final class Names {
   static final String COMPLETION_STAGE = "java.util.concurrent.CompletionStage";
   static final String ITERABLE = "java.lang.Iterable";
   static final String STREAM = "java.util.stream.Stream";
+  static final String COLLECTION = "java.util.Collection";
+  static final String MAP = "java.util.Map";
+  static final String GSON_CODEC_FACTORY = PACKAGE + ".codec.GsonCodecFactory";
+  static final String JSON_ADAPTER = "com.google.gson.annotations.JsonAdapter";
 
   static final ClassName TASK_STAGE = ClassName.get(PACKAGE, "TaskStage");
   static final ClassName TASK_GRAPH = ClassName.get(PACKAGE, "TaskGraph");
@@ -30,4 +34,7 @@ final class Names {
   static final ClassName RETRY_POLICY = ClassName.get(PACKAGE, "RetryPolicy");
   static final ClassName GRAPH_LAUNCHER = ClassName.get(PACKAGE, "GraphLauncher");
   static final ClassName TASK_TYPE = GRAPH_LAUNCHER.nestedClass("TaskType");
+  static final ClassName TASK_FUNCTION = ClassName.get(PACKAGE, "TaskFunction");
+  static final ClassName TASK_CONSUMER = ClassName.get(PACKAGE, "TaskConsumer");
+  static final ClassName ROUTED_CLASS = ClassName.get(PACKAGE, "Routed");
 }

@@ -24,6 +24,10 @@ import javax.lang.model.type.TypeMirror;
  * @param retryOn the retryable exception types
  * @param maxAttempts the attempt limit for retries
  * @param backoffMillis the first retry backoff
+ * @param heap the heap of each worker JVM of a PROCESS stage, empty for the JVM's default
+ * @param heartbeatTimeoutMillis the heartbeat timeout of a PROCESS stage, 0 for the default
+ * @param jvmArgs more options for the worker JVMs of a PROCESS stage
+ * @param codecs the codec factory class of a PROCESS stage ({@code GsonCodecFactory} by default)
  * @param edges its {@code @Edge}s, in source order
  */
 record StageDeclaration(
@@ -41,11 +45,20 @@ record StageDeclaration(
     List<TypeMirror> retryOn,
     int maxAttempts,
     long backoffMillis,
+    String heap,
+    long heartbeatTimeoutMillis,
+    List<Text> jvmArgs,
+    TypeMirror codecs,
     List<EdgeDeclaration> edges) {
 
   /** The name of the method, which names the generated members of this stage. */
   String javaName() {
     return method.getSimpleName().toString();
+  }
+
+  /** Whether the stage runs in worker JVMs. */
+  boolean isProcess() {
+    return mode.equals("PROCESS");
   }
 
   /**
@@ -55,4 +68,12 @@ record StageDeclaration(
    * @param target the stage name
    */
   record Route(AnnotationValue value, String target) {}
+
+  /**
+   * One string of an array attribute.
+   *
+   * @param value the annotation value, where errors are reported
+   * @param text the string
+   */
+  record Text(AnnotationValue value, String text) {}
 }

@@ -21,6 +21,8 @@ import org.jspecify.annotations.Nullable;
  * @param argsRecord the generated argument record of a multi-parameter method, or null
  * @param overloaded whether the class has other methods of the same name (the generated call then
  *     passes arguments of the exact parameter types, so that it cannot pick an overload)
+ * @param worker how a PROCESS stage's generated function class is written, or null for stages that
+ *     run in this JVM
  */
 record StageModel(
     StageDeclaration declaration,
@@ -32,7 +34,8 @@ record StageModel(
     TypeName outputName,
     List<Parameter> parameters,
     @Nullable ClassName argsRecord,
-    boolean overloaded) {
+    boolean overloaded,
+    @Nullable Worker worker) {
 
   String name() {
     return declaration.name();
@@ -82,6 +85,19 @@ record StageModel(
   }
 
   /**
+   * The function class generated for a PROCESS stage, which each worker JVM creates with its
+   * no-argument constructor: a {@code TaskFunction<I, R>} (a {@code TaskConsumer<I>} for consumers)
+   * that calls the stage method.
+   *
+   * @param name the class, nested in the generated graph class
+   * @param result {@code R}, what {@code apply} returns: what the {@code TaskStage.process...}
+   *     factory takes (null for consumers)
+   * @param cast whether the method's result needs an unchecked cast to {@code R} (a wildcard such
+   *     as {@code Set<? extends T>} read as {@code Iterable<T>}; safe, as the worker only reads it)
+   */
+  record Worker(ClassName name, @Nullable TypeName result, boolean cast) {}
+
+  /**
    * One method parameter.
    *
    * @param name its name (a component of the argument record)
@@ -106,6 +122,16 @@ record StageModel(
     Factory(String method, String kind) {
       this.method = method;
       this.kind = kind;
+    }
+
+    /** The {@code TaskStage} factory of a PROCESS stage of this kind, which takes a class. */
+    String processMethod() {
+      return switch (kind) {
+        case "SPLITTER" -> "processSplitter";
+        case "ROUTER" -> "processRouter";
+        case "CONSUMER" -> "processConsumer";
+        default -> "process";
+      };
     }
 
     boolean emits() {

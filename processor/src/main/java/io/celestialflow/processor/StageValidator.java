@@ -33,11 +33,13 @@ final class StageValidator {
   private final TypeUtil typeUtil;
   private final Elements elements;
   private final Diagnostics diagnostics;
+  private final ProcessChecks process;
 
   StageValidator(TypeUtil typeUtil, Elements elements, Diagnostics diagnostics) {
     this.typeUtil = typeUtil;
     this.elements = elements;
     this.diagnostics = diagnostics;
+    this.process = new ProcessChecks(typeUtil, elements, diagnostics);
   }
 
   /**
@@ -77,6 +79,7 @@ final class StageValidator {
               + " has no parameter; a stage method takes its task as its parameters");
     }
     checkValues(stage);
+    process.checkValues(stage, generated);
     checkAccessible(stage, generated);
 
     List<StageModel.Parameter> parameters = new ArrayList<>();
@@ -117,6 +120,12 @@ final class StageValidator {
           "collect",
           "stage '" + stage.name() + "' returns void (a consumer) and has no outputs to collect");
     }
+    StageModel.Worker worker = null;
+    if (shape != null && stage.isProcess()) {
+      process.checkInstance(stage);
+      process.checkTypes(stage, shape.factory, shape.output);
+      worker = process.worker(stage, graphClass, shape.factory, shape.adapter, shape.output);
+    }
     if (shape == null || diagnostics.errorCount() > errorsBefore) {
       return Optional.empty();
     }
@@ -131,7 +140,8 @@ final class StageValidator {
             TypeName.get(shape.output),
             List.copyOf(parameters),
             argsRecord,
-            overloaded(method)));
+            overloaded(method),
+            worker));
   }
 
   /** How a stage is built and what each of its outputs is. */
@@ -198,6 +208,17 @@ final class StageValidator {
         return error(stage, "mode", rawMessage(name, returned, "CompletionStage<String>"));
       }
       value = typeUtil.upper(future.get(0));
+    } else if (future != null && stage.isProcess()) {
+      return error(
+          stage,
+          "mode",
+          "PROCESS stage "
+              + name
+              + " returns "
+              + returned
+              + ", but a CompletionStage cannot cross a process boundary (a worker JVM sends back"
+              + " values, not futures); return the value itself, or use mode ="
+              + " ExecutionMode.ASYNC to wait for it in this JVM");
     } else if (future != null) {
       return error(
           stage,

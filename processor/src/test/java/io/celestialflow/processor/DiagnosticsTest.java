@@ -769,4 +769,329 @@ class DiagnosticsTest {
           .onLineContaining("public class Ring");
     }
   }
+
+  /** PROCESS stages run in worker JVMs: what a worker must create, and what must travel. */
+  @Nested
+  class ProcessStages {
+    @Test
+    void aCompletionStageCannotCrossAProcessBoundary() {
+      oneError(
+          source(
+              "Fetch",
+              "public class Fetch {",
+              "  @Stage(mode = ExecutionMode.PROCESS)",
+              "  static CompletableFuture<String> fetch(String url) { return null; }",
+              "}"),
+          "PROCESS stage 'fetch' returns java.util.concurrent.CompletableFuture<java.lang.String>,"
+              + " but a CompletionStage cannot cross a process boundary (a worker JVM sends back"
+              + " values, not futures); return the value itself, or use mode ="
+              + " ExecutionMode.ASYNC to wait for it in this JVM",
+          "mode = ExecutionMode.PROCESS");
+    }
+
+    @Test
+    void anInstanceMethodNeedsANoArgumentConstructorBecauseEachWorkerCreatesItsOwnInstance() {
+      oneError(
+          source(
+              "Seeded",
+              "public class Seeded {",
+              "  private final int seed;",
+              "  public Seeded(int seed) { this.seed = seed; }",
+              "  @Stage(mode = ExecutionMode.PROCESS, workers = 2)",
+              "  int add(int x) { return x + seed; }",
+              "}"),
+          "PROCESS stage 'add' calls the instance method add(int) in worker JVMs, where each"
+              + " worker creates a Seeded of its own (the instance the graph is built with cannot"
+              + " cross into another JVM), but Seeded has no accessible no-argument constructor;"
+              + " add one (package-private is enough), or make add static",
+          "int add(int x)");
+    }
+
+    @Test
+    void aClassNoWorkerCanCreateNeedsStaticStageMethods() {
+      oneError(
+          source(
+              "Base",
+              "public abstract class Base {",
+              "  @Stage(mode = ExecutionMode.PROCESS)",
+              "  int add(int x) { return x; }",
+              "}"),
+          "each worker creates a Base of its own (the instance the graph is built with cannot"
+              + " cross into another JVM), but Base is abstract; make add static",
+          "int add(int x)");
+    }
+
+    @Test
+    void aStaticMethodNeedsNoInstanceAndTheGraphTakesNoneForProcessStages() {
+      JavaFileObject file =
+          source(
+              "Seeded",
+              "public class Seeded {",
+              "  public Seeded(int seed) {}",
+              "  @Stage(mode = ExecutionMode.PROCESS)",
+              "  static int add(int x) { return x; }",
+              "}");
+      Compilation c = compile(file);
+      assertThat(c).succeededWithoutWarnings();
+      // Neither the graph nor its runner needs a Seeded: the stage is static.
+      assertThat(c)
+          .generatedSourceFile("demo.SeededGraph")
+          .contentsAsUtf8String()
+          .contains("public SeededGraph() {");
+    }
+
+    @Test
+    void anInterfaceParameterCannotBeDecodedInAWorker() {
+      oneError(
+          source(
+              "Shapes",
+              "public class Shapes {",
+              "  interface Shape { double area(); }",
+              "  @Stage(mode = ExecutionMode.PROCESS)",
+              "  static double area(",
+              "      Shape shape) { return shape.area(); }",
+              "}"),
+          "PROCESS stage 'area' cannot send parameter 'shape' to its worker JVMs as JSON (type"
+              + " demo.Shapes.Shape): demo.Shapes.Shape is an interface and Gson has no adapter"
+              + " that knows which class to create; use a concrete type, or register a"
+              + " TypeAdapter in a GsonCodecFactory subclass and name it with @Stage(codecs ="
+              + " ...)",
+          "Shape shape)");
+    }
+
+    @Test
+    void anObjectResultDoesNotSayWhatToDecodeInto() {
+      oneError(
+          source(
+              "Parse",
+              "public class Parse {",
+              "  @Stage(mode = ExecutionMode.PROCESS)",
+              "  static Object parse(String s) { return s; }",
+              "}"),
+          "PROCESS stage 'parse' cannot send its result back from its worker JVMs as JSON (type"
+              + " java.lang.Object): java.lang.Object does not say which class to decode into"
+              + " (Gson would produce maps, lists, doubles and strings); use the exact type",
+          "static Object parse");
+    }
+
+    @Test
+    void aRawTypeWouldComeBackAsMapsListsAndDoubles() {
+      oneError(
+          source(
+              "Sum",
+              "public class Sum {",
+              "  @SuppressWarnings(\"rawtypes\")",
+              "  @Stage(mode = ExecutionMode.PROCESS)",
+              "  static int sum(",
+              "      List numbers) { return numbers.size(); }",
+              "}"),
+          "PROCESS stage 'sum' cannot send parameter 'numbers' to its worker JVMs as JSON (type"
+              + " java.util.List): java.util.List is a raw type, so Gson would decode what it"
+              + " holds as Object (maps, lists, doubles and strings); give its type arguments",
+          "List numbers)");
+    }
+
+    @Test
+    void typeArgumentsAreCheckedToo() {
+      oneError(
+          source(
+              "Config",
+              "public class Config {",
+              "  @Stage(mode = ExecutionMode.PROCESS)",
+              "  static int size(",
+              "      Map<String, Object> settings) { return settings.size(); }",
+              "}"),
+          "PROCESS stage 'size' cannot send parameter 'settings' to its worker JVMs as JSON"
+              + " (type java.util.Map<java.lang.String,java.lang.Object>): java.lang.Object does"
+              + " not say which class to decode into",
+          "Map<String, Object> settings)");
+    }
+
+    @Test
+    void anUnboundedWildcardDoesNotSayWhatToDecodeInto() {
+      oneError(
+          source(
+              "Count",
+              "public class Count {",
+              "  @Stage(mode = ExecutionMode.PROCESS)",
+              "  static int count(",
+              "      Set<?> items) { return items.size(); }",
+              "}"),
+          "(type java.util.Set<?>): the wildcard ? does not say which class to decode into",
+          "Set<?> items)");
+    }
+
+    @Test
+    void aCollectionInterfaceGsonCannotCreateIsAnError() {
+      oneError(
+          source(
+              "Drain",
+              "public class Drain {",
+              "  @Stage(mode = ExecutionMode.PROCESS)",
+              "  static int drain(",
+              "      BlockingQueue<String> queue) { return queue.size(); }",
+              "}"),
+          "java.util.concurrent.BlockingQueue is an interface that Gson cannot create: for a"
+              + " collection it creates ArrayList, LinkedHashSet, TreeSet, ArrayDeque, and none"
+              + " of them is one; use one of their types (List, Set, SortedSet, Deque) or a"
+              + " concrete class",
+          "BlockingQueue<String> queue)");
+    }
+
+    @Test
+    void theItemsOfASplitterAreChecked() {
+      oneError(
+          source(
+              "Split",
+              "public class Split {",
+              "  @Stage(kind = StageKind.SPLITTER, mode = ExecutionMode.PROCESS)",
+              "  static List<CharSequence> split(String s) { return List.of(s); }",
+              "}"),
+          "PROCESS stage 'split' cannot send its outputs (each item it returns) back from its"
+              + " worker JVMs as JSON (type java.lang.CharSequence): java.lang.CharSequence is an"
+              + " interface",
+          "static List<CharSequence> split");
+    }
+
+    @Test
+    void typesTheDefaultCodecCarriesAreFine() {
+      JavaFileObject file =
+          source(
+              "Fine",
+              "public class Fine {",
+              "  public record Point(int x, int y) {}",
+              "  public enum Color { RED, GREEN }",
+              "  @Stage(mode = ExecutionMode.PROCESS)",
+              "  @Edge(to = \"more\")",
+              "  static Map<String, List<Point>> group(int n, long[] ids, Color color,",
+              "      Set<Double> weights, SortedMap<String, Deque<Integer>> queues,",
+              "      EnumSet<Color> colors, Number number, String... names) {",
+              "    return Map.of();",
+              "  }",
+              "  @Stage(kind = StageKind.SPLITTER, mode = ExecutionMode.PROCESS)",
+              "  static Stream<? extends Point> more(Map<String, List<Point>> groups) {",
+              "    return Stream.of();",
+              "  }",
+              "  @Stage(kind = StageKind.SPLITTER, mode = ExecutionMode.PROCESS)",
+              "  static Set<? extends Point> unique(List<Point> points) { return Set.of(); }",
+              "  @Stage(kind = StageKind.ROUTER, mode = ExecutionMode.PROCESS)",
+              "  static Routed<? extends Number> route(int n) { return Routed.drop(n); }",
+              "}");
+      // Compiled with -Xlint:all -Werror: the casts of wildcard results are checked and quiet.
+      assertThat(compile(file)).succeededWithoutWarnings();
+    }
+
+    @Test
+    void codecsOfYourOwnAreTrustedWithTypesTheProcessorCannotJudge() {
+      JavaFileObject file =
+          source(
+              "Shapes",
+              "public class Shapes {",
+              "  public interface Shape { double area(); }",
+              "  public static final class ShapeCodecs extends io.celestialflow.codec.GsonCodecFactory {}",
+              "  @Stage(mode = ExecutionMode.PROCESS, codecs = ShapeCodecs.class)",
+              "  static double area(Shape shape) { return shape.area(); }",
+              "}");
+      Compilation c = compile(file);
+      assertThat(c).succeededWithoutWarnings();
+      assertThat(c)
+          .generatedSourceFile("demo.ShapesGraph")
+          .contentsAsUtf8String()
+          .contains(".codecs(Shapes.ShapeCodecs.class)");
+    }
+
+    @Test
+    void aCodecFactoryWorkersCannotCreateIsAnError() {
+      oneError(
+          source(
+              "Shapes",
+              "public class Shapes {",
+              "  public abstract static class Codecs extends io.celestialflow.codec.GsonCodecFactory {}",
+              "  @Stage(",
+              "      mode = ExecutionMode.PROCESS,",
+              "      codecs = Codecs.class)",
+              "  static double area(double side) { return side * side; }",
+              "}"),
+          "every worker JVM creates the codec factory with its no-argument constructor, but"
+              + " demo.Shapes.Codecs is abstract; a worker JVM needs a concrete class",
+          "codecs = Codecs.class");
+    }
+
+    @Test
+    void workerSettingsOnAStageOfAnotherModeAreAnError() {
+      oneError(
+          source(
+              "Pool",
+              "public class Pool {",
+              "  @Stage(",
+              "      mode = ExecutionMode.THREAD,",
+              "      heap = \"256m\")",
+              "  static int add(int x) { return x; }",
+              "}"),
+          "heap configures the worker JVMs of a PROCESS stage, but 'add' runs in mode THREAD;"
+              + " set mode = ExecutionMode.PROCESS or remove heap",
+          "heap = \"256m\"");
+    }
+
+    @Test
+    void aHeapSizeTheJvmWouldRefuseIsAnError() {
+      oneError(
+          source(
+              "Pool",
+              "public class Pool {",
+              "  @Stage(",
+              "      mode = ExecutionMode.PROCESS,",
+              "      heap = \"256 MB\")",
+              "  static int add(int x) { return x; }",
+              "}"),
+          "heap size '256 MB' is not a JVM size such as 512m or 2g",
+          "heap = \"256 MB\"");
+    }
+
+    @Test
+    void aHeartbeatTimeoutBelow100MillisecondsIsAnError() {
+      oneError(
+          source(
+              "Pool",
+              "public class Pool {",
+              "  @Stage(",
+              "      mode = ExecutionMode.PROCESS,",
+              "      heartbeatTimeoutMillis = 50)",
+              "  static int add(int x) { return x; }",
+              "}"),
+          "heartbeatTimeoutMillis must be at least 100 (or 0 for the default, 10 s), was 50",
+          "heartbeatTimeoutMillis = 50");
+    }
+
+    @Test
+    void aJvmArgumentTheEngineSetsIsAnErrorOnThatArgument() {
+      oneError(
+          source(
+              "Pool",
+              "public class Pool {",
+              "  @Stage(",
+              "      mode = ExecutionMode.PROCESS,",
+              "      jvmArgs = {",
+              "        \"-XX:+UseSerialGC\",",
+              "        \"-Xmx1g\"",
+              "      })",
+              "  static int add(int x) { return x; }",
+              "}"),
+          "JVM argument '-Xmx1g' is set by the engine; use heap = \"...\"",
+          "\"-Xmx1g\"");
+    }
+
+    @Test
+    void aJvmArgumentThatIsNoOptionIsAnError() {
+      oneError(
+          source(
+              "Pool",
+              "public class Pool {",
+              "  @Stage(mode = ExecutionMode.PROCESS, jvmArgs = \"Xss1m\")",
+              "  static int add(int x) { return x; }",
+              "}"),
+          "JVM argument 'Xss1m' is not a JVM option (-X..., -D...)",
+          "jvmArgs = \"Xss1m\"");
+    }
+  }
 }

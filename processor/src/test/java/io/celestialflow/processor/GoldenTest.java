@@ -29,6 +29,7 @@ class GoldenTest {
       splitter_router, Triage
       cycle, Crawler
       multi_argument, Labels
+      process, Sieve
       """;
 
   private static JavaFileObject input(String dir, String name) {
