@@ -348,7 +348,7 @@ final class ProcessDriver implements StageDriver {
       TaskCodec<Object> codec = spec.input();
       for (int i = chunk.from; i < chunk.to; i++) {
         Object item = chunk.items[i];
-        ctx.mark();
+        stage.mark(ctx);
         try {
           Object task = stage.admit(item, ctx);
           if (task == null) {
@@ -389,7 +389,7 @@ final class ProcessDriver implements StageDriver {
               break;
             }
             for (; next < batch.size(); next++) { // every slot gave up: the stage is broken
-              ctx.mark();
+              stage.mark(ctx);
               stage.fail(batch.get(next).item(), new WorkerCrashedException(why), ctx);
               ctx.done++;
             }
@@ -706,7 +706,7 @@ final class ProcessDriver implements StageDriver {
 
     /** Decodes one result and emits it, or records the failure; never throws. */
     private void apply(Object item, Entry entry, WorkerContext ctx) {
-      ctx.mark();
+      stage.mark(ctx);
       try {
         Object raw =
             switch (entry.status()) {
@@ -762,6 +762,11 @@ final class ProcessDriver implements StageDriver {
         changed.signalAll();
       } finally {
         lock.unlock();
+      }
+      if (error != null && !expected) {
+        // Usually a consequence of the death reported below (a reset, an end of stream); a worker
+        // that broke the protocol is told apart only here.
+        log.debug("{}: connection ended: {}", w, error.toString());
       }
       // A worker that closed its connection unasked is usually exiting: give it a moment, so that
       // its own exit status (not our SIGKILL's) is reported.
@@ -820,7 +825,7 @@ final class ProcessDriver implements StageDriver {
                         + w.pid
                         + ") was killed")
                 : new WorkerCrashedException(what + " while running this task" + w.tail());
-        ctx.mark();
+        stage.mark(ctx);
         stage.fail(culprit.item(), cause, ctx);
         ctx.done++;
         ctx.settle();
