@@ -320,33 +320,30 @@ final class RunEngine implements GraphRun {
       }
       return;
     }
-    try {
-      var unused =
-          scheduler()
-              .schedule(
-                  () -> {
-                    if (retryTickets.remove(ticket)) {
-                      stage.retryDue(attempt);
-                    }
-                  },
-                  delay.toNanos(),
-                  TimeUnit.NANOSECONDS);
-    } catch (RejectedExecutionException e) {
+    if (!schedule(
+            () -> {
+              if (retryTickets.remove(ticket)) {
+                stage.retryDue(attempt);
+              }
+            },
+            delay)
+        && retryTickets.remove(ticket)) {
       // The run stopped between the check above and now: the retry will never run.
-      if (retryTickets.remove(ticket)) {
-        stage.retryDropped(attempt);
-      }
+      stage.retryDropped(attempt);
     }
   }
 
   /**
-   * Runs a short action on the run's timer after {@code delay} (dropped if the run has stopped).
+   * Runs a short action on the run's timer after {@code delay}.
+   *
+   * @return false if the run's timer has stopped, so the action will never run
    */
-  void schedule(Runnable action, Duration delay) {
+  boolean schedule(Runnable action, Duration delay) {
     try {
       var unused = scheduler().schedule(action, delay.toNanos(), TimeUnit.NANOSECONDS);
+      return true;
     } catch (RejectedExecutionException e) {
-      // The run has stopped: whatever the action was for is over.
+      return false;
     }
   }
 
