@@ -29,9 +29,15 @@ final class Feeder {
   private int count;
   private long firstBufferedAt;
   private long read;
+  private long taken;
 
-  Feeder(RunEngine run, StageRuntime target, Object source, String threadName) {
+  private final int sourceIndex;
+  private volatile boolean exhausted;
+  private volatile boolean failed;
+
+  Feeder(RunEngine run, StageRuntime target, Object source, int sourceIndex, String threadName) {
     this.run = run;
+    this.sourceIndex = sourceIndex;
     this.target = target;
     this.source = source;
     this.chunkSize = run.chunkSize();
@@ -39,6 +45,11 @@ final class Feeder {
     this.buffer = new Object[chunkSize];
     this.thread = Thread.ofPlatform().name(threadName).daemon(true).unstarted(this::feed);
     target.hold();
+  }
+
+  /** How far the source was read; final once the feeder's thread has ended. */
+  InputProgress progress() {
+    return new InputProgress(target.name(), sourceIndex, taken, exhausted, failed);
   }
 
   boolean lingering() {
@@ -63,6 +74,7 @@ final class Feeder {
       Iterator<?> it = iterator();
       while (!run.isCancelled() && it.hasNext()) {
         Object task = it.next();
+        taken++;
         if (task == null) {
           run.recordInputFailure(
               InputFailure.of(
@@ -86,6 +98,7 @@ final class Feeder {
           add(task);
         }
       }
+      exhausted = !run.isCancelled();
       lock.lock();
       try {
         flush(true);
@@ -95,6 +108,7 @@ final class Feeder {
     } catch (InterruptedException e) {
       // Cancelled: the chunk being handed over was recorded as unfinished by the stage.
     } catch (Throwable error) {
+      failed = true;
       if (!run.isCancelled()) {
         run.recordInputFailure(InputFailure.of(target.name(), read, error));
       }

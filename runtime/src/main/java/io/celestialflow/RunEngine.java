@@ -1,5 +1,13 @@
 package io.celestialflow;
 
+import io.celestialflow.event.InputFailed;
+import io.celestialflow.event.RunEvent;
+import io.celestialflow.event.RunFinished;
+import io.celestialflow.event.RunStarted;
+import io.celestialflow.event.StageFinished;
+import io.celestialflow.event.StageStarted;
+import io.celestialflow.event.TaskFailed;
+import io.celestialflow.event.TaskRetried;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -10,6 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.Spliterator;
 import java.util.Spliterators;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -53,6 +62,10 @@ final class RunEngine implements GraphRun {
   private static final AtomicLong RUN_IDS = new AtomicLong();
 
   private final TaskGraph graph;
+  private final Layout layout;
+  private final String runId;
+  private final int keepFailures;
+  private final AtomicLong failureCount = new AtomicLong();
   private final String threadPrefix;
   private final StageRuntime[] stages;
   private final List<Feeder> feeders = new ArrayList<>();
@@ -92,24 +105,24 @@ final class RunEngine implements GraphRun {
   /** A scheduled retry, so that cancellation can find and record it. */
   private record RetryTicket(StageRuntime stage, Attempt attempt) {}
 
-  RunEngine(
-      TaskGraph graph,
-      List<RunBuilder.Input> inputs,
-      Set<Integer> collected,
-      Map<Integer, List<Consumer<Object>>> callbacks,
-      Set<Integer> streamed,
-      List<GraphListener> runListeners,
-      boolean keepOpen) {
-    this.graph = graph;
+  RunEngine(RunSpec spec) {
+    this.graph = spec.graph();
+    this.layout = spec.layout();
+    this.runId = UUID.randomUUID().toString();
     this.threadPrefix = "cf-" + graph.name() + "-" + RUN_IDS.incrementAndGet();
     this.chunkSize = graph.chunkSize();
-    this.keepOpen = keepOpen;
+    this.keepOpen = spec.keepOpen();
+    this.keepFailures = spec.keepFailures();
     List<GraphListener> all = new ArrayList<>(graph.listeners());
-    all.addAll(runListeners);
+    all.addAll(spec.listeners());
     this.listeners = List.copyOf(all);
+    List<RunBuilder.Input> inputs = spec.inputs();
+    Set<Integer> collected = spec.collected();
+    Map<Integer, List<Consumer<Object>>> callbacks = spec.callbacks();
+    Set<Integer> streamed = spec.streamed();
 
     TaskGraph.Topology topo = graph.topology();
-    boolean streaming = graph.layout() == Layout.STREAMING;
+    boolean streaming = layout == Layout.STREAMING;
     List<TaskStage<?, ?>> defs = graph.stages();
     int n = defs.size();
     this.stages = new StageRuntime[n];
@@ -149,7 +162,8 @@ final class RunEngine implements GraphRun {
       StageRuntime target = stages[input.stage()];
       feeders.add(
           new Feeder(
-              this, target, input.source(), threadPrefix + "-feed-" + target.name() + "-" + f++));
+              this, target, input.source(), f, threadPrefix + "-feed-" + target.name() + "-" + f));
+      f++;
     }
     this.supervisor =
         Thread.ofPlatform()
@@ -166,11 +180,11 @@ final class RunEngine implements GraphRun {
 
   void start() {
     graph.register(this);
-    fire(l -> l.runStarted(this));
+    fire(new RunStarted(runId, graph.name(), Instant.now(), this));
     for (StageRuntime s : stages) {
       requireDriver(s).start();
     }
-    boolean streaming = graph.layout() == Layout.STREAMING;
+    boolean streaming = layout == Layout.STREAMING;
     for (StageRuntime s : stages) {
       if (streaming || !s.hasPendingPredecessors()) {
         s.openGate();
@@ -253,8 +267,10 @@ final class RunEngine implements GraphRun {
   // ---------------------------------------------------------------- events and records
 
   void recordFailure(TaskFailure failure) {
-    failures.add(failure);
-    fire(l -> l.taskFailed(failure));
+    if (failureCount.getAndIncrement() < keepFailures) {
+      failures.add(failure);
+    }
+    fire(new TaskFailed(runId, graph.name(), failure.failedAt(), failure));
   }
 
   void recordInputFailure(InputFailure failure) {
@@ -265,19 +281,23 @@ final class RunEngine implements GraphRun {
         failure.exceptionType(),
         failure.message());
     inputFailures.add(failure);
+    fire(new InputFailed(runId, graph.name(), Instant.now(), failure));
   }
 
-  void fireRetried(String stage, Object task, int attempt, Throwable error, Duration delay) {
-    fire(l -> l.taskRetried(stage, task, attempt, error, delay));
+  void fireRetried(
+      String stage, Object task, long taskId, int attempt, Throwable error, Duration delay) {
+    fire(
+        new TaskRetried(
+            runId, graph.name(), Instant.now(), stage, task, taskId, attempt, error, delay));
   }
 
   void fireStageStarted(String stage) {
-    fire(l -> l.stageStarted(stage));
+    fire(new StageStarted(runId, graph.name(), Instant.now(), stage));
   }
 
   void stageFinished(StageRuntime stage) {
     StageStats stats = stage.stats(System.nanoTime());
-    fire(l -> l.stageFinished(stats));
+    fire(new StageFinished(runId, graph.name(), Instant.now(), stats));
     if (!cancelled) {
       for (int succ : stage.successors()) {
         stages[succ].predecessorFinished();
@@ -285,10 +305,10 @@ final class RunEngine implements GraphRun {
     }
   }
 
-  private void fire(Consumer<GraphListener> event) {
+  private void fire(RunEvent event) {
     for (GraphListener l : listeners) {
       try {
-        event.accept(l);
+        l.onEvent(event);
       } catch (RuntimeException | Error e) {
         log.warn("listener {} of graph '{}' threw; ignored", l, graph.name(), e);
       }
@@ -397,8 +417,18 @@ final class RunEngine implements GraphRun {
   // ---------------------------------------------------------------- GraphRun
 
   @Override
+  public String runId() {
+    return runId;
+  }
+
+  @Override
   public TaskGraph graph() {
     return graph;
+  }
+
+  @Override
+  public Layout layout() {
+    return layout;
   }
 
   @Override
@@ -408,12 +438,12 @@ final class RunEngine implements GraphRun {
     for (StageRuntime s : stages) {
       list.add(s.stats(now));
     }
-    return new GraphStatus(graph.name(), state, Duration.ofNanos(now - startNanos), list);
+    return new GraphStatus(runId, graph.name(), state, Duration.ofNanos(now - startNanos), list);
   }
 
   @Override
   public CompletableFuture<GraphResult> result() {
-    return result;
+    return result.copy();
   }
 
   @Override
@@ -501,6 +531,12 @@ final class RunEngine implements GraphRun {
     } finally {
       injectLock.readLock().unlock();
     }
+  }
+
+  @Override
+  public void closeInputs(String stageName) {
+    graph.indexOf(stageName);
+    closeInputs(); // refined per stage by the engine-hardening work
   }
 
   @Override
@@ -648,7 +684,7 @@ final class RunEngine implements GraphRun {
       graph.unregister(this);
       if (r != null) {
         GraphResult done = r;
-        fire(l -> l.runFinished(done));
+        fire(new RunFinished(runId, graph.name(), Instant.now(), done));
         result.complete(done);
       } else {
         result.completeExceptionally(new IllegalStateException("run ended without a result"));
@@ -762,14 +798,21 @@ final class RunEngine implements GraphRun {
         unfinished.put(s.name(), List.copyOf(s.unfinishedTasks()));
       }
     }
+    List<InputProgress> inputs = new ArrayList<>(feeders.size());
+    for (Feeder f : feeders) {
+      inputs.add(f.progress());
+    }
     return new GraphResult(
-        graph.name(),
+        runId,
+        graph,
         wasCancelled ? RunState.CANCELLED : RunState.COMPLETED,
         startedAt,
         Duration.ofNanos(now - startNanos),
         outputs,
         List.copyOf(failures),
+        failureCount.get(),
         List.copyOf(inputFailures),
+        inputs,
         stats,
         unfinished,
         cause);
@@ -777,6 +820,6 @@ final class RunEngine implements GraphRun {
 
   @Override
   public String toString() {
-    return "GraphRun[" + graph.name() + ", " + state + "]";
+    return "GraphRun[" + graph.name() + " " + runId + ", " + state + "]";
   }
 }

@@ -23,15 +23,13 @@ sealed interface StageDriver
   boolean join(long timeout, TimeUnit unit) throws InterruptedException;
 
   static StageDriver of(StageRuntime stage, String threadPrefix) {
-    TaskStage<?, ?> s = stage.stage();
-    return switch (s.mode()) {
-      case SERIAL -> new PlatformWorkers(stage, 1, threadPrefix);
-      case THREAD ->
-          s.virtualThreads()
-              ? new VirtualThreadDispatcher(stage, s.workers(), threadPrefix)
-              : new PlatformWorkers(stage, s.workers(), threadPrefix);
-      case ASYNC -> new AsyncDispatcher(stage, s.workers(), threadPrefix);
-      case PROCESS -> new ProcessDriver(stage, s.workers(), threadPrefix);
+    return switch (stage.stage().execution()) {
+      case Execution.Serial s -> new PlatformWorkers(stage, 1, threadPrefix);
+      case Execution.Threads t -> new PlatformWorkers(stage, t.threads(), threadPrefix);
+      case Execution.VirtualThreads v ->
+          new VirtualThreadDispatcher(stage, v.maxInFlight(), threadPrefix);
+      case Execution.Async a -> new AsyncDispatcher(stage, a.maxOutstanding(), threadPrefix);
+      case Execution.Processes p -> new ProcessDriver(stage, p.workers(), threadPrefix);
     };
   }
 }

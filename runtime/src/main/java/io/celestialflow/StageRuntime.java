@@ -447,7 +447,7 @@ final class StageRuntime {
       scheduleRetry(task, attempt, cause);
     } else {
       ctx.failed++;
-      run.recordFailure(TaskFailure.of(name, task, cause, attempt));
+      run.recordFailure(TaskFailure.of(name, task, 0, cause, attempt));
     }
     return true;
   }
@@ -465,7 +465,7 @@ final class StageRuntime {
     Duration delay = retry.delayAfter(attempt);
     retries.increment();
     retriesPending.incrementAndGet();
-    run.fireRetried(name, task, attempt, cause, delay);
+    run.fireRetried(name, task, 0, attempt, cause, delay);
     run.scheduleRetry(this, new Attempt(task, attempt + 1), delay);
   }
 
@@ -612,6 +612,7 @@ final class StageRuntime {
         dups,
         retries.sum(),
         inbox.size() + (long) retriesPending.get(),
+        Math.max(0, inFlight.sum()),
         Math.max(0, inFlight.sum()),
         unfinishedCount.get(),
         emitted.sum(),

@@ -3,12 +3,21 @@ package io.celestialflow;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.celestialflow.event.InputFailed;
+import io.celestialflow.event.RunFinished;
+import io.celestialflow.event.RunStarted;
+import io.celestialflow.event.StageFinished;
+import io.celestialflow.event.StageStarted;
+import io.celestialflow.event.TaskFailed;
+import io.celestialflow.event.TaskRetried;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -39,7 +48,7 @@ class LifecycleTest {
                       ? CompletableFuture.runAsync(() -> awaitQuietly(release), WAITERS)
                           .thenApply(v -> x)
                       : CompletableFuture.completedFuture(x))
-          .workers(16)
+          .execution(Execution.async(16))
           .build();
     }
     return mode.map(
@@ -61,7 +70,7 @@ class LifecycleTest {
     String name = "cancel-" + mode;
     TaskGraph graph = TaskGraph.builder(name).stages(first, second).edge(first, second).build();
     GraphRun run = graph.start(first, Checks.range(0, 500));
-    awaitCondition(() -> run.status().stage("second").succeeded() == 10);
+    awaitCondition(() -> run.status().stats("second").succeeded() == 10);
 
     run.cancel();
     GraphResult result = run.result().get(10, TimeUnit.SECONDS);
@@ -88,10 +97,9 @@ class LifecycleTest {
     AtomicReference<GraphResult> seen = new AtomicReference<>();
     AtomicReference<Boolean> flag = new AtomicReference<>();
     GraphListener capture =
-        new GraphListener() {
-          @Override
-          public void runStarted(GraphRun run) {
-            started.set(run);
+        event -> {
+          if (event instanceof RunStarted s) {
+            started.set(s.run());
           }
         };
     try (TaskGraph graph = TaskGraph.builder("interrupt").stage(stuck).listener(capture).build()) {
@@ -102,7 +110,7 @@ class LifecycleTest {
           });
       caller.start();
       awaitCondition(
-          () -> started.get() != null && started.get().status().stage("stuck").succeeded() == 10);
+          () -> started.get() != null && started.get().status().stats("stuck").succeeded() == 10);
       caller.interrupt();
       caller.join(10_000);
 
@@ -124,7 +132,7 @@ class LifecycleTest {
     TaskStage<Integer, Integer> stuck = gated(Mode.VIRTUAL, "stuck", never);
     TaskGraph graph = TaskGraph.builder("close").stage(stuck).build();
     GraphRun run = graph.start(stuck, Checks.range(0, 50));
-    awaitCondition(() -> run.status().stage("stuck").succeeded() == 10);
+    awaitCondition(() -> run.status().stats("stuck").succeeded() == 10);
 
     graph.close();
 
@@ -207,7 +215,7 @@ class LifecycleTest {
                 .build();
         GraphRun run = graph.newRun().keepOpen().start()) {
       run.inject(step, 3);
-      awaitCondition(() -> run.status().stage("show").succeeded() == 3);
+      awaitCondition(() -> run.status().stats("show").succeeded() == 3);
       assertThat(run.isDone()).as("inputs open: the run waits for more").isFalse();
       run.inject("step", 1);
       run.closeInputs();
@@ -241,14 +249,14 @@ class LifecycleTest {
     TaskStage<Integer, Integer> stage = gated(Mode.THREAD, "stage", release);
     try (TaskGraph graph = TaskGraph.builder("status").stage(stage).inboxCapacity(1000).build();
         GraphRun run = graph.start(stage, Checks.range(0, 200))) {
-      awaitCondition(() -> run.status().stage("stage").succeeded() == 10);
-      awaitCondition(() -> run.status().stage("stage").inFlight() >= 1);
+      awaitCondition(() -> run.status().stats("stage").succeeded() == 10);
+      awaitCondition(() -> run.status().stats("stage").claimed() >= 1);
       GraphStatus mid = run.status();
-      StageStats s = mid.stage("stage");
+      StageStats s = mid.stats("stage");
       assertThat(mid.state()).isEqualTo(RunState.RUNNING);
       assertThat(s.received()).isEqualTo(200);
       assertThat(s.succeeded()).isEqualTo(10);
-      assertThat(s.pending() + s.inFlight()).isEqualTo(190);
+      assertThat(s.pending() + s.claimed()).isEqualTo(190);
       assertThat(s.finished()).isFalse();
       release.countDown();
       GraphResult result = run.await();
@@ -370,32 +378,20 @@ class LifecycleTest {
   @Test
   void listenersSeeTheLifeOfARun() {
     List<String> events = new CopyOnWriteArrayList<>();
+    Set<String> runIds = ConcurrentHashMap.newKeySet();
     GraphListener listener =
-        new GraphListener() {
-          @Override
-          public void runStarted(GraphRun run) {
-            events.add("run started");
-          }
-
-          @Override
-          public void stageStarted(String stage) {
-            events.add(stage + " started");
-          }
-
-          @Override
-          public void stageFinished(StageStats stats) {
-            events.add(stats.stage() + " finished " + stats.succeeded());
-          }
-
-          @Override
-          public void taskFailed(TaskFailure failure) {
-            events.add("failed " + failure.task());
-          }
-
-          @Override
-          public void runFinished(GraphResult result) {
-            events.add("run finished " + result.state());
-          }
+        event -> {
+          runIds.add(event.runId());
+          events.add(
+              switch (event) {
+                case RunStarted s -> "run started";
+                case StageStarted s -> s.stage() + " started";
+                case StageFinished f -> f.stats().stage() + " finished " + f.stats().succeeded();
+                case TaskFailed f -> "failed " + f.failure().task();
+                case RunFinished f -> "run finished " + f.result().state();
+                case TaskRetried r -> "retried " + r.task();
+                case InputFailed f -> "input failed " + f.failure().message();
+              });
         };
     TaskStage<Integer, Integer> a =
         TaskStage.map(
@@ -414,6 +410,7 @@ class LifecycleTest {
     assertThat(events)
         .contains("a started", "b started", "failed 2", "a finished 2", "b finished 2");
     assertThat(events.indexOf("a finished 2")).isLessThan(events.indexOf("b finished 2"));
+    assertThat(runIds).as("one run, one id on every event").hasSize(1);
   }
 
   @Test
@@ -428,7 +425,8 @@ class LifecycleTest {
 
   @Test
   void aGraphRunsAgainAndConcurrently() throws Exception {
-    TaskStage<Integer, Integer> a = TaskStage.map("a", (Integer x) -> x * 2).threads(2).build();
+    TaskStage<Integer, Integer> a =
+        TaskStage.map("a", (Integer x) -> x * 2).execution(Execution.threads(2)).build();
     try (TaskGraph graph = TaskGraph.builder("again").stage(a).build()) {
       GraphRun r1 = graph.start(a, Checks.range(0, 1000));
       GraphRun r2 = graph.start(a, Checks.range(0, 10));

@@ -68,10 +68,10 @@ enum Mode {
 
   private <I, O> TaskStage.Builder<I, O> configure(TaskStage.Builder<I, O> b) {
     return switch (this) {
-      case SERIAL -> b.serial();
-      case THREAD -> b.threads(4);
-      case VIRTUAL -> b.virtualThreads(64);
-      case ASYNC, ASYNC_COMPLETED -> b.workers(16);
+      case SERIAL -> b.execution(Execution.serial());
+      case THREAD -> b.execution(Execution.threads(4));
+      case VIRTUAL -> b.execution(Execution.virtualThreads(64));
+      case ASYNC, ASYNC_COMPLETED -> b.execution(Execution.async(16));
     };
   }
 

@@ -4,6 +4,7 @@ import static io.celestialflow.structure.GraphAnalysisTest.edges;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.celestialflow.Execution;
 import io.celestialflow.GraphDefinitionException;
 import io.celestialflow.GraphResult;
 import io.celestialflow.GraphRun;
@@ -28,13 +29,13 @@ import org.junit.jupiter.params.provider.EnumSource;
 class StructuresTest {
 
   private static TaskStage<Integer, Integer> map(String name, UnaryOperator<Integer> f) {
-    return TaskStage.map(name, (Integer x) -> f.apply(x)).threads(2).build();
+    return TaskStage.map(name, (Integer x) -> f.apply(x)).execution(Execution.threads(2)).build();
   }
 
   /** Emits {@code n - 1} for {@code n > 0} and nothing for 0: a loop of these ends by itself. */
   private static TaskStage<Integer, Integer> countDown(String name) {
     return TaskStage.splitter(name, (Integer n) -> n > 0 ? List.of(n - 1) : List.<Integer>of())
-        .threads(2)
+        .execution(Execution.threads(2))
         .build();
   }
 
@@ -47,8 +48,10 @@ class StructuresTest {
     StageStats s = result.stats(stage);
     assertThat(s.received()).as("received by %s", stage).isEqualTo(tasks);
     assertThat(s.succeeded()).as("succeeded at %s", stage).isEqualTo(tasks);
-    assertThat(List.of(s.failed(), s.duplicates(), s.pending(), s.inFlight(), s.unfinished()))
-        .as("failed, duplicates, pending, in flight, unfinished at %s", stage)
+    assertThat(
+            List.of(
+                s.failed(), s.duplicates(), s.pending(), s.claimed(), s.running(), s.unfinished()))
+        .as("failed, duplicates, pending, claimed, running, unfinished at %s", stage)
         .containsOnly(0L);
     assertThat(s.finished()).as("%s finished", stage).isTrue();
   }
@@ -150,9 +153,9 @@ class StructuresTest {
       run.inject(a, 4); // a: 4, 1   b: 3, 0   c: 2
       awaitCondition(() -> {
         GraphStatus s = run.status();
-        return s.stage("a").succeeded() == 2
-            && s.stage("b").succeeded() == 2
-            && s.stage("c").succeeded() == 1;
+        return s.stats("a").succeeded() == 2
+            && s.stats("b").succeeded() == 2
+            && s.stats("c").succeeded() == 1;
       });
       Thread.sleep(50); // nothing is left in flight, yet the run waits for more
       assertThat(run.isDone()).as("inputs still open").isFalse();
@@ -306,7 +309,11 @@ class StructuresTest {
   void aCompleteGraphOfDedupingStagesEndsWithEachValueProcessedOnceEverywhere() {
     List<TaskStage<Integer, Integer>> nodes = new ArrayList<>();
     for (int i = 1; i <= 3; i++) {
-      nodes.add(TaskStage.map("n" + i, (Integer x) -> x).threads(2).dedupe().build());
+      nodes.add(
+          TaskStage.map("n" + i, (Integer x) -> x)
+              .execution(Execution.threads(2))
+              .dedupe()
+              .build());
     }
     try (TaskGraph complete = TaskComplete.of(nodes)) {
       assertThat(edgeList(complete))
