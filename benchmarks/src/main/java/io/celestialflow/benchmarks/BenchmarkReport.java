@@ -193,7 +193,9 @@ public final class BenchmarkReport {
               ChainBenchmark.class,
               "tasks/s",
               true,
-              new ScoreAtLeast(2_000_000, "tasks/s")));
+              new ScoreAtLeast(2_000_000, "tasks/s")),
+          // Baseline: the same run without progress; CelestialFlow: with ConsoleProgress on.
+          new Pair("progress", ProgressBenchmark.class, "ns/task", false, new RatioAtMost(1.03)));
 
   // ---------------------------------------------------------------- settings
 
