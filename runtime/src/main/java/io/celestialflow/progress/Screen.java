@@ -135,6 +135,9 @@ final class Screen {
       terminal.flush();
     }
     target.write(bytes, 0, length);
+    if (length > 0 && bytes[length - 1] != '\n') {
+      target.write('\n'); // a partial line let through (at the end, or too long): end it here
+    }
     target.flush();
     drawn = 0;
     if (!lines.isEmpty()) {
