@@ -155,13 +155,15 @@ func (e *env) pending(stage string) int64 {
 type running struct {
 	w      *worker.Worker
 	cancel context.CancelFunc
-	done   chan error
+	done   chan struct{} // closed when Run has returned, err set
+	err    error
 }
 
 // stop stops the worker gracefully and returns Run's error.
 func (r *running) stop() error {
 	r.cancel()
-	return <-r.done
+	<-r.done
+	return r.err
 }
 
 // start runs a worker on the env's graph and waits until it is ready; the test's cleanup stops it.
@@ -183,12 +185,12 @@ func (e *env) start(mux *worker.Mux, o worker.Options) *running {
 		e.t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	r := &running{w: w, cancel: cancel, done: make(chan error, 1)}
-	go func() { r.done <- w.Run(ctx) }()
+	r := &running{w: w, cancel: cancel, done: make(chan struct{})}
+	go func() { r.err = w.Run(ctx); close(r.done) }()
 	select {
 	case <-ready:
-	case err := <-r.done:
-		e.t.Fatalf("worker ended before ready: %v", err)
+	case <-r.done:
+		e.t.Fatalf("worker ended before ready: %v", r.err)
 	case <-time.After(10 * time.Second):
 		e.t.Fatal("worker not ready after 10s")
 	}
@@ -203,19 +205,11 @@ func (e *env) start(mux *worker.Mux, o worker.Options) *running {
 	return r
 }
 
-// testLogger logs through t.Log, at Debug when -v.
+// testLogger logs into the test's output, at Debug when -v.
 func testLogger(t testing.TB) *slog.Logger {
 	level := slog.LevelInfo
 	if testing.Verbose() {
 		level = slog.LevelDebug
 	}
-	return slog.New(slog.NewTextHandler(tWriter{t}, &slog.HandlerOptions{Level: level}))
-}
-
-type tWriter struct{ t testing.TB }
-
-func (w tWriter) Write(p []byte) (int, error) {
-	w.t.Helper()
-	w.t.Log(strings.TrimSuffix(string(p), "\n"))
-	return len(p), nil
+	return slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: level}))
 }

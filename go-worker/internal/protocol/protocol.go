@@ -295,7 +295,7 @@ func integer(raw json.RawMessage) (int64, bool) {
 // Error is the error object of a result or a dead letter.
 type Error struct {
 	Type    string   `json:"type"`
-	Types   []string `json:"types"`
+	Types   []string `json:"types,omitempty"` // the worker always writes it; absent means [type]
 	Message string   `json:"message"`
 	Trace   string   `json:"trace"`
 }
