@@ -87,12 +87,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	defer cancelRun(nil)
 	var line string
 	c.opts.Ready = func() {
-		fmt.Fprintln(stdout, line)
 		if c.readyFile != "" {
 			if err := writeReady(c.readyFile, line); err != nil {
 				cancelRun(fmt.Errorf("writing the ready file: %w", err))
+				return
 			}
 		}
+		fmt.Fprintln(stdout, line) // after the file: whoever reads the line finds the file
 	}
 	w, err := worker.New(mux, c.opts)
 	if err != nil {
