@@ -213,3 +213,10 @@ func testLogger(t testing.TB) *slog.Logger {
 	}
 	return slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: level}))
 }
+
+// testLoggerAt logs into the test's output at the given level only (benchmarks).
+func testLoggerAt(t testing.TB, level string) *slog.Logger {
+	var l slog.Level
+	_ = l.UnmarshalText([]byte(level))
+	return slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: l}))
+}

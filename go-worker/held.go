@@ -107,8 +107,10 @@ func (h *heldSet) count() int {
 	return n
 }
 
-// credits bound how many entries the worker holds at once (Concurrency + BatchSize): the
-// reader and the claimer take credits before fetching, a commit or an abandon gives them back.
+// credits bound how many entries wait or run in the worker at once (Concurrency + BatchSize):
+// the reader and the claimer take credits before fetching, and a job gives its credit back
+// when it leaves its executor. (The results waiting for their commit are bounded by the
+// results channel.)
 type credits struct {
 	mu   sync.Mutex
 	free int

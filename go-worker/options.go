@@ -55,9 +55,9 @@ type Options struct {
 	// Concurrency is how many tasks run at once. Default runtime.GOMAXPROCS(0).
 	Concurrency int
 	// BatchSize is how many entries one read takes at most, and how many results one write
-	// commits at most. The worker holds at most Concurrency + BatchSize entries (running or
-	// waiting to run), so it never hoards work another worker could do. Default
-	// DefaultBatchSize.
+	// commits at most. At most Concurrency + BatchSize entries wait or run in the worker (the
+	// ones finished and being committed aside), so it never hoards work another worker could
+	// do. Default DefaultBatchSize.
 	BatchSize int
 	// ClaimIdle is how long an entry stays pending, untouched, before a worker claims it as the
 	// leftover of a dead one. A worker renews its claims every ClaimIdle/3, so a long task is

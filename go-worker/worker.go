@@ -235,28 +235,30 @@ type job struct {
 	reject   *protocol.Reject // non-nil: do not run, dead-letter
 }
 
-// execLoop runs jobs until the queue is closed and empty.
+// execLoop runs jobs until the queue is closed and empty. A job's credit comes back when it
+// leaves the executor: the reader may fetch more while its result is being committed, since
+// finished work is not work another worker could do instead.
 func (w *Worker) execLoop(work context.Context) {
 	for j := range w.jobs {
 		if w.expired.Load() {
 			w.abandon(j)
-			continue
+		} else {
+			w.execute(work, j)
 		}
-		w.execute(work, j)
+		w.credits.give(1)
 	}
 }
 
-// abandon releases a job without a result: its entry stays pending in Redis until another
+// abandon lets go of a job without a result: its entry stays pending in Redis until another
 // worker claims it after ClaimIdle.
 func (w *Worker) abandon(j job) {
-	w.release(j.st, j.entry)
+	w.held.remove(j.st, j.entry)
 	w.abandoned.Add(1)
 }
 
-// release ends the worker's hold on an entry and frees its credit.
+// release ends the worker's hold on a committed (or uncommittable) entry.
 func (w *Worker) release(st *stage, entry string) {
 	w.held.remove(st, entry)
-	w.credits.give(1)
 }
 
 // backoff is the wait before the n-th retry (n from 1) of a failed Redis call: 50 ms doubling

@@ -6,9 +6,11 @@
 package protocol
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 )
 
@@ -129,108 +131,111 @@ type Reject struct {
 
 func (r *Reject) Error() string { return r.Code + ": " + r.Reason }
 
+// taskMembers are the members a worker reads, each kept as its JSON text (nil when absent).
+type taskMembers struct {
+	V, Kind, ID, Graph, Stage, Run, Parents, Attempt, Payload, Reply, TTL, TS json.RawMessage
+}
+
 // ParseTask checks an entry read from the task stream of stage in graph, in the order of
 // section 6 up to wrong_stream (bad_payload is the handler's to find, since it depends on the
 // stage's type). A worker passes requireReply: without reply the result has nowhere to go.
 func ParseTask(fields map[string]any, graph, stage string, requireReply bool) (Task, *Reject) {
 	m, ok := fields[Field].(string)
 	if !ok {
-		r := &Reject{Code: CodeBadEntry, Reason: "the entry has no field m"}
-		r.Raw = entryText(fields)
-		return Task{}, r
+		return Task{}, &Reject{Code: CodeBadEntry, Reason: "the entry has no field m", Raw: entryText(fields)}
 	}
-	r := &Reject{Raw: m}
-	members, err := object(m)
+	var tm taskMembers
+	obj, err := object(m, &tm)
 	if err != nil {
-		r.Code, r.Reason = CodeBadJSON, err.Error()
-		return Task{}, r
+		return Task{}, &Reject{Code: CodeBadJSON, Reason: err.Error(), Raw: m}
 	}
-	r.Raw, r.Object = "", json.RawMessage(m)
-	r.ID, r.Graph, r.Stage, r.Run, r.Reply = str(members["id"]), str(members["graph"]), str(members["stage"]), str(members["run"]), str(members["reply"])
-	if a, ok := integer(members["attempt"]); ok && a >= 1 {
-		r.Attempt = int(a)
+	// A member null counts as absent (as in Gson), except payload, where null is a value.
+	for _, p := range [...]*json.RawMessage{&tm.V, &tm.Kind, &tm.ID, &tm.Graph, &tm.Stage, &tm.Run, &tm.Parents, &tm.Attempt, &tm.Reply, &tm.TTL, &tm.TS} {
+		if string(*p) == "null" {
+			*p = nil
+		}
 	}
 	reject := func(code, format string, args ...any) (Task, *Reject) {
-		r.Code, r.Reason = code, fmt.Sprintf(format, args...)
+		r := &Reject{Code: code, Reason: fmt.Sprintf(format, args...), Object: obj,
+			ID: str(tm.ID), Graph: str(tm.Graph), Stage: str(tm.Stage), Run: str(tm.Run), Reply: str(tm.Reply)}
+		if a, ok := integer(tm.Attempt); ok && a >= 1 {
+			r.Attempt = int(a)
+		}
 		return Task{}, r
 	}
 
-	v, has := members["v"]
-	switch n, isInt := integer(v); {
-	case !has:
+	switch n, isInt := integer(tm.V); {
+	case tm.V == nil:
 		return reject(CodeMissingField, "missing member v (the protocol version)")
 	case !isInt:
-		return reject(CodeBadField, "member v must be an integer, not %s", v)
+		return reject(CodeBadField, "member v must be an integer, not %s", tm.V)
 	case n != Version:
 		return reject(CodeUnsupportedVersion, "unsupported protocol version %d (this worker reads %d)", n, Version)
 	}
-	kind, has := members["kind"]
-	switch k, isStr := strOK(kind); {
-	case !has:
+	switch k, isStr := strOK(tm.Kind); {
+	case tm.Kind == nil:
 		return reject(CodeMissingField, "missing member kind")
 	case !isStr:
-		return reject(CodeBadField, "member kind must be a string, not %s", kind)
+		return reject(CodeBadField, "member kind must be a string, not %s", tm.Kind)
 	case k != KindTask && k != KindResult && k != KindEnd && k != KindDead:
 		return reject(CodeUnknownKind, "unknown kind %q", k)
 	case k != KindTask:
 		return reject(CodeUnexpectedKind, "a %q message on a task stream", k)
 	}
 
-	t := Task{Attempt: 1, Parents: []string{}, Object: json.RawMessage(m)}
+	t := Task{Attempt: 1, Parents: []string{}, Object: obj}
 	for _, f := range []struct {
 		name string
+		raw  json.RawMessage
 		into *string
-	}{{"id", &t.ID}, {"graph", &t.Graph}, {"stage", &t.Stage}, {"run", &t.Run}} {
-		raw, has := members[f.name]
-		s, isStr := strOK(raw)
+	}{{"id", tm.ID, &t.ID}, {"graph", tm.Graph, &t.Graph}, {"stage", tm.Stage, &t.Stage}, {"run", tm.Run, &t.Run}} {
+		s, isStr := strOK(f.raw)
 		switch {
-		case !has:
+		case f.raw == nil:
 			return reject(CodeMissingField, "missing member %s", f.name)
 		case !isStr || s == "":
-			return reject(CodeBadField, "member %s must be a non-empty string, not %s", f.name, raw)
+			return reject(CodeBadField, "member %s must be a non-empty string, not %s", f.name, f.raw)
 		}
 		*f.into = s
 	}
-	if raw, has := members["parents"]; has {
-		if json.Unmarshal(raw, &t.Parents) != nil || t.Parents == nil {
-			return reject(CodeBadField, "member parents must be an array of strings, not %s", raw)
+	if tm.Parents != nil && string(tm.Parents) != "[]" {
+		if json.Unmarshal(tm.Parents, &t.Parents) != nil || t.Parents == nil {
+			return reject(CodeBadField, "member parents must be an array of strings, not %s", tm.Parents)
 		}
 	}
-	if raw, has := members["attempt"]; has {
-		a, isInt := integer(raw)
+	if tm.Attempt != nil {
+		a, isInt := integer(tm.Attempt)
 		if !isInt || a < 1 {
-			return reject(CodeBadField, "member attempt must be an integer >= 1, not %s", raw)
+			return reject(CodeBadField, "member attempt must be an integer >= 1, not %s", tm.Attempt)
 		}
 		t.Attempt = int(a)
 	}
-	payload, has := members["payload"]
-	if !has {
+	if tm.Payload == nil {
 		return reject(CodeMissingField, "missing member payload")
 	}
-	t.Payload = payload
-	if raw, has := members["reply"]; has {
-		s, isStr := strOK(raw)
+	t.Payload = tm.Payload
+	if tm.Reply != nil {
+		s, isStr := strOK(tm.Reply)
 		if !isStr || s == "" {
-			return reject(CodeBadField, "member reply must be a non-empty string, not %s", raw)
+			return reject(CodeBadField, "member reply must be a non-empty string, not %s", tm.Reply)
 		}
 		t.Reply = s
 	} else if requireReply {
 		return reject(CodeMissingField, "missing member reply (a worker has nowhere to send the result)")
 	}
-	if raw, has := members["ttl"]; has {
-		n, isInt := integer(raw)
+	if tm.TTL != nil {
+		n, isInt := integer(tm.TTL)
 		if !isInt || n < 1 {
-			return reject(CodeBadField, "member ttl must be an integer >= 1, not %s", raw)
+			return reject(CodeBadField, "member ttl must be an integer >= 1, not %s", tm.TTL)
 		}
 		t.TTL = n
 	}
-	raw, has := members["ts"]
-	if !has {
+	if tm.TS == nil {
 		return reject(CodeMissingField, "missing member ts")
 	}
-	ts, isInt := integer(raw)
+	ts, isInt := integer(tm.TS)
 	if !isInt || ts < 0 {
-		return reject(CodeBadField, "member ts must be an integer >= 0, not %s", raw)
+		return reject(CodeBadField, "member ts must be an integer >= 0, not %s", tm.TS)
 	}
 	t.TS = ts
 	if t.Graph != graph {
@@ -242,25 +247,114 @@ func ParseTask(fields map[string]any, graph, stage string, requireReply bool) (T
 	return t, nil
 }
 
-// object parses m as a JSON object, keeping each member's JSON text. A member null counts as
-// absent (as in Gson), except payload, where null is a value.
-func object(m string) (map[string]json.RawMessage, error) {
-	var members map[string]json.RawMessage
-	if err := json.Unmarshal([]byte(m), &members); err != nil {
-		if !json.Valid([]byte(m)) {
-			return nil, fmt.Errorf("m is not valid JSON: %v", err)
-		}
+// object parses m, which must be a JSON object, into the members of tm: one validating pass
+// (json.Valid), then one pass over the top-level members that keeps the JSON text of the ones a
+// worker reads. Member names are matched exactly, as the protocol wants (encoding/json would
+// also take "ID" for "id"); a name repeated counts once, the last one, as in encoding/json.
+func object(m string, tm *taskMembers) (json.RawMessage, error) {
+	b := []byte(m)
+	if !json.Valid(b) {
+		var x any
+		return nil, fmt.Errorf("m is not valid JSON: %v", json.Unmarshal(b, &x))
+	}
+	i := skipSpace(b, 0)
+	if b[i] != '{' {
 		return nil, fmt.Errorf("m is not a JSON object: %.40s", m)
 	}
-	if members == nil { // m was null
-		return nil, fmt.Errorf("m is not a JSON object: %.40s", m)
-	}
-	for k, v := range members {
-		if k != "payload" && string(v) == "null" {
-			delete(members, k)
+	for i = skipSpace(b, i+1); b[i] != '}'; {
+		kEnd := endOfString(b, i)
+		key := b[i+1 : kEnd-1]
+		if bytes.IndexByte(key, '\\') >= 0 {
+			var k string
+			_ = json.Unmarshal(b[i:kEnd], &k) // valid: checked above
+			key = []byte(k)
+		}
+		i = skipSpace(b, skipSpace(b, kEnd)+1) // past ':'
+		vEnd := endOfValue(b, i)
+		tm.set(key, b[i:vEnd])
+		if i = skipSpace(b, vEnd); b[i] == ',' {
+			i = skipSpace(b, i+1)
 		}
 	}
-	return members, nil
+	return b, nil
+}
+
+func (tm *taskMembers) set(key []byte, v json.RawMessage) {
+	switch string(key) {
+	case "v":
+		tm.V = v
+	case "kind":
+		tm.Kind = v
+	case "id":
+		tm.ID = v
+	case "graph":
+		tm.Graph = v
+	case "stage":
+		tm.Stage = v
+	case "run":
+		tm.Run = v
+	case "parents":
+		tm.Parents = v
+	case "attempt":
+		tm.Attempt = v
+	case "payload":
+		tm.Payload = v
+	case "reply":
+		tm.Reply = v
+	case "ttl":
+		tm.TTL = v
+	case "ts":
+		tm.TS = v
+	}
+}
+
+// The scanners below run on text json.Valid has accepted.
+
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// endOfString returns the index just past the string that starts at b[i] == '"'.
+func endOfString(b []byte, i int) int {
+	for j := i + 1; ; j++ {
+		switch b[j] {
+		case '\\':
+			j++
+		case '"':
+			return j + 1
+		}
+	}
+}
+
+// endOfValue returns the index just past the value that starts at b[i].
+func endOfValue(b []byte, i int) int {
+	switch b[i] {
+	case '"':
+		return endOfString(b, i)
+	case '{', '[':
+		depth := 0
+		for j := i; ; j++ {
+			switch b[j] {
+			case '"':
+				j = endOfString(b, j) - 1
+			case '{', '[':
+				depth++
+			case '}', ']':
+				if depth--; depth == 0 {
+					return j + 1
+				}
+			}
+		}
+	default: // number, true, false, null
+		j := i
+		for j < len(b) && b[j] != ',' && b[j] != '}' && b[j] != ']' && b[j] != ' ' && b[j] != '\t' && b[j] != '\n' && b[j] != '\r' {
+			j++
+		}
+		return j
+	}
 }
 
 // entryText writes an entry's fields as a JSON object's text (for the raw of a dead letter).
@@ -272,9 +366,16 @@ func entryText(fields map[string]any) string {
 	return string(b)
 }
 
+// strOK reads a JSON string; the text is valid JSON already (it was parsed as part of m).
 func strOK(raw json.RawMessage) (string, bool) {
+	if len(raw) < 2 || raw[0] != '"' {
+		return "", false
+	}
+	if bytes.IndexByte(raw, '\\') < 0 {
+		return string(raw[1 : len(raw)-1]), true // no escapes: the text is the string
+	}
 	var s string
-	if len(raw) == 0 || raw[0] != '"' || json.Unmarshal(raw, &s) != nil {
+	if json.Unmarshal(raw, &s) != nil {
 		return "", false
 	}
 	return s, true
@@ -284,12 +385,11 @@ func str(raw json.RawMessage) string { s, _ := strOK(raw); return s }
 
 // integer reads a JSON integer exactly (no fraction, no exponent, within int64).
 func integer(raw json.RawMessage) (int64, bool) {
-	var n json.Number
-	if len(raw) == 0 || (raw[0] != '-' && (raw[0] < '0' || raw[0] > '9')) || json.Unmarshal(raw, &n) != nil {
+	if len(raw) == 0 || (raw[0] != '-' && (raw[0] < '0' || raw[0] > '9')) {
 		return 0, false
 	}
-	i, err := n.Int64()
-	return i, err == nil
+	n, err := strconv.ParseInt(string(raw), 10, 64)
+	return n, err == nil
 }
 
 // Error is the error object of a result or a dead letter.
