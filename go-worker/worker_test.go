@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -17,6 +18,7 @@ import (
 
 	worker "github.com/celestialflow/celestialflow-java/go-worker"
 	"github.com/celestialflow/celestialflow-java/go-worker/internal/protocol"
+	"github.com/celestialflow/celestialflow-java/go-worker/internal/redistest"
 )
 
 func TestNewRefusesBadOptions(t *testing.T) {
@@ -588,5 +590,68 @@ func TestUnreachableRedis(t *testing.T) {
 	err = w.Run(ctx)
 	if err == nil || !strings.Contains(err.Error(), "127.0.0.1:1") {
 		t.Errorf("Run: %v, want an error naming 127.0.0.1:1", err)
+	}
+}
+
+// TestRedisRestart: the server restarts empty (no persistence) under a running worker; the worker
+// reconnects, joins its group again on NOGROUP, and serves the tasks sent afterwards.
+func TestRedisRestart(t *testing.T) {
+	srv := redistest.Start(t)
+	e := newEnvAt(t, srv.URL)
+	mux := worker.NewMux()
+	worker.Handle(mux, "a", echo[int])
+	e.start(mux, worker.Options{HeartbeatInterval: 100 * time.Millisecond})
+	e.sendTasks("a", "before", 5, func(i int) string { return fmt.Sprint(i) })
+	e.results("a", 5, 10*time.Second)
+	if err := srv.Restart(); err != nil {
+		t.Fatal(err)
+	}
+	if n := e.length(e.reply("a")); n != 0 {
+		t.Fatalf("the restarted server still has %d results", n)
+	}
+	start := time.Now()
+	e.sendTasks("a", "after", 5, func(i int) string { return fmt.Sprint(i) })
+	res := e.results("a", 5, 20*time.Second)
+	for _, r := range res {
+		if r.Status != "ok" || !strings.HasPrefix(r.ID, "after-") {
+			t.Errorf("result %s %s", r.ID, r.Status)
+		}
+	}
+	time.Sleep(300 * time.Millisecond)
+	if n := e.rdb.HLen(context.Background(), e.keys("a").Workers).Val(); n != 1 {
+		t.Errorf("%d heartbeat records after the restart, want 1", n)
+	}
+	t.Logf("served again %v after the restart", time.Since(start).Round(time.Millisecond))
+}
+
+// TestRedisStalls: the server stops answering (SIGSTOP) while a task runs, for longer than the
+// client's read timeout. The worker keeps the result and retries its commit until the server is
+// back. If the commit sent before the stall also runs, whichever comes second finds the entry
+// acknowledged and writes nothing: one result either way.
+func TestRedisStalls(t *testing.T) {
+	srv := redistest.Start(t)
+	e := newEnvAt(t, srv.URL)
+	mux := worker.NewMux()
+	worker.Handle(mux, "a", func(_ context.Context, ms int) (int, error) {
+		time.Sleep(time.Duration(ms) * time.Millisecond)
+		return ms, nil
+	})
+	e.start(mux, worker.Options{})
+	e.sendTasks("a", "t", 1, func(int) string { return "200" })
+	time.Sleep(100 * time.Millisecond)
+	if err := syscall.Kill(srv.Pid(), syscall.SIGSTOP); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(6 * time.Second) // past go-redis's 5 s read timeout
+	if err := syscall.Kill(srv.Pid(), syscall.SIGCONT); err != nil {
+		t.Fatal(err)
+	}
+	e.results("a", 1, 15*time.Second)
+	time.Sleep(500 * time.Millisecond)
+	if n := e.length(e.reply("a")); n != 1 {
+		t.Errorf("%d results, want 1", n)
+	}
+	if p := e.pending("a"); p != 0 {
+		t.Errorf("%d pending, want 0", p)
 	}
 }

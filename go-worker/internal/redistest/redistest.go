@@ -33,6 +33,8 @@ type Server struct {
 	URL string
 
 	cmd    *exec.Cmd
+	path   string
+	port   int
 	exited chan struct{}
 	log    *syncBuffer
 	once   sync.Once
@@ -80,7 +82,7 @@ func Launch() (*Server, error) {
 
 func launch(path string, port int) (*Server, error) {
 	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
-	s := &Server{Addr: addr, URL: "redis://" + addr, exited: make(chan struct{}), log: &syncBuffer{}}
+	s := &Server{Addr: addr, URL: "redis://" + addr, path: path, port: port, exited: make(chan struct{}), log: &syncBuffer{}}
 	s.cmd = exec.Command(path,
 		"--port", strconv.Itoa(port), "--bind", "127.0.0.1",
 		"--save", "", "--appendonly", "no",
@@ -122,6 +124,18 @@ func (s *Server) Stop() {
 			<-s.exited
 		}
 	})
+}
+
+// Restart stops the server and starts a new one on the same port: without persistence, an empty
+// one, as after a crash. The Server then stands for the new process.
+func (s *Server) Restart() error {
+	s.Stop()
+	n, err := launch(s.path, s.port)
+	if err != nil {
+		return err
+	}
+	s.cmd, s.exited, s.log, s.once = n.cmd, n.exited, n.log, sync.Once{}
+	return nil
 }
 
 // Pid is the server's process id.
