@@ -114,7 +114,8 @@ func (w *Worker) Run(ctx context.Context) error {
 	}
 	o := w.opts
 	w.credits = newCredits(o.Concurrency + o.BatchSize)
-	w.jobs = make(chan job, o.Concurrency+2*o.BatchSize)
+	// Room for every credit, and for the overshoot of a read over many streams (one each).
+	w.jobs = make(chan job, o.Concurrency+2*o.BatchSize+len(w.stages))
 	w.results = make(chan commit, o.Concurrency+o.BatchSize)
 	w.committed = make(chan struct{})
 
