@@ -6,4 +6,5 @@ type Vector = vector
 var (
 	LoadVectors = loadVectors
 	JSONEqual   = jsonEqual
+	CheckSchema = checkSchema
 )

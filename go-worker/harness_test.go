@@ -119,8 +119,10 @@ func read[M any](e *env, key string, n int, timeout time.Duration) []M {
 		}
 		for _, m := range res[0].Messages {
 			last = m.ID
+			raw := m.Values[protocol.Field].(string)
+			worker.CheckSchema(e.t, raw, false) // everything the worker writes follows the schema
 			var msg M
-			dec := json.NewDecoder(strings.NewReader(m.Values[protocol.Field].(string)))
+			dec := json.NewDecoder(strings.NewReader(raw))
 			dec.UseNumber()
 			if err := dec.Decode(&msg); err != nil {
 				e.t.Fatalf("%s: entry %s: %v", key, m.ID, err)

@@ -509,6 +509,7 @@ func TestHeartbeat(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", st, err)
 		}
+		worker.CheckSchema(t, raw, true)
 		var hb protocol.Heartbeat
 		if err := json.Unmarshal([]byte(raw), &hb); err != nil {
 			t.Fatal(err)
