@@ -41,7 +41,7 @@ const (
 
 // flushGrace bounds the final commits after the stop when Redis does not answer: results not
 // written by then are dropped, and their entries stay pending for another worker.
-const flushGrace = 5 * time.Second
+const flushGrace = 3 * time.Second
 
 // commitLoop commits in batches: whatever has arrived while the previous batch was being
 // written, up to BatchSize, in one round trip. When flush is closed, it commits what is left
@@ -52,14 +52,14 @@ func (w *Worker) commitLoop(ctx context.Context, flush <-chan struct{}) {
 		select {
 		case c := <-w.results:
 			batch = w.fill(append(batch[:0], c))
-			w.commitBatch(ctx, batch, time.Time{})
+			w.commitBatch(ctx, batch, flush, time.Time{})
 		case <-flush:
 			deadline := time.Now().Add(flushGrace)
 			for {
 				if batch = w.fill(batch[:0]); len(batch) == 0 {
 					return
 				}
-				w.commitBatch(ctx, batch, deadline)
+				w.commitBatch(ctx, batch, flush, deadline)
 			}
 		}
 	}
@@ -78,11 +78,20 @@ func (w *Worker) fill(batch []commit) []commit {
 	return batch
 }
 
-// commitBatch writes a batch, retrying while Redis is unreachable (until deadline, if set): the
-// results are kept until they can be written (section 5.7).
-func (w *Worker) commitBatch(ctx context.Context, batch []commit, deadline time.Time) {
+// commitBatch writes a batch, retrying while Redis is unreachable: the results are kept until
+// they can be written (section 5.7), or, once flush is closed (the worker is stopping), until
+// deadline or flushGrace from then.
+func (w *Worker) commitBatch(ctx context.Context, batch []commit, flush <-chan struct{}, deadline time.Time) {
 	for fails := 1; ; fails++ {
-		lost, bad, err := w.runCommit(ctx, batch)
+		if deadline.IsZero() && closed(flush) {
+			deadline = time.Now().Add(flushGrace)
+		}
+		cctx, cancel := ctx, context.CancelFunc(func() {})
+		if !deadline.IsZero() {
+			cctx, cancel = context.WithDeadline(ctx, deadline)
+		}
+		lost, bad, err := w.runCommit(cctx, batch)
+		cancel()
 		if err == nil {
 			w.settle(batch, lost, bad)
 			return

@@ -79,6 +79,8 @@ func New(mux *Mux, opts Options) (*Worker, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%w: URL %q: %v", ErrInvalidOption, o.URL, err)
 		}
+		// Deadlines of contexts bound the calls (the stop's last ones rely on it).
+		ro.ContextTimeoutEnabled = true
 		w.rdb = redis.NewClient(ro)
 		w.ownClient = true
 	}
@@ -158,18 +160,15 @@ func (w *Worker) Run(ctx context.Context) error {
 	<-ctx.Done()
 	w.log.Info("worker stopping: finishing the entries it holds", "held", w.held.count(),
 		"timeout", o.ShutdownTimeout)
+	// Every wait below is bounded, so that the stop ends even when Redis stalls: the
+	// executors get ShutdownTimeout (a read in progress ends within readBlock, and what it
+	// brings is held and run too), the final commit flushGrace, the rest a second or two.
 	close(stopRead)
-	readers.Wait() // a read in progress ends within readBlock; what it brings is held, and run
-	close(w.jobs)
-
+	go func() { readers.Wait(); close(w.jobs) }()
 	var result error
 	execDone := make(chan struct{})
 	go func() { execs.Wait(); close(execDone) }()
-	timer := time.NewTimer(o.ShutdownTimeout)
-	defer timer.Stop()
-	select {
-	case <-execDone:
-	case <-timer.C:
+	if !waitFor(execDone, o.ShutdownTimeout) {
 		// Order matters: a task cancelled now must see expired, so that its (cancelled) result
 		// is not committed as if the task had failed.
 		w.expired.Store(true)
@@ -178,23 +177,35 @@ func (w *Worker) Run(ctx context.Context) error {
 		result = fmt.Errorf("%w: %d entries left pending after %v", ErrShutdownTimeout, n, o.ShutdownTimeout)
 		w.log.Warn("shutdown timeout: tasks cancelled, entries left pending for another worker",
 			"held", n, "timeout", o.ShutdownTimeout)
-		// Executors blocked in handlers that ignore their context are abandoned; the ones
-		// that return soon release their entries.
-		select {
-		case <-execDone:
-		case <-time.After(100 * time.Millisecond):
-		}
+		// Handlers that honour their context return now and let go of their entries; the
+		// ones that do not are left behind.
+		waitFor(execDone, 100*time.Millisecond)
 	}
 	close(flush)
-	<-w.committed
+	if !waitFor(w.committed, flushGrace+time.Second) {
+		w.log.Error("the final commit did not end; its entries stay pending")
+	}
 	close(stopRenew)
-	<-renewed
 	close(stopHB)
-	<-beaten
+	if waitFor(renewed, time.Second) {
+		waitFor(beaten, 100*time.Millisecond)
+	}
 	w.leave(bg)
 	w.log.Info("worker stopped", "processed", w.processed.Load(), "failed", w.failed.Load(),
 		"leftPending", w.abandoned.Load()+int64(w.held.count()))
 	return result
+}
+
+// waitFor waits until c is closed or d has passed; it reports whether c was closed.
+func waitFor(c <-chan struct{}, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-c:
+		return true
+	case <-t.C:
+		return false
+	}
 }
 
 // joinGroups creates the consumer group on every task stream (and the stream if need be),

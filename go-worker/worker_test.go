@@ -656,3 +656,42 @@ func TestRedisStalls(t *testing.T) {
 		t.Errorf("%d pending, want 0", p)
 	}
 }
+
+// TestStopWhileRedisStalls: the server stops answering while a result waits for its commit and
+// the worker is told to stop. Run still returns, after the shutdown timeout and the final
+// commit's grace, leaving the entry pending; once the server is back another worker finishes it.
+func TestStopWhileRedisStalls(t *testing.T) {
+	srv := redistest.Start(t)
+	e := newEnvAt(t, srv.URL)
+	mux := worker.NewMux()
+	worker.Handle(mux, "a", func(_ context.Context, ms int) (int, error) {
+		time.Sleep(time.Duration(ms) * time.Millisecond)
+		return ms, nil
+	})
+	opts := worker.Options{ShutdownTimeout: 300 * time.Millisecond, ClaimIdle: 300 * time.Millisecond}
+	first := e.start(mux, opts)
+	e.sendTasks("a", "t", 1, func(int) string { return "100" })
+	time.Sleep(50 * time.Millisecond)
+	if err := syscall.Kill(srv.Pid(), syscall.SIGSTOP); err != nil {
+		t.Fatal(err)
+	}
+	defer syscall.Kill(srv.Pid(), syscall.SIGCONT)
+	time.Sleep(200 * time.Millisecond) // the task is done; its commit hangs
+	start := time.Now()
+	first.cancel()
+	select {
+	case <-first.done:
+	case <-time.After(15 * time.Second): // ShutdownTimeout + flushGrace + a few seconds
+		t.Fatal("Run did not return within 15s of the stop while Redis stalled")
+	}
+	t.Logf("Run returned %v after the stop: %v", time.Since(start).Round(time.Millisecond), first.err)
+	if err := syscall.Kill(srv.Pid(), syscall.SIGCONT); err != nil {
+		t.Fatal(err)
+	}
+	e.start(mux, opts)
+	r := e.results("a", 1, 15*time.Second)[0]
+	time.Sleep(300 * time.Millisecond)
+	if n := e.length(e.reply("a")); n != 1 || r.Status != "ok" {
+		t.Errorf("%d results (%s), want 1 ok", n, r.Status)
+	}
+}
