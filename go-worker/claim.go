@@ -62,12 +62,13 @@ func (w *Worker) claimOnce(ctx context.Context, stop <-chan struct{}) error {
 				if err != nil {
 					w.log.Warn("reading delivery counts failed", "stage", st.name, "err", err)
 				}
+				w.log.Info("claimed idle entries of a dead or stalled worker", "stage", st.name, "entries", len(msgs))
 				for _, m := range msgs {
 					d, ok := deliveries[m.ID]
 					if !ok {
 						d = 2 // claimed, so delivered at least once before; never read as over the limit
 					}
-					w.log.Info("claimed an idle entry", "stage", st.name, "entry", m.ID, "delivery", d)
+					w.log.Debug("claimed an idle entry", "stage", st.name, "entry", m.ID, "delivery", d)
 					w.accept(st, m, d)
 				}
 			}
