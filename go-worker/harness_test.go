@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -213,12 +215,40 @@ func testLogger(t testing.TB) *slog.Logger {
 	if testing.Verbose() {
 		level = slog.LevelDebug
 	}
-	return slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: level}))
+	return slog.New(slog.NewTextHandler(testOutput(t), &slog.HandlerOptions{Level: level}))
 }
 
 // testLoggerAt logs into the test's output at the given level only (benchmarks).
 func testLoggerAt(t testing.TB, level string) *slog.Logger {
 	var l slog.Level
 	_ = l.UnmarshalText([]byte(level))
-	return slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: l}))
+	return slog.New(slog.NewTextHandler(testOutput(t), &slog.HandlerOptions{Level: l}))
+}
+
+// testOutput is t.Output() until the test's cleanups are over. A worker stopped while Redis
+// stalls returns on time, but a goroutine still blocked in a Redis call ends (and logs) a moment
+// later, which t.Output() would answer with a panic once the test is over.
+func testOutput(t testing.TB) io.Writer {
+	w := &guardedWriter{w: t.Output()}
+	t.Cleanup(func() { // registered before the worker's: runs after it stopped
+		w.mu.Lock()
+		defer w.mu.Unlock()
+		w.done = true
+	})
+	return w
+}
+
+type guardedWriter struct {
+	mu   sync.Mutex
+	w    io.Writer
+	done bool
+}
+
+func (g *guardedWriter) Write(p []byte) (int, error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.done {
+		return len(p), nil
+	}
+	return g.w.Write(p)
 }
