@@ -57,6 +57,7 @@ func (w *Worker) claimOnce(ctx context.Context, stop <-chan struct{}) error {
 				}
 				return fmt.Errorf("XAUTOCLAIM %s: %w", st.keys.Tasks, err)
 			}
+			msgs = w.dropDeleted(ctx, st, msgs)
 			if len(msgs) > 0 {
 				deliveries, err := w.deliveries(ctx, st, msgs)
 				if err != nil {
@@ -80,6 +81,27 @@ func (w *Worker) claimOnce(ctx context.Context, stop <-chan struct{}) error {
 		}
 	}
 	return nil
+}
+
+// dropDeleted acknowledges the claimed entries whose data is gone (deleted from the stream
+// while pending): Redis 7 drops them from the pending list itself, Redis 6.2 returns them
+// empty. There is nothing to run.
+func (w *Worker) dropDeleted(ctx context.Context, st *stage, msgs []redis.XMessage) []redis.XMessage {
+	kept := msgs[:0]
+	var gone []string
+	for _, m := range msgs {
+		if m.Values == nil {
+			gone = append(gone, m.ID)
+		} else {
+			kept = append(kept, m)
+		}
+	}
+	if len(gone) > 0 {
+		if err := w.rdb.XAck(ctx, st.keys.Tasks, w.opts.Group, gone...).Err(); err != nil {
+			w.log.Warn("acknowledging deleted entries failed", "stage", st.name, "err", err)
+		}
+	}
+	return kept
 }
 
 // deliveries reads the delivery count of each claimed entry (the claim included).
