@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -151,8 +152,8 @@ func (w *Worker) settle(batch []commit, lost, bad map[string]bool) {
 }
 
 // runCommit runs commitScript on a batch. KEYS are the task streams and the append keys; ARGV
-// is group, consumer, then per task stream: its key index and entry count, and per entry: its
-// id and append count, and per append: key index, mode, number, message.
+// is group, consumer, then per task stream: its key index, entry count, lowest and highest entry
+// id, and per entry: its id and append count, and per append: key index, mode, number, message.
 func (w *Worker) runCommit(ctx context.Context, batch []commit) (lost, bad map[string]bool, err error) {
 	var keys []string
 	index := map[string]string{}
@@ -178,7 +179,16 @@ func (w *Worker) runCommit(ctx context.Context, batch []commit) (lost, bad map[s
 	args = append(args, w.opts.Group, w.opts.Consumer)
 	for _, st := range order {
 		cs := byStage[st]
-		args = append(args, keyIndex(st.keys.Tasks), len(cs))
+		lo, hi := cs[0].entry, cs[0].entry
+		for _, c := range cs[1:] {
+			if entryLess(c.entry, lo) {
+				lo = c.entry
+			}
+			if entryLess(hi, c.entry) {
+				hi = c.entry
+			}
+		}
+		args = append(args, keyIndex(st.keys.Tasks), len(cs), lo, hi)
 		for _, c := range cs {
 			args = append(args, c.entry, len(c.appends))
 			for _, a := range c.appends {
@@ -239,7 +249,12 @@ local i = 3
 while i <= #ARGV do
   local stream = KEYS[tonumber(ARGV[i])]
   local n = tonumber(ARGV[i + 1])
-  i = i + 2
+  -- One XPENDING for the batch's range: which of its entries are still this consumer's.
+  local own = {}
+  for _, e in ipairs(redis.call('XPENDING', stream, group, ARGV[i + 2], ARGV[i + 3], 1000000, consumer)) do
+    own[e[1]] = true
+  end
+  i = i + 4
   local done = {}
   for _ = 1, n do
     local id, na = ARGV[i], tonumber(ARGV[i + 1])
@@ -248,7 +263,7 @@ while i <= #ARGV do
     for a = 0, na - 1 do
       if ARGV[i + 4 * a + 1] ~= 'o' and not ok(tonumber(ARGV[i + 4 * a])) then writable = false end
     end
-    if #redis.call('XPENDING', stream, group, id, id, 1, consumer) == 0 then
+    if not own[id] then
       lost[#lost + 1] = id
     elseif not writable then
       bad[#bad + 1] = id
@@ -276,3 +291,19 @@ end
 for k, ttl in pairs(expire) do redis.call('PEXPIRE', KEYS[k], ttl) end
 return {lost, bad}
 `)
+
+// entryLess orders stream entry ids ("<ms>-<seq>") as Redis does.
+func entryLess(a, b string) bool {
+	am, as, _ := strings.Cut(a, "-")
+	bm, bs, _ := strings.Cut(b, "-")
+	if len(am) != len(bm) {
+		return len(am) < len(bm)
+	}
+	if am != bm {
+		return am < bm
+	}
+	if len(as) != len(bs) {
+		return len(as) < len(bs)
+	}
+	return as < bs
+}
