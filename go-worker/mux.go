@@ -224,8 +224,14 @@ func decode[In any](payload json.RawMessage) (In, error) {
 }
 
 // encode writes v as compact JSON without HTML escaping (the Java side reads it with Gson, which
-// needs no \u003c for '<').
+// needs no \u003c for '<'). A json.RawMessage is only checked, not rewritten.
 func encode(v any) (json.RawMessage, error) {
+	if raw, ok := v.(json.RawMessage); ok && len(raw) > 0 {
+		if !json.Valid(raw) {
+			return nil, errors.New("worker: output json.RawMessage is not valid JSON")
+		}
+		return raw, nil
+	}
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)
