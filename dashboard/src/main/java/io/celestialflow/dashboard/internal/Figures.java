@@ -175,6 +175,7 @@ final class Figures {
         meta.kind() == null ? null : meta.kind().name(),
         s.mode().name(),
         meta.workers(),
+        execution(meta, s),
         meta.cyclic(),
         done,
         s.received(),
@@ -194,6 +195,14 @@ final class Figures {
         eta,
         progress,
         delta);
+  }
+
+  private static String execution(Topology.Stage meta, StageStats s) {
+    if (s.mode() == io.celestialflow.ExecutionMode.SERIAL) {
+      return "SERIAL";
+    }
+    String label = Boolean.TRUE.equals(meta.virtualThreads()) ? "VIRTUAL THREADS" : s.mode().name();
+    return meta.workers() == null ? label : label + " x" + meta.workers();
   }
 
   private static double fraction(long done, long left) {

@@ -27,6 +27,15 @@ import org.xnio.Options;
  * write.
  */
 public final class Server implements AutoCloseable {
+  static {
+    // Undertow and XNIO log through jboss-logging, which picks java.util.logging unless told
+    // otherwise; send them through SLF4J like the rest of CelestialFlow (silent when nothing is
+    // bound, configured with the application's backend otherwise).
+    if (System.getProperty("org.jboss.logging.provider") == null) {
+      System.setProperty("org.jboss.logging.provider", "slf4j");
+    }
+  }
+
   /** Where the page's files live on the class path. */
   public static final String ASSETS = "META-INF/celestialflow/web";
 

@@ -35,6 +35,7 @@ public final class Views {
    * @param kind MAP, SPLITTER, ROUTER or CONSUMER (null if unknown)
    * @param mode SERIAL, THREAD, ASYNC, PROCESS, ... (null if unknown)
    * @param workers the worker limit (null if unknown)
+   * @param execution how the stage runs, e.g. {@code THREAD x4}, {@code VIRTUAL THREADS x32}
    * @param cyclic whether the stage lies on a cycle
    * @param finished whether nothing more can reach the stage
    * @param received tasks arrived
@@ -61,6 +62,7 @@ public final class Views {
       @Nullable String kind,
       @Nullable String mode,
       @Nullable Integer workers,
+      String execution,
       boolean cyclic,
       boolean finished,
       long received,
