@@ -74,8 +74,8 @@ public final class Dashboard implements AutoCloseable {
   }
 
   /**
-   * The listener that shows runs on this dashboard: add it to a run ({@link
-   * RunBuilder#listener}) or to a graph (every run of it).
+   * The listener that shows runs on this dashboard: add it to a run ({@link RunBuilder#listener})
+   * or to a graph (every run of it).
    *
    * @return the listener
    */
@@ -119,12 +119,7 @@ public final class Dashboard implements AutoCloseable {
   public URI url() {
     String token = server.settings().token();
     return URI.create(
-        "http://"
-            + displayHost
-            + ":"
-            + port()
-            + "/"
-            + (token == null ? "" : "?token=" + token));
+        "http://" + displayHost + ":" + port() + "/" + (token == null ? "" : "?token=" + token));
   }
 
   /**
@@ -240,8 +235,8 @@ public final class Dashboard implements AutoCloseable {
     }
 
     /**
-     * How many failures of each run are kept for search in memory (default 2,000); every failure
-     * is counted. Ignored for runs whose history a run store provides.
+     * How many failures of each run are kept for search in memory (default 2,000); every failure is
+     * counted. Ignored for runs whose history a run store provides.
      *
      * @param max at least 1
      * @return this builder
@@ -280,7 +275,8 @@ public final class Dashboard implements AutoCloseable {
                   240,
                   1024 * 1024,
                   15_000));
-      String display = loopback || isWildcard(host) ? (loopback ? literal(host) : "127.0.0.1") : host;
+      String display =
+          loopback || isWildcard(host) ? (loopback ? literal(host) : "127.0.0.1") : host;
       return new Dashboard(server, display);
     }
 

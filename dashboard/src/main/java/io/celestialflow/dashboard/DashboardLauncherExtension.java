@@ -19,8 +19,9 @@ import org.jspecify.annotations.Nullable;
  * when this module is on the class path:
  *
  * <ul>
- *   <li>{@code --dashboard} (a free port) or {@code --dashboard=PORT}: serve the dashboard while the
- *       graph runs; prints one line, {@code Dashboard: http://127.0.0.1:PORT/}, to standard error.
+ *   <li>{@code --dashboard} (a free port) or {@code --dashboard=PORT}: serve the dashboard while
+ *       the graph runs; prints one line, {@code Dashboard: http://127.0.0.1:PORT/}, to standard
+ *       error.
  *   <li>{@code --keep-dashboard}: keep serving after the run has ended, until Ctrl-C.
  *   <li>{@code --dashboard-host ADDR}: bind another address (a token is then generated and shown in
  *       the printed address, unless given with {@code --dashboard-token}).

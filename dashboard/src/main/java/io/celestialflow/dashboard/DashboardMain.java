@@ -8,8 +8,8 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * The standalone dashboard: one process that graphs in other JVMs, on this machine or others,
- * report to with a {@link DashboardReporter} (or a generated runner's {@code --dashboard-report
- * URL --dashboard-token TOKEN}). It lists every run it has seen.
+ * report to with a {@link DashboardReporter} (or a generated runner's {@code --dashboard-report URL
+ * --dashboard-token TOKEN}). It lists every run it has seen.
  *
  * <pre>
  * java -jar dashboard/target/celestialflow-dashboard-VERSION.jar [--host ADDR] [--port PORT]
@@ -127,7 +127,8 @@ public final class DashboardMain {
         "usage: java -jar celestialflow-dashboard.jar [options]",
         "Serves the CelestialFlow dashboard for runs reported from other JVMs.",
         "  --host ADDR      address to bind (default 127.0.0.1; 0.0.0.0 for every interface)",
-        String.format(Locale.ROOT, "  --port PORT      port (default %d; 0 for a free one)", DEFAULT_PORT),
+        String.format(
+            Locale.ROOT, "  --port PORT      port (default %d; 0 for a free one)", DEFAULT_PORT),
         "  --token TOKEN    the token requests need (default: generated and printed)",
         "  --read-only      show runs without controls",
         "  --interval MS    update interval (default 500)",

@@ -26,11 +26,12 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -70,7 +71,7 @@ public final class DashboardReporter implements GraphListener, AutoCloseable {
   private final String origin;
   private final HttpClient http;
   private final ScheduledExecutorService timer;
-  private final Map<String, Reporting> runs = new ConcurrentHashMap<>();
+  private final Map<String, Reporting> runs = Collections.synchronizedMap(new LinkedHashMap<>());
   private final AtomicLong warnings = new AtomicLong();
 
   private DashboardReporter(URI dashboard, @Nullable String token, Duration interval) {
@@ -79,12 +80,11 @@ public final class DashboardReporter implements GraphListener, AutoCloseable {
     this.origin = hostName() + "/" + ProcessHandle.current().pid();
     this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     this.timer =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "celestialflow-dashboard-reporter");
-              t.setDaemon(true);
-              return t;
-            });
+        Executors.newSingleThreadScheduledExecutor(r -> {
+          Thread t = new Thread(r, "celestialflow-dashboard-reporter");
+          t.setDaemon(true);
+          return t;
+        });
     var unused =
         timer.scheduleWithFixedDelay(
             this::reportAll, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
@@ -112,7 +112,8 @@ public final class DashboardReporter implements GraphListener, AutoCloseable {
   public static DashboardReporter to(URI dashboard, @Nullable String token, Duration interval) {
     Objects.requireNonNull(dashboard, "dashboard");
     if (!"http".equals(dashboard.getScheme()) && !"https".equals(dashboard.getScheme())) {
-      throw new IllegalArgumentException("a dashboard address starts with http://, not " + dashboard);
+      throw new IllegalArgumentException(
+          "a dashboard address starts with http://, not " + dashboard);
     }
     if (interval.toMillis() < 50) {
       throw new IllegalArgumentException("the interval must be at least 50 ms");
@@ -131,6 +132,7 @@ public final class DashboardReporter implements GraphListener, AutoCloseable {
   /** One run being reported. */
   private final class Reporting {
     final GraphRun run;
+    final long startedAt;
     final String topology;
     final Commands commands;
     final ArrayBlockingQueue<TaskFailure> failures = new ArrayBlockingQueue<>(FAILURE_QUEUE);
@@ -139,8 +141,9 @@ public final class DashboardReporter implements GraphListener, AutoCloseable {
     volatile @Nullable GraphResult result;
     boolean registered;
 
-    Reporting(GraphRun run) {
+    Reporting(GraphRun run, long startedAt) {
       this.run = run;
+      this.startedAt = startedAt;
       this.topology = GraphAnalysis.of(run.graph()).topology().toJson();
       this.commands = new Commands(run);
     }
@@ -172,7 +175,7 @@ public final class DashboardReporter implements GraphListener, AutoCloseable {
               run.runId(),
               run.graph().name(),
               origin,
-              System.currentTimeMillis() - elapsed,
+              startedAt,
               registered ? null : JsonParser.parseString(topology),
               state,
               elapsed,
@@ -203,7 +206,9 @@ public final class DashboardReporter implements GraphListener, AutoCloseable {
       }
       if (type != null) {
         try {
-          json = new String(new GsonCodecFactory().codec(type).encode(f.task()), StandardCharsets.UTF_8);
+          json =
+              new String(
+                  new GsonCodecFactory().codec(type).encode(f.task()), StandardCharsets.UTF_8);
         } catch (RuntimeException e) {
           json = null;
         }
@@ -234,8 +239,12 @@ public final class DashboardReporter implements GraphListener, AutoCloseable {
       HttpResponse<String> response =
           http.send(request.build(), HttpResponse.BodyHandlers.ofString());
       if (response.statusCode() != 200) {
-        warn("dashboard at {} refused a report of run {}: {} {}", endpoint, report.runId(),
-            response.statusCode(), response.body());
+        warn(
+            "dashboard at {} refused a report of run {}: {} {}",
+            endpoint,
+            report.runId(),
+            response.statusCode(),
+            response.body());
         return null;
       }
       Report.Reply reply = Http.GSON.fromJson(response.body(), Report.Reply.class);
@@ -244,7 +253,11 @@ public final class DashboardReporter implements GraphListener, AutoCloseable {
       Thread.currentThread().interrupt();
       return null;
     } catch (java.io.IOException | RuntimeException e) {
-      warn("cannot reach the dashboard at {} for run {}: {}", endpoint, report.runId(), e.toString());
+      warn(
+          "cannot reach the dashboard at {} for run {}: {}",
+          endpoint,
+          report.runId(),
+          e.toString());
       return null;
     }
   }
@@ -266,7 +279,8 @@ public final class DashboardReporter implements GraphListener, AutoCloseable {
           r.failures.offer(f.failure()); // dropped when full: counted, not sent
         }
       }
-      case RunStarted s -> runs.computeIfAbsent(s.runId(), id -> new Reporting(s.run()));
+      case RunStarted s ->
+          runs.computeIfAbsent(s.runId(), id -> new Reporting(s.run(), s.time().toEpochMilli()));
       case RunFinished end -> {
         Reporting r = runs.get(end.runId());
         if (r != null) {
@@ -279,7 +293,11 @@ public final class DashboardReporter implements GraphListener, AutoCloseable {
   }
 
   private void reportAll() {
-    for (Map.Entry<String, Reporting> e : runs.entrySet()) {
+    List<Map.Entry<String, Reporting>> snapshot;
+    synchronized (runs) {
+      snapshot = new ArrayList<>(runs.entrySet());
+    }
+    for (Map.Entry<String, Reporting> e : snapshot) {
       try {
         if (e.getValue().send()) {
           runs.remove(e.getKey());

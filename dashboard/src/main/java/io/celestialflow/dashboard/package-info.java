@@ -4,8 +4,8 @@
  * Undertow server with a JSON and Server-Sent Events API (docs/dashboard.md).
  *
  * <ul>
- *   <li>{@link io.celestialflow.dashboard.Dashboard}: the server; {@code attach(runBuilder)} shows a
- *       run of this JVM.
+ *   <li>{@link io.celestialflow.dashboard.Dashboard}: the server; {@code attach(runBuilder)} shows
+ *       a run of this JVM.
  *   <li>{@link io.celestialflow.dashboard.DashboardReporter}: a listener that reports a run to a
  *       dashboard in another process, over HTTP with a token.
  *   <li>{@link io.celestialflow.dashboard.DashboardMain}: the standalone dashboard.

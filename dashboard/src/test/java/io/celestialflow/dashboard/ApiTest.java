@@ -74,7 +74,13 @@ class ApiTest {
 
     await()
         .atMost(Duration.ofSeconds(5))
-        .until(() -> client.getJson("api/runs/" + result.runId()).getAsJsonObject().get("state").getAsString().equals("COMPLETED"));
+        .until(() ->
+            client
+                .getJson("api/runs/" + result.runId())
+                .getAsJsonObject()
+                .get("state")
+                .getAsString()
+                .equals("COMPLETED"));
     JsonObject run = client.getJson("api/runs/" + result.runId()).getAsJsonObject();
 
     assertThat(run.get("graph").getAsString()).isEqualTo("numbers");
@@ -101,7 +107,8 @@ class ApiTest {
     TaskGraph g = graph(Graphs.loop());
     GraphResult result = dashboard.attach(g.newRun().input("a", List.of(3, 2))).run();
 
-    JsonObject topology = client.getJson("api/runs/" + result.runId() + "/topology").getAsJsonObject();
+    JsonObject topology =
+        client.getJson("api/runs/" + result.runId() + "/topology").getAsJsonObject();
 
     assertThat(topology.get("acyclic").getAsBoolean()).isFalse();
     JsonArray stages = topology.getAsJsonArray("stages");
@@ -111,7 +118,13 @@ class ApiTest {
     assertThat(stages.get(0).getAsJsonObject().get("kind").getAsString()).isEqualTo("ROUTER");
     JsonArray edges = topology.getAsJsonArray("edges");
     assertThat(edges.get(0).getAsJsonObject().get("cyclic").getAsBoolean()).isTrue();
-    assertThat(topology.getAsJsonArray("components").get(0).getAsJsonObject().get("cyclic").getAsBoolean())
+    assertThat(
+            topology
+                .getAsJsonArray("components")
+                .get(0)
+                .getAsJsonObject()
+                .get("cyclic")
+                .getAsBoolean())
         .isTrue();
   }
 
@@ -162,21 +175,29 @@ class ApiTest {
     for (int i = 0; i < 5; i++) {
       run.inject("double", i);
     }
-    await().atMost(Duration.ofSeconds(5)).until(() -> {
-      JsonObject h = client.getJson("api/runs/" + run.runId() + "/history").getAsJsonObject();
-      return h.getAsJsonArray("t").size() >= 3;
-    });
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> {
+          JsonObject h = client.getJson("api/runs/" + run.runId() + "/history").getAsJsonObject();
+          return h.getAsJsonArray("t").size() >= 3;
+        });
     run.closeInputs();
     run.await();
     JsonObject h = client.getJson("api/runs/" + run.runId() + "/history").getAsJsonObject();
     assertThat(h.getAsJsonArray("stages")).hasSize(2);
     JsonArray completed = h.getAsJsonObject("completed").getAsJsonArray("double");
     assertThat(completed.size()).isEqualTo(h.getAsJsonArray("t").size());
-    await().atMost(Duration.ofSeconds(5)).until(() -> {
-      JsonArray c = client.getJson("api/runs/" + run.runId() + "/history").getAsJsonObject()
-          .getAsJsonObject("completed").getAsJsonArray("double");
-      return c.get(c.size() - 1).getAsLong() == 5;
-    });
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> {
+          JsonArray c =
+              client
+                  .getJson("api/runs/" + run.runId() + "/history")
+                  .getAsJsonObject()
+                  .getAsJsonObject("completed")
+                  .getAsJsonArray("double");
+          return c.get(c.size() - 1).getAsLong() == 5;
+        });
   }
 
   @Test

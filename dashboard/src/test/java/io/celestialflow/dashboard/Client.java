@@ -27,8 +27,7 @@ final class Client {
     }
   }
 
-  final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   final URI base;
   final String token;
 

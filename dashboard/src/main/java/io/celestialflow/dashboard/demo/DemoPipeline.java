@@ -87,7 +87,9 @@ public final class DemoPipeline {
             .taskType(Entry.class)
             .build();
     TaskStage<Entry, Void> store =
-        TaskStage.<Entry>consumer("store", e -> sleep(slowness * 0.4)).taskType(Entry.class).build();
+        TaskStage.<Entry>consumer("store", e -> sleep(slowness * 0.4))
+            .taskType(Entry.class)
+            .build();
     TaskStage<Entry, String> index =
         TaskStage.<Entry, String>async("index", e -> index(e, slowness, later))
             .taskType(Entry.class)

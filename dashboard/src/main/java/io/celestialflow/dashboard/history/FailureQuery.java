@@ -11,8 +11,8 @@ import org.jspecify.annotations.Nullable;
  *
  * @param stage only failures of this stage (exact name), or null for all
  * @param type only failures whose exception is of this type: its class or any superclass, by fully
- *     qualified or simple name ({@code IOException} finds a {@code FileNotFoundException}); null for
- *     all
+ *     qualified or simple name ({@code IOException} finds a {@code FileNotFoundException}); null
+ *     for all
  * @param text only failures whose message, exception type or task text contains this text, ignoring
  *     case; null for all
  * @param from only failures at or after this time, or null

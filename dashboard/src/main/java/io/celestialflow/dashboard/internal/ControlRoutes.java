@@ -68,7 +68,8 @@ final class ControlRoutes {
     for (int i = 0; i < tasks.size(); i++) {
       if (tasks.get(i).isJsonNull()) {
         throw ApiException.badRequest(
-            (tasks.size() == 1 ? "the task" : "task " + (i + 1)) + " is null; tasks may not be null");
+            (tasks.size() == 1 ? "the task" : "task " + (i + 1))
+                + " is null; tasks may not be null");
       }
     }
     done(exchange, control(run).inject(stage, tasks), tasks.size());
@@ -100,7 +101,8 @@ final class ControlRoutes {
                 .orElseThrow(() -> ApiException.notFound("failure " + fid + " is not kept")));
       }
     } else {
-      boolean all = body.has("all") && body.get("all").isJsonPrimitive() && body.get("all").getAsBoolean();
+      boolean all =
+          body.has("all") && body.get("all").isJsonPrimitive() && body.get("all").getAsBoolean();
       FailureQuery filter = filter(body);
       if (!all && filter.equals(base(filter))) {
         throw ApiException.badRequest(

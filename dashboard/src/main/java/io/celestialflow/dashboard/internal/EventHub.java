@@ -44,7 +44,10 @@ final class EventHub implements ServerSentEventConnectionCallback {
 
     @Override
     public void done(
-        ServerSentEventConnection c, @Nullable String data, @Nullable String event, @Nullable String id) {
+        ServerSentEventConnection c,
+        @Nullable String data,
+        @Nullable String event,
+        @Nullable String id) {
       inFlight.decrementAndGet();
     }
 

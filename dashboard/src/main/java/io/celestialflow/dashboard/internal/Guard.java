@@ -87,7 +87,8 @@ final class Guard implements HttpHandler {
     String host = in.getFirst(Headers.HOST);
     if (origin != null
         && !origin.equals("null")
-        && (host == null || !origin.toLowerCase(Locale.ROOT).endsWith("//" + host.toLowerCase(Locale.ROOT)))) {
+        && (host == null
+            || !origin.toLowerCase(Locale.ROOT).endsWith("//" + host.toLowerCase(Locale.ROOT)))) {
       return "403 cross-origin POST refused (Origin " + origin + ")";
     }
     String type = in.getFirst(Headers.CONTENT_TYPE);
@@ -102,7 +103,9 @@ final class Guard implements HttpHandler {
 
   private boolean authorized(HttpServerExchange exchange) {
     String auth = exchange.getRequestHeaders().getFirst(Headers.AUTHORIZATION);
-    if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) && matches(auth.substring(7).strip())) {
+    if (auth != null
+        && auth.regionMatches(true, 0, "Bearer ", 0, 7)
+        && matches(auth.substring(7).strip())) {
       return true;
     }
     Cookie cookie = exchange.getRequestCookie(COOKIE);

@@ -37,7 +37,7 @@ public final class LocalRuns implements GraphListener {
           e.failures().record(f.failure(), null);
         }
       }
-      case RunStarted s -> track(s.run());
+      case RunStarted s -> track(s.run(), s.time());
       case RunFinished end -> {
         Entry e = live.remove(end.runId());
         if (e != null) {
@@ -54,6 +54,10 @@ public final class LocalRuns implements GraphListener {
    * @param run the run
    */
   public void track(GraphRun run) {
+    track(run, java.time.Instant.now().minus(run.status().elapsed()));
+  }
+
+  private void track(GraphRun run, java.time.Instant startedAt) {
     if (live.containsKey(run.runId()) || registry.get(run.runId()) != null) {
       return;
     }
@@ -64,7 +68,7 @@ public final class LocalRuns implements GraphListener {
             run.runId(),
             run.graph().name(),
             "local",
-            java.time.Instant.now().minus(run.status().elapsed()),
+            startedAt,
             GraphAnalysis.of(run.graph()).topology(),
             failures,
             settings.readOnly() ? null : new LocalControl(run),

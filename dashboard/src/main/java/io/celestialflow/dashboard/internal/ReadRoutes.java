@@ -87,10 +87,9 @@ final class ReadRoutes {
     FailureEntry e =
         run.failures()
             .find(fid)
-            .orElseThrow(
-                () ->
-                    ApiException.notFound(
-                        "failure " + fid + " is not kept (the in-memory history keeps the newest)"));
+            .orElseThrow(() ->
+                ApiException.notFound(
+                    "failure " + fid + " is not kept (the in-memory history keeps the newest)"));
     Http.json(exchange, 200, FailureViews.detail(e, run.control()));
   }
 

@@ -39,7 +39,8 @@ final class RemoteRun implements TrackedRun.Source, RunControl {
     List<StageStats> stats = new ArrayList<>(report.stages().size());
     report.stages().forEach(c -> stats.add(c.stats()));
     sample =
-        new Sample(report.state(), report.elapsedMs(), stats, report.ended(), report.failureCount());
+        new Sample(
+            report.state(), report.elapsedMs(), stats, report.ended(), report.failureCount());
     seenNanos = System.nanoTime();
     List<Report.Ack> acks = report.acks();
     if (acks != null) {
@@ -77,7 +78,8 @@ final class RemoteRun implements TrackedRun.Source, RunControl {
     return out;
   }
 
-  private synchronized String enqueue(String op, @Nullable String stage, @Nullable List<JsonElement> tasks, String what) {
+  private synchronized String enqueue(
+      String op, @Nullable String stage, @Nullable List<JsonElement> tasks, String what) {
     if (sample.ended()) {
       throw ApiException.conflict("the run has already ended");
     }
@@ -94,7 +96,11 @@ final class RemoteRun implements TrackedRun.Source, RunControl {
         "inject",
         stage,
         List.copyOf(tasks),
-        tasks.size() + (tasks.size() == 1 ? " task" : " tasks") + " for stage '" + stage + "'"
+        tasks.size()
+            + (tasks.size() == 1 ? " task" : " tasks")
+            + " for stage '"
+            + stage
+            + "'"
             + " (checked against its type in the run's JVM)");
   }
 
@@ -119,7 +125,10 @@ final class RemoteRun implements TrackedRun.Source, RunControl {
   @Override
   public String closeInputs(@Nullable String stage) {
     return enqueue(
-        "closeInputs", stage, null, stage == null ? "closing the run's inputs" : "closing the inputs of stage '" + stage + "'");
+        "closeInputs",
+        stage,
+        null,
+        stage == null ? "closing the run's inputs" : "closing the inputs of stage '" + stage + "'");
   }
 
   @Override

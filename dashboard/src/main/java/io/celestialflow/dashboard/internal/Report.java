@@ -153,7 +153,8 @@ public record Report(
    * @param stage the stage, for inject and closeInputs of one stage
    * @param tasks the tasks as JSON, for inject
    */
-  public record Command(long id, String op, @Nullable String stage, @Nullable List<JsonElement> tasks) {}
+  public record Command(
+      long id, String op, @Nullable String stage, @Nullable List<JsonElement> tasks) {}
 
   /**
    * What became of a command.

@@ -94,7 +94,8 @@ public final class Server implements AutoCloseable {
             .post("/api/runs/{id}/cancel", Http.worker(control::cancel))
             .post("/api/report", Http.worker(remoteRuns::report))
             .setInvalidMethodHandler(
-                Http.worker(ex -> Http.error(ex, 405, ex.getRequestMethod() + " is not allowed here")))
+                Http.worker(
+                    ex -> Http.error(ex, 405, ex.getRequestMethod() + " is not allowed here")))
             .setFallbackHandler(assets());
 
     this.undertow =
@@ -103,7 +104,8 @@ public final class Server implements AutoCloseable {
             .setIoThreads(2)
             .setWorkerThreads(8)
             .setWorkerOption(Options.THREAD_DAEMON, true)
-            .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, (long) settings.bodyLimit() * 8 + 1024)
+            .setServerOption(
+                UndertowOptions.MAX_ENTITY_SIZE, (long) settings.bodyLimit() * 8 + 1024)
             .setServerOption(UndertowOptions.MAX_HEADER_SIZE, 16 * 1024)
             .setServerOption(UndertowOptions.MAX_PARAMETERS, 100)
             .setHandler(new Guard(routes, settings.token(), settings.readOnly()))
@@ -112,12 +114,11 @@ public final class Server implements AutoCloseable {
     this.port = ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
 
     this.sampler =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "celestialflow-dashboard-sampler");
-              t.setDaemon(true);
-              return t;
-            });
+        Executors.newSingleThreadScheduledExecutor(r -> {
+          Thread t = new Thread(r, "celestialflow-dashboard-sampler");
+          t.setDaemon(true);
+          return t;
+        });
     Sampler tick = new Sampler(registry, hub, remoteRuns::notices);
     var unused = sampler.scheduleAtFixedRate(tick, 0, settings.intervalMs(), TimeUnit.MILLISECONDS);
   }
@@ -138,8 +139,7 @@ public final class Server implements AutoCloseable {
 
   private static HttpHandler assets() {
     ResourceHandler files =
-        new ResourceHandler(
-                new ClassPathResourceManager(Server.class.getClassLoader(), ASSETS))
+        new ResourceHandler(new ClassPathResourceManager(Server.class.getClassLoader(), ASSETS))
             .setWelcomeFiles("index.html")
             .setDirectoryListingEnabled(false)
             .setCacheTime(60);
@@ -202,7 +202,16 @@ public final class Server implements AutoCloseable {
   public void close() {
     sampler.shutdownNow();
     hub.closeAll();
-    undertow.stop();
+    // Undertow.stop() waits for its threads and gives up at once if this thread was interrupted
+    // (as a launcher released by an interrupt is): wait anyway, then restore the flag.
+    boolean interrupted = Thread.interrupted();
+    try {
+      undertow.stop();
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
     registry.closeAll();
   }
 }

@@ -90,14 +90,13 @@ final class TaskDecoder {
     Type type =
         stage
             .taskType()
-            .orElseThrow(
-                () ->
-                    ApiException.badRequest(
-                        "stage '"
-                            + stageName
-                            + "' does not declare its task type"
-                            + " (TaskStage.Builder#taskType), so injected JSON cannot be checked;"
-                            + " generated graphs always declare it"));
+            .orElseThrow(() ->
+                ApiException.badRequest(
+                    "stage '"
+                        + stageName
+                        + "' does not declare its task type"
+                        + " (TaskStage.Builder#taskType), so injected JSON cannot be checked;"
+                        + " generated graphs always declare it"));
     TaskCodec<Object> codec;
     try {
       codec = codecs.codec(type);
