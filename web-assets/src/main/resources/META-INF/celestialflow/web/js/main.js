@@ -43,7 +43,7 @@ function applyTheme() {
 function applyLanguage() {
   setLanguage(state.settings.lang);
   setLocale(state.settings.lang);
-  document.getElementById('lang-toggle').textContent = language() === 'zh' ? 'EN' : '中';
+  document.getElementById('lang-toggle').textContent = language() === 'zh' ? 'EN' : 'ZH';
   if (state.view) {
     cards.update(state.view);
     topology.renderLegend();
@@ -133,7 +133,7 @@ function connect(runId, view) {
     charts.add(v);
     drawCharts();
     const r = state.runs.find((x) => x.runId === runId);
-    if (r && (r.state !== v.state || Math.abs(r.progress - v.totals.progress) > 0.01)) {
+    if (r && (r.state !== v.state || r.failureCount !== v.failureCount || Math.abs(r.progress - v.totals.progress) > 0.01)) {
       Object.assign(r, { state: v.state, progress: v.totals.progress, failureCount: v.failureCount });
       renderRuns();
     }

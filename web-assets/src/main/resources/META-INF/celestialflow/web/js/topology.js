@@ -135,7 +135,7 @@ export class Topology {
       el('span', { text: '▭ ' + t('topology.map') }),
       el('span', { text: '▣ ' + t('topology.splitter') }),
       el('span', { text: '⬡ ' + t('topology.router') }),
-      el('span', { text: '⬭ ' + t('topology.consumer') }),
+      el('span', { text: '◯ ' + t('topology.consumer') }),
       el('span', { text: '⇢ ' + t('topology.cycle') }),
       el('span', { text: t('topology.mode') + ':' }),
       ...['SERIAL', 'THREAD', 'ASYNC', 'PROCESS'].map((m) => el('span', { class: 'mode-key', dataset: { mode: m }, text: m })));
@@ -149,7 +149,7 @@ export class Topology {
     for (const s of view.stages) {
       const n = this.nodes.get(s.name);
       if (!n) continue;
-      setText(n.counts, `✓${num(s.succeeded)}  ✗${num(s.failed)}  ⏳${num(s.pending + s.claimed)}`);
+      setText(n.counts, `✓${num(s.succeeded)}  ✗${num(s.failed)}  ≡${num(s.pending + s.claimed)}`);
       n.g.classList.toggle('finished', s.finished);
     }
   }
