@@ -73,7 +73,7 @@ export class ErrorLog {
     this.total = res.total;
     this.pages = Math.max(1, Math.ceil(res.matched / res.size));
     setText(this.meta, t('errors.meta', num(res.matched), num(res.total), num(res.searchable)));
-    setText(this.pageInfo, t('errors.page', res.page, this.pages));
+    setText(this.pageInfo, t('errors.page', num(res.page), num(this.pages)));
     this.prev.disabled = res.page <= 1;
     this.next.disabled = res.page >= this.pages;
     this.types.replaceChildren(...Object.keys(res.byType).map((type) => el('option', { value: type })));

@@ -13,6 +13,8 @@ import { Injector } from './inject.js';
 const state = { settings: loadSettings(), runId: null, view: null, topology: null, source: null, runs: [] };
 
 const conn = document.getElementById('conn');
+const updateTimes = [];
+window.celestialflowUpdateTimes = updateTimes;
 const injector = new Injector();
 const cards = new Cards(document.getElementById('summary'), document.getElementById('cards'), {
   cancel: async () => {
@@ -127,6 +129,7 @@ function connect(runId, view) {
     const v = pending;
     pending = null;
     if (!v || state.runId !== runId) return;
+    const started = performance.now();
     state.view = v;
     cards.update(v);
     topology.update(v);
@@ -137,6 +140,8 @@ function connect(runId, view) {
       Object.assign(r, { state: v.state, progress: v.totals.progress, failureCount: v.failureCount });
       renderRuns();
     }
+    updateTimes.push(performance.now() - started); // how long the page's work per update takes
+    if (updateTimes.length > 100) updateTimes.shift();
   };
   const onStatus = (e) => {
     if (!pending) requestAnimationFrame(apply);
