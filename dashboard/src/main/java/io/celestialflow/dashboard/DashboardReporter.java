@@ -186,6 +186,7 @@ public final class DashboardReporter implements GraphListener, AutoCloseable {
               List.copyOf(acks));
       Report.Reply reply = post(report);
       if (reply == null) {
+        registered = false; // the dashboard may have restarted: send the topology again
         return false;
       }
       registered = true;

@@ -62,9 +62,6 @@ public final class Http {
           route.handle(exchange);
         } catch (ApiException e) {
           error(exchange, e.status(), e.getMessage());
-        } catch (RuntimeException | IOException e) {
-          LOG.warn("dashboard request {} failed", exchange.getRequestPath(), e);
-          error(exchange, 500, "internal error: " + e);
         } catch (Exception e) {
           LOG.warn("dashboard request {} failed", exchange.getRequestPath(), e);
           error(exchange, 500, "internal error: " + e);

@@ -54,14 +54,19 @@ class OverheadBench {
   void dashboardOverhead() throws Exception {
     HttpClient http = HttpClient.newHttpClient();
     double[][] rates = new double[3][ROUNDS];
+    double[][] shares = new double[3][ROUNDS];
     try (TaskGraph graph = chain();
         Dashboard dashboard = Dashboard.start()) {
       run(graph, null, 0, http); // warm-up
       run(graph, dashboard, 1, http);
       for (int round = 0; round < ROUNDS; round++) {
-        rates[0][round] = run(graph, null, 0, http);
-        rates[1][round] = run(graph, dashboard, 1, http);
-        rates[2][round] = run(graph, dashboard, 10, http);
+        int[] clients = {0, 1, 10};
+        for (int c = 0; c < 3; c++) {
+          long[] before = cpu();
+          rates[c][round] = run(graph, c == 0 ? null : dashboard, clients[c], http);
+          long[] after = cpu();
+          shares[c][round] = (after[0] - before[0]) / (double) Math.max(1, after[1] - before[1]);
+        }
       }
     }
     double base = median(rates[0]);
@@ -72,7 +77,12 @@ class OverheadBench {
         ROUNDS,
         Runtime.getRuntime().availableProcessors());
     System.out.printf(
-        Locale.ROOT, "%-34s %14s %10s%n", "configuration", "tasks/s (med)", "overhead");
+        Locale.ROOT,
+        "%-36s %14s %9s %11s%n",
+        "configuration",
+        "tasks/s (med)",
+        "overhead",
+        "server CPU");
     String[] names = {
       "no dashboard", "dashboard, 1 browser (1 stream)", "dashboard, 10 browsers (10 streams)"
     };
@@ -80,12 +90,16 @@ class OverheadBench {
       double m = median(rates[i]);
       System.out.printf(
           Locale.ROOT,
-          "%-34s %,14.0f %9.1f%%   rounds: %s%n",
+          "%-36s %,14.0f %8.1f%% %10.2f%%   rounds: %s%n",
           names[i],
           m,
           100 * (1 - m / base),
+          100 * median(shares[i]),
           Arrays.toString(Arrays.stream(rates[i]).mapToLong(Math::round).toArray()));
     }
+    System.out.println(
+        "server CPU: CPU time of the dashboard's threads (Undertow/XNIO, the sampler) as a share of"
+            + " the process's CPU time during the run (the clients' threads are in the process)");
   }
 
   private static double run(TaskGraph graph, Dashboard dashboard, int clients, HttpClient http)
@@ -159,6 +173,30 @@ class OverheadBench {
     } catch (IOException | InterruptedException e) {
       // done
     }
+  }
+
+  /** CPU nanoseconds of the dashboard's threads, and of this whole process. */
+  private static long[] cpu() {
+    java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+    long server = 0;
+    for (java.lang.management.ThreadInfo t : mx.getThreadInfo(mx.getAllThreadIds())) {
+      if (t == null) {
+        continue;
+      }
+      long ns = mx.getThreadCpuTime(t.getThreadId());
+      if (ns < 0) {
+        continue;
+      }
+      String name = t.getThreadName();
+      if (name.startsWith("XNIO-") || name.startsWith("celestialflow-dashboard")) {
+        server += ns;
+      }
+    }
+    long process =
+        ((com.sun.management.OperatingSystemMXBean)
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+            .getProcessCpuTime();
+    return new long[] {server, process};
   }
 
   private static double median(double[] v) {
