@@ -126,8 +126,10 @@ class LauncherExtensionTest {
   }
 
   private static boolean listening(int port) {
-    try (Socket s = new Socket("127.0.0.1", port)) {
-      return true;
+    try (Socket s = new Socket()) {
+      s.connect(
+          new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port), 2000);
+      return s.isConnected();
     } catch (IOException e) {
       return false;
     }

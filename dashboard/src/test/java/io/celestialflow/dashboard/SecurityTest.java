@@ -87,7 +87,11 @@ class SecurityTest {
   }
 
   private int rawStatus(String head) throws Exception {
-    try (Socket s = new Socket("127.0.0.1", dashboard.port())) {
+    try (Socket s = new Socket()) {
+      s.connect(
+          new java.net.InetSocketAddress(
+              java.net.InetAddress.getLoopbackAddress(), dashboard.port()),
+          5000);
       s.setSoTimeout(5000);
       OutputStream out = s.getOutputStream();
       out.write((head + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
@@ -95,7 +99,7 @@ class SecurityTest {
       String status =
           new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII))
               .readLine();
-      return Integer.parseInt(status.split(" ")[1]);
+      return Integer.parseInt(status.substring(9, 12)); // "HTTP/1.1 200 OK"
     }
   }
 
