@@ -2,7 +2,6 @@ package io.celestialflow.dashboard.history;
 
 import io.celestialflow.TaskFailure;
 import java.time.Instant;
-import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -72,6 +71,24 @@ public record FailureQuery(
     return s == null || s.isBlank() ? null : s.strip();
   }
 
+  /** How much of a task's text a search looks at. */
+  static final int TASK_TEXT_LIMIT = 2000;
+
+  /**
+   * Whether a recorded failure matches every criterion; the task's text (its JSON, else its {@code
+   * toString}, at most 2,000 characters) is computed only for a text search.
+   *
+   * @param entry the failure
+   * @return true if it matches
+   */
+  public boolean matches(FailureEntry entry) {
+    TaskFailure failure = entry.failure();
+    if (!matchesAllButText(failure)) {
+      return false;
+    }
+    return text == null || matchesText(failure, taskText(entry));
+  }
+
   /**
    * Whether a failure matches every criterion.
    *
@@ -80,6 +97,23 @@ public record FailureQuery(
    * @return true if it matches
    */
   public boolean matches(TaskFailure failure, String taskText) {
+    return matchesAllButText(failure) && (text == null || matchesText(failure, taskText));
+  }
+
+  private static String taskText(FailureEntry e) {
+    String json = e.taskJson();
+    String t = json != null ? json : String.valueOf(e.failure().task());
+    return t.length() > TASK_TEXT_LIMIT ? t.substring(0, TASK_TEXT_LIMIT) : t;
+  }
+
+  private boolean matchesText(TaskFailure failure, String taskText) {
+    String needle = java.util.Objects.requireNonNull(text);
+    return contains(failure.message(), needle)
+        || contains(failure.exceptionType(), needle)
+        || contains(taskText, needle);
+  }
+
+  private boolean matchesAllButText(TaskFailure failure) {
     if (stage != null && !stage.equals(failure.stage())) {
       return false;
     }
@@ -89,28 +123,35 @@ public record FailureQuery(
     if (from != null && failure.failedAt().isBefore(from)) {
       return false;
     }
-    if (to != null && !failure.failedAt().isBefore(to)) {
-      return false;
-    }
-    if (text != null) {
-      String needle = text.toLowerCase(Locale.ROOT);
-      return contains(failure.message(), needle)
-          || contains(failure.exceptionType(), needle)
-          || contains(taskText, needle);
-    }
-    return true;
+    return to == null || failure.failedAt().isBefore(to);
   }
 
   private static boolean isA(TaskFailure failure, String type) {
     for (String name : failure.exceptionTypes()) {
-      if (name.equals(type) || name.substring(name.lastIndexOf('.') + 1).equals(type)) {
+      int dot = name.length() - type.length() - 1;
+      if (name.equals(type) || (dot >= 0 && name.charAt(dot) == '.' && name.endsWith(type))) {
         return true;
       }
     }
     return false;
   }
 
-  private static boolean contains(String haystack, String lowerNeedle) {
-    return haystack.toLowerCase(Locale.ROOT).contains(lowerNeedle);
+  /** Whether {@code haystack} contains {@code needle}, ignoring case, without allocating. */
+  static boolean contains(String haystack, String needle) {
+    int n = needle.length();
+    if (n == 0) {
+      return true;
+    }
+    char first = needle.charAt(0);
+    char upper = Character.toUpperCase(first);
+    char lower = Character.toLowerCase(first);
+    for (int i = 0, last = haystack.length() - n; i <= last; i++) {
+      char c = haystack.charAt(i);
+      if ((c == upper || c == lower || Character.toLowerCase(c) == lower)
+          && haystack.regionMatches(true, i, needle, 0, n)) {
+        return true;
+      }
+    }
+    return false;
   }
 }

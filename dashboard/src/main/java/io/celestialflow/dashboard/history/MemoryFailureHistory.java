@@ -25,9 +25,6 @@ final class MemoryFailureHistory implements FailureHistory {
 
   private static final String OTHER = "(other)";
 
-  /** How much of a task's text a search looks at. */
-  private static final int TASK_TEXT_LIMIT = 2000;
-
   private final int capacity;
   private final AtomicReferenceArray<@Nullable FailureEntry> ring;
   private final AtomicLong seq = new AtomicLong();
@@ -108,7 +105,7 @@ final class MemoryFailureHistory implements FailureHistory {
         continue; // overwritten by a newer failure meanwhile, or not written yet
       }
       searchable++;
-      if (!query.matches(e.failure(), taskText(e))) {
+      if (!query.matches(e)) {
         continue;
       }
       if (matched >= skip && items.size() < query.size()) {
@@ -117,12 +114,6 @@ final class MemoryFailureHistory implements FailureHistory {
       matched++;
     }
     return new FailurePage(items, matched, last, searchable, query.page(), query.size());
-  }
-
-  static String taskText(FailureEntry e) {
-    String json = e.taskJson();
-    String text = json != null ? json : String.valueOf(e.failure().task());
-    return text.length() > TASK_TEXT_LIMIT ? text.substring(0, TASK_TEXT_LIMIT) : text;
   }
 
   @Override
