@@ -201,6 +201,29 @@ class ApiTest {
   }
 
   @Test
+  void aRunStartedWithoutTheListenerCanBeTrackedLater() {
+    TaskGraph g = graph(Graphs.numbers("tracked"));
+    GraphRun run = g.newRun().keepOpen().start();
+    dashboard.track(run);
+    run.inject("double", 21);
+    run.closeInputs();
+    run.await();
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() ->
+            client
+                .getJson("api/runs/" + run.runId())
+                .getAsJsonObject()
+                .get("state")
+                .getAsString()
+                .equals("COMPLETED"));
+    JsonObject status = client.getJson("api/runs/" + run.runId()).getAsJsonObject();
+    assertThat(
+            status.getAsJsonArray("stages").get(1).getAsJsonObject().get("succeeded").getAsLong())
+        .isEqualTo(1);
+  }
+
+  @Test
   void unknownRunsFailuresAndBadParametersAreClear4xx() {
     GraphResult result = runNumbers("numbers", 3);
     Client.Response unknown = client.get("api/runs/no-such-run");

@@ -55,6 +55,7 @@ class EventStreamTest {
           seen = events.next("status", Duration.ofSeconds(2));
         } while (stage(seen.json(), 1, "succeeded") < expected);
         long latencyMs = (seen.nanos() - injected) / 1_000_000;
+        System.out.printf("status change to event stream, round %d: %d ms%n", round, latencyMs);
         assertThat(latencyMs).as("inject to event, round %d", round).isLessThanOrEqualTo(1000);
         JsonObject delta =
             seen.json().getAsJsonArray("stages").get(0).getAsJsonObject().getAsJsonObject("delta");

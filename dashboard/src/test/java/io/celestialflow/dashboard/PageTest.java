@@ -166,6 +166,9 @@ class PageTest {
     assertThat(figure("norm", "succeeded")).hasText("3");
   }
 
+  /** A stage name that is markup: it must show as text everywhere. */
+  private static final String OUT = "<img src=x onerror=window.__xss=3>";
+
   /** check fails the first attempt of every value with a message that quotes the value. */
   private static TaskGraph firstAttemptsFail() {
     Set<String> seen = ConcurrentHashMap.newKeySet();
@@ -181,7 +184,7 @@ class PageTest {
             .taskType(String.class)
             .build();
     TaskStage<String, String> out =
-        TaskStage.<String, String>map("out", s -> s).taskType(String.class).build();
+        TaskStage.<String, String>map(OUT, s -> s).taskType(String.class).build();
     return TaskGraph.builder("xss-<b>bold</b>").stages(check, out).edge(check, out).build();
   }
 
@@ -225,7 +228,8 @@ class PageTest {
     plain1.locator("button", new Locator.LocatorOptions().setHasText("Retry")).click();
     assertThat(page.locator(".toast").last()).hasText("retrying 1 failed task");
     tab("overview");
-    assertThat(figure("out", "succeeded")).hasText("1");
+    assertThat(figure(OUT, "succeeded")).hasText("1");
+    assertThat(card(OUT).locator(".name")).hasText(OUT);
 
     tab("errors");
     page.locator("#error-rows tr", new Page.LocatorOptions().setHasText("plain-2"))
@@ -237,7 +241,11 @@ class PageTest {
     page.locator("#inject-form button[type=submit]").click();
     assertThat(page.locator("#inject-result")).hasText("injected 1 task into stage 'check'");
     tab("overview");
-    assertThat(figure("out", "succeeded")).hasText("2");
+    assertThat(figure(OUT, "succeeded")).hasText("2");
+    tab("topology");
+    assertThat(page.locator("#topology g.node").nth(1).locator("text").first())
+        .hasText("<img src=x onerror=wi…");
+    assertThat(page.locator("#topology img, #cards img, #runs img, select img")).hasCount(0);
     assertThat(page.evaluate("() => window.__xss === undefined")).isEqualTo(true);
   }
 
