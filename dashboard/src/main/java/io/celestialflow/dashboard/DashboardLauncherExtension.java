@@ -23,6 +23,8 @@ import org.jspecify.annotations.Nullable;
  *       the graph runs; prints one line, {@code Dashboard: http://127.0.0.1:PORT/}, to standard
  *       error.
  *   <li>{@code --keep-dashboard}: keep serving after the run has ended, until Ctrl-C.
+ *   <li>{@code --dashboard-open-inputs}: keep the run open for tasks injected from the page; it
+ *       ends once its inputs are closed there (or it is cancelled).
  *   <li>{@code --dashboard-host ADDR}: bind another address (a token is then generated and shown in
  *       the printed address, unless given with {@code --dashboard-token}).
  *   <li>{@code --dashboard-report URL}: report the run to a standalone dashboard instead (with
@@ -40,6 +42,9 @@ public final class DashboardLauncherExtension implements LauncherExtension {
             "--dashboard", "PORT", "serve the live dashboard (a free port unless given)"),
         LaunchOption.flag(
             "--keep-dashboard", "keep serving the dashboard after the run, until Ctrl-C"),
+        LaunchOption.flag(
+            "--dashboard-open-inputs",
+            "keep the run open for tasks injected from the dashboard, until closed there"),
         LaunchOption.withValue(
             "--dashboard-host", "ADDR", "address the dashboard binds (default 127.0.0.1)"),
         LaunchOption.withValue(
@@ -76,23 +81,29 @@ public final class DashboardLauncherExtension implements LauncherExtension {
     Dashboard dashboard = builder.start();
     context.err().println("Dashboard: " + dashboard.url());
     context.err().flush();
-    return new ServeSession(dashboard, context.has("--keep-dashboard"));
+    return new ServeSession(
+        dashboard, context.has("--keep-dashboard"), context.has("--dashboard-open-inputs"));
   }
 
   /** Serves the dashboard in this JVM during the launch. */
   static final class ServeSession implements LaunchSession {
     private final Dashboard dashboard;
     private final boolean keep;
+    private final boolean openInputs;
     private final CountDownLatch closed = new CountDownLatch(1);
 
-    ServeSession(Dashboard dashboard, boolean keep) {
+    ServeSession(Dashboard dashboard, boolean keep, boolean openInputs) {
       this.dashboard = dashboard;
       this.keep = keep;
+      this.openInputs = openInputs;
     }
 
     @Override
     public void configure(RunBuilder run) {
       dashboard.attach(run);
+      if (openInputs) {
+        run.keepOpen();
+      }
     }
 
     @Override

@@ -125,6 +125,47 @@ class LauncherExtensionTest {
     }
   }
 
+  @Test
+  void openInputsLetThePageFeedTheRunUntilItClosesThem() throws Exception {
+    AtomicInteger status = new AtomicInteger(-1);
+    Thread launcher =
+        new Thread(() ->
+            status.set(launch("--dashboard", "--dashboard-open-inputs", "--input", "double=[1]")));
+    launcher.start();
+    try {
+      await().atMost(Duration.ofSeconds(10)).until(() -> LINE.matcher(err()).find());
+      Matcher m = LINE.matcher(err());
+      assertThat(m.find()).isTrue();
+      Client client = new Client(URI.create("http://127.0.0.1:" + m.group(1) + "/"), null);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> client.getJson("api/runs").getAsJsonArray().size() == 1);
+      String id =
+          client
+              .getJson("api/runs")
+              .getAsJsonArray()
+              .get(0)
+              .getAsJsonObject()
+              .get("runId")
+              .getAsString();
+      Client.Response injected =
+          client.post("api/runs/" + id + "/inject", "{\"stage\":\"double\",\"tasks\":[20,30]}");
+      assertThat(injected.status()).as(injected.body()).isEqualTo(200);
+      Thread.sleep(200);
+      assertThat(launcher.isAlive()).as("the run waits for its inputs to be closed").isTrue();
+      assertThat(client.post("api/runs/" + id + "/close-inputs", "{}").status()).isEqualTo(200);
+      launcher.join(10_000);
+      assertThat(status.get()).isZero();
+      assertThat(outBytes.toString(StandardCharsets.UTF_8))
+          .contains("2")
+          .contains("40")
+          .contains("60");
+    } finally {
+      launcher.interrupt();
+      launcher.join(10_000);
+    }
+  }
+
   private static boolean listening(int port) {
     try (Socket s = new Socket()) {
       s.connect(
