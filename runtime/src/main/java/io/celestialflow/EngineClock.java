@@ -95,7 +95,11 @@ interface EngineClock {
         try {
           action.run();
         } catch (Throwable t) {
-          onError.accept(t);
+          try {
+            onError.accept(t);
+          } catch (Throwable again) {
+            // Out of memory even for that: the run's other threads report it.
+          }
         }
       };
     }

@@ -217,6 +217,21 @@ final class Inbox {
     }
   }
 
+  /** Removes every waiting task without keeping them; returns how many there were. */
+  @SuppressWarnings("NonAtomicVolatileUpdate") // size is only written under the lock
+  int discard() {
+    lock.lock();
+    try {
+      int n = size;
+      chunks.clear();
+      size = 0;
+      notFull.signalAll();
+      return n;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Removes and returns every waiting task (envelopes included). */
   List<Object> drain() {
     lock.lock();

@@ -70,6 +70,14 @@ final class RunEngine implements GraphRun {
   private static final AtomicLong RUN_NUMBERS = new AtomicLong();
   private static final ThreadLocal<@Nullable RunEngine> OWNER = new ThreadLocal<>();
 
+  /**
+   * Memory set aside to be given back when a run fails with an {@link OutOfMemoryError}, so that
+   * ending the run (logging, stopping threads, building the result) has room to work in.
+   */
+  private static final int RESERVE_BYTES = 2 << 20;
+
+  private static volatile byte @Nullable [] reserve = new byte[RESERVE_BYTES];
+
   private final TaskGraph graph;
   private final Layout layout;
   private final String runId;
@@ -125,6 +133,13 @@ final class RunEngine implements GraphRun {
   }
 
   RunEngine(RunSpec spec) {
+    if (reserve == null) {
+      try {
+        reserve = new byte[RESERVE_BYTES]; // an earlier run spent it
+      } catch (OutOfMemoryError e) {
+        // Still short of memory: this run goes without.
+      }
+    }
     this.graph = spec.graph();
     this.layout = spec.layout();
     this.runId = UUID.randomUUID().toString();
@@ -262,7 +277,11 @@ final class RunEngine implements GraphRun {
       try {
         body.run();
       } catch (Throwable t) {
-        fatal(null, t);
+        try {
+          fatal(null, t);
+        } catch (Throwable again) {
+          emergencyStop(t);
+        }
       } finally {
         OWNER.remove();
       }
@@ -395,20 +414,20 @@ final class RunEngine implements GraphRun {
    * {@link OutOfMemoryError} cannot stop the run from learning that it must end.
    */
   void fatal(@Nullable StageRuntime stage, Throwable error) {
+    reserve = null; // first of all: room to work in, if memory is what ran out
     if (!fatalError.compareAndSet(null, error)) {
       return;
     }
-    failed = true;
-    cancelled = true;
-    if (phase.compareAndSet(RUNNING, CANCELLING)) {
-      cause = error;
-    }
-    stopSignal.countDown();
+    emergencyStop(error);
     try {
       for (Outlet.Collect c : collectors.values()) {
         c.chunks().clear(); // the likeliest heap hog; nobody will read it now
       }
-      closeInboxes();
+      for (StageRuntime s : stages) {
+        s.releaseGate();
+        s.inbox.close();
+        s.recordUnfinished(s.inbox.discard()); // the serial layout's whole outputs, say
+      }
       log.error(
           "run {} of graph '{}' failed{}; stopping it",
           runId,
@@ -418,6 +437,20 @@ final class RunEngine implements GraphRun {
     } catch (Throwable ignored) {
       // Out of memory still: the supervisor finishes the job.
     }
+  }
+
+  /** The allocation-free part of ending a run: flags, and the supervisor's wake-up. */
+  private void emergencyStop(Throwable error) {
+    reserve = null;
+    if (fatalError.get() == null) {
+      fatalError.set(error);
+    }
+    failed = true;
+    cancelled = true;
+    if (phase.compareAndSet(RUNNING, CANCELLING)) {
+      cause = error;
+    }
+    stopSignal.countDown();
   }
 
   private void closeInboxes() {
@@ -775,8 +808,12 @@ final class RunEngine implements GraphRun {
     }
     if (wasCancelled) {
       for (StageRuntime s : stages) {
-        for (Object item : s.inbox.drain()) {
-          s.recordUnfinished(item);
+        if (failed) {
+          s.recordUnfinished(s.inbox.discard()); // counted, not kept: memory may be short
+        } else {
+          for (Object item : s.inbox.drain()) {
+            s.recordUnfinished(item);
+          }
         }
       }
     }

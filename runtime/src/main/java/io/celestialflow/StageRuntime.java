@@ -293,6 +293,11 @@ final class StageRuntime {
     unfinishedCount.incrementAndGet();
   }
 
+  /** Tasks left unfinished that are counted only (a failed run keeps no task lists). */
+  void recordUnfinished(int count) {
+    unfinishedCount.addAndGet(count);
+  }
+
   ConcurrentLinkedQueue<Object> unfinishedTasks() {
     return unfinished;
   }
