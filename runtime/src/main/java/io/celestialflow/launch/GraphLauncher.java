@@ -62,6 +62,10 @@ import org.slf4j.LoggerFactory;
  * collects explicitly) are printed to standard output as one JSON object, stage name to array of
  * outputs; a summary (state, counters, failures) goes to standard error. Exit status: 0 when every
  * task succeeded, 1 when some failed or the run was cancelled, 2 for a usage error.
+ *
+ * <p>A JVM shutdown while the graph runs (SIGTERM, Ctrl-C) cancels the run and waits at most 10
+ * seconds for the summary, which then lists the tasks left unfinished. If an error such as {@link
+ * OutOfMemoryError} ends the run, the runner says so and exits with status 1.
  */
 public final class GraphLauncher {
   private static final List<LaunchOption> CORE_OPTIONS =
@@ -333,10 +337,14 @@ public final class GraphLauncher {
       for (LaunchSession session : sessions) {
         session.configure(run);
       }
-      GraphResult result = execute(run, sessions);
-      out.println(gson.toJson(new Reports(gson).outputs(result)));
-      out.flush();
-      Reports.printSummary(result, err);
+      GraphResult result;
+      try (ShutdownGuard guard = new ShutdownGuard()) {
+        result = execute(run, sessions, guard);
+        out.println(gson.toJson(new Reports(gson).outputs(result)));
+        out.flush();
+        Reports.printSummary(result, err);
+        err.flush();
+      }
       for (LaunchSession session : sessions) {
         session.finished(result);
       }
@@ -465,10 +473,12 @@ public final class GraphLauncher {
 
   // ---------------------------------------------------------------- running
 
-  private GraphResult execute(RunBuilder builder, List<LaunchSession> sessions) {
+  private GraphResult execute(
+      RunBuilder builder, List<LaunchSession> sessions, ShutdownGuard guard) {
     // Not a static field: GraphLauncher.main sets the level before the first logger is created.
     Logger log = LoggerFactory.getLogger(GraphLauncher.class);
     try (GraphRun run = builder.start()) {
+      guard.watch(run);
       log.debug(
           "run {} of graph '{}' started: layout {}, stages {}",
           run.runId(),
