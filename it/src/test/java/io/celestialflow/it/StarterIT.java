@@ -53,6 +53,13 @@ class StarterIT {
         .contains("<celestialflow.version>" + UserMaven.version() + "</celestialflow.version>")
         .contains("<artifactId>celestialflow-bom</artifactId>")
         .contains("<artifactId>slf4j-tinylog</artifactId>")
+        .contains(
+            """
+                <dependency>
+                  <groupId>io.celestialflow</groupId>
+                  <artifactId>celestialflow-dashboard</artifactId>
+                </dependency>
+            """)
         .doesNotContain("#if", "$dashboard", "${dollar}");
 
     List<String> commands = Markdown.read(project.resolve("README.md")).commands("commands");
@@ -84,6 +91,7 @@ class StarterIT {
     help.succeeded();
     assertThat(help.out())
         .startsWith("usage: java -cp <class path> com.example.hello.WordsGraph [options]")
+        .contains("  --dashboard[=PORT] ")
         .contains("  split: java.lang.String");
     assertThat(help.err()).isEmpty();
   }
@@ -91,11 +99,11 @@ class StarterIT {
   @Test
   void theDashboardDependencyIsOneSwitchAway() throws Exception {
     UserMaven maven = UserMaven.get();
-    maven.bash(dir, generate("-Ddashboard=true"), Duration.ofSeconds(120)).succeeded();
+    maven.bash(dir, generate("-Ddashboard=false"), Duration.ofSeconds(120)).succeeded();
 
     String pom = Files.readString(dir.resolve("hello-flow/pom.xml"), StandardCharsets.UTF_8);
     assertThat(pom)
-        .contains(
+        .doesNotContain(
             """
                 <dependency>
                   <groupId>io.celestialflow</groupId>
