@@ -2,8 +2,6 @@ package io.celestialflow.samples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.celestialflow.spi.TaskObserver;
-import io.celestialflow.spi.TaskRef;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,7 +9,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -74,42 +71,14 @@ class RunnerProcessTest {
         .doesNotContain("SLF4J");
     List<String> taskLines =
         r.err().lines().filter(l -> l.contains(" DEBUG ") && l.contains("TaskLogging")).toList();
-    if (engineCallsObservers()) {
-      assertThat(taskLines).hasSize(4);
-      assertThat(taskLines)
-          .anySatisfy(
-              l -> assertThat(l).contains("add: succeeded in ").endsWith("AddArgs[x=1, y=2]"))
-          .anySatisfy(l -> assertThat(l).contains("square: succeeded in ").endsWith(": 7"));
-    } else {
-      assertThat(taskLines).isEmpty();
-    }
+    assertThat(taskLines).hasSize(4);
+    assertThat(taskLines)
+        .anySatisfy(l -> assertThat(l).contains("add: succeeded in ").endsWith("AddArgs[x=1, y=2]"))
+        .anySatisfy(l -> assertThat(l).contains("square: succeeded in ").endsWith(": 7"));
 
     Ran quiet = run("--input", "add=[[1,2],[3,4]]", "--log-level", "warn");
     assertThat(quiet.status()).isZero();
     assertThat(quiet.err()).doesNotContain("DEBUG", "INFO", "SLF4J");
-  }
-
-  /**
-   * Whether this engine calls {@link TaskObserver}s yet: the per-task lines come through one, so
-   * until the engine's per-task core calls them, there are none.
-   */
-  private static boolean engineCallsObservers() {
-    AtomicInteger seen = new AtomicInteger();
-    try (QuickStartGraph graph = new QuickStartGraph(new QuickStart())) {
-      graph
-          .graph()
-          .newRun()
-          .input("add", List.of(new QuickStartGraph.AddArgs(1, 2)))
-          .observer(
-              new TaskObserver() {
-                @Override
-                public void succeeded(TaskRef task, long elapsedNanos) {
-                  seen.incrementAndGet();
-                }
-              })
-          .run();
-    }
-    return seen.get() > 0;
   }
 
   @Test
