@@ -123,62 +123,64 @@ public final class Resumption {
    * @throws StoreException if the sources given do not match the original run's inputs
    */
   public RunBuilder newRun() {
-    List<RunInfo.InputPosition> positions = kind.equals("resume") ? origin.inputs() : List.of();
-    checkSources(positions);
     RunBuilder run = graph.newRun();
     List<Long> starts = new ArrayList<>();
     for (int i = 0; i < sources.size(); i++) {
-      long skip = i < positions.size() ? positions.get(i).position() : 0;
+      long skip = skipFor(i, sources.get(i).stage());
       starts.add(skip);
       run.input(sources.get(i).stage(), skipping(sources.get(i).tasks(), skip));
     }
-    List<List<StoredTask>> loaded = new ArrayList<>();
-    for (Map.Entry<String, List<Object>> e : tasks.entrySet()) {
-      run.input(e.getKey(), e.getValue());
-      loaded.add(stored.getOrDefault(e.getKey(), List.of()));
-    }
-    Origin from = new Origin(origin.id(), kind, sources.size(), starts, loaded);
-    return store.attach(graph, run, options, from);
+    return complete(run, starts);
   }
 
   /**
-   * Runs the new run to its end: {@code newRun().run()}.
+   * How many elements of the original run's input {@code source} were read, to be skipped.
    *
-   * @return the result
+   * @throws StoreException if the original run had no such input or it fed another stage
    */
-  public GraphResult run() {
-    return newRun().run();
+  long skipFor(int source, String stage) {
+    List<RunInfo.InputPosition> positions = positions();
+    if (source >= positions.size()) {
+      throw new StoreException(
+          "run "
+              + origin.id()
+              + " had "
+              + positions.size()
+              + " input source(s); input "
+              + source
+              + " (stage '"
+              + stage
+              + "') is one too many");
+    }
+    RunInfo.InputPosition p = positions.get(source);
+    if (!p.stage().equals(stage)) {
+      throw new StoreException(
+          "input "
+              + source
+              + " of run "
+              + origin.id()
+              + " fed stage '"
+              + p.stage()
+              + "', not '"
+              + stage
+              + "': give the sources in the order the run had them");
+    }
+    return p.position();
   }
 
-  private void checkSources(List<RunInfo.InputPosition> positions) {
-    for (int i = 0; i < sources.size(); i++) {
-      if (i >= positions.size()) {
-        throw new StoreException(
-            "run "
-                + origin.id()
-                + " had "
-                + positions.size()
-                + " input source(s); input "
-                + i
-                + " (stage '"
-                + sources.get(i).stage()
-                + "') is one too many");
-      }
-      RunInfo.InputPosition p = positions.get(i);
-      if (!p.stage().equals(sources.get(i).stage())) {
-        throw new StoreException(
-            "input "
-                + i
-                + " of run "
-                + origin.id()
-                + " fed stage '"
-                + p.stage()
-                + "', not '"
-                + sources.get(i).stage()
-                + "': give the sources in the order the run had them");
-      }
-    }
-    for (int i = sources.size(); i < positions.size(); i++) {
+  private List<RunInfo.InputPosition> positions() {
+    return kind.equals("resume") ? origin.inputs() : List.of();
+  }
+
+  /**
+   * Adds the stored tasks to a run whose first inputs are the original sources (each with {@code
+   * starts} elements skipped) and records it.
+   *
+   * @throws StoreException if an original source the run had not read to its end is missing
+   */
+  RunBuilder complete(RunBuilder run, List<Long> starts) {
+    List<RunInfo.InputPosition> positions = positions();
+    for (int i = starts.size(); i < positions.size(); i++) {
       RunInfo.InputPosition p = positions.get(i);
       if (!p.exhausted() && !p.failed()) {
         throw new StoreException(
@@ -190,9 +192,25 @@ public final class Resumption {
                 + p.stage()
                 + "', "
                 + p.position()
-                + " read): give that source again with input(...) so that the rest is read");
+                + " read): give that source again so that the rest is read");
       }
     }
+    List<List<StoredTask>> loaded = new ArrayList<>();
+    for (Map.Entry<String, List<Object>> e : tasks.entrySet()) {
+      run.input(e.getKey(), e.getValue());
+      loaded.add(stored.getOrDefault(e.getKey(), List.of()));
+    }
+    Origin from = new Origin(origin.id(), kind, starts.size(), starts, loaded);
+    return store.attach(graph, run, options, from);
+  }
+
+  /**
+   * Runs the new run to its end: {@code newRun().run()}.
+   *
+   * @return the result
+   */
+  public GraphResult run() {
+    return newRun().run();
   }
 
   /** The source without its first {@code skip} elements, which are read and dropped lazily. */
