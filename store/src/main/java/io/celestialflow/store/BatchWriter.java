@@ -52,7 +52,6 @@ final class BatchWriter implements AutoCloseable {
   BatchWriter(Connection c, TaskEncoder encoder) throws SQLException {
     this.c = c;
     this.encoder = encoder;
-    c.setAutoCommit(false);
     insertRun =
         c.prepareStatement(
             "INSERT INTO runs(id, graph, structure, stage_types, origin, origin_kind, started_at,"
@@ -90,14 +89,13 @@ final class BatchWriter implements AutoCloseable {
         add(e);
       }
       flushBatches();
-      c.commit();
+      try (Statement s = c.createStatement()) {
+        s.executeUpdate("COMMIT");
+      }
     } catch (SQLException | RuntimeException e) {
       counts.clear();
-      try {
-        c.rollback();
-      } catch (SQLException suppressed) {
-        e.addSuppressed(suppressed);
-      }
+      clearPending();
+      StoreFile.rollback(c, e);
       // Keys cached in the rolled-back transaction may not exist.
       runKeys.clear();
       typeIds.clear();
@@ -389,6 +387,23 @@ final class BatchWriter implements AutoCloseable {
       insertPair.executeBatch();
       pendingPairs = false;
     }
+  }
+
+  private void clearPending() {
+    for (PreparedStatement p :
+        List.of(
+            insertFailure, upsertCount, insertUnfinished, insertLineage, insertStats, insertPair)) {
+      try {
+        p.clearBatch();
+      } catch (SQLException ignored) {
+        // the statement is unusable anyway; the next batch will fail and say why
+      }
+    }
+    pendingFailures = false;
+    pendingUnfinished = false;
+    pendingLineage = false;
+    pendingStats = false;
+    pendingPairs = false;
   }
 
   @Override

@@ -97,7 +97,8 @@ final class StoreFile {
   }
 
   private void initialise(Connection c) throws SQLException {
-    c.setAutoCommit(false);
+    // Transactions are begun and ended by hand (autocommit stays on for the driver): BEGIN
+    // IMMEDIATE takes the write lock at once, so two processes never deadlock upgrading a lock.
     try (Statement s = c.createStatement()) {
       // Fails with SQLITE_NOTADB on a file that is not a database at all.
       s.executeUpdate("BEGIN IMMEDIATE");
@@ -145,10 +146,21 @@ final class StoreFile {
                 + Schema.VERSION
                 + "')");
       }
-      c.commit();
+      s.executeUpdate("COMMIT");
     } catch (SQLException | RuntimeException e) {
-      c.rollback();
+      rollback(c, e);
       throw e;
+    }
+  }
+
+  /** Rolls back the open transaction, if any, keeping the first error. */
+  static void rollback(Connection c, Exception cause) {
+    try (Statement s = c.createStatement()) {
+      s.executeUpdate("ROLLBACK");
+    } catch (SQLException e) {
+      if (!String.valueOf(e.getMessage()).contains("no transaction is active")) {
+        cause.addSuppressed(e);
+      }
     }
   }
 

@@ -190,10 +190,9 @@ final class StoreWriter implements AutoCloseable {
 
   private void addSamples(List<Entry> batch) {
     long now = System.currentTimeMillis();
+    samplers.removeIf(s -> s.run.isDone());
     for (Sampler s : samplers) {
-      if (s.run.isDone()) {
-        samplers.remove(s);
-      } else if (now >= s.next) {
+      if (now >= s.next) {
         batch.add(new Entry.Stats(s.runId, now, s.run.status().stages()));
         s.next = now + s.intervalMs;
       }
