@@ -93,7 +93,13 @@ final class TestGraphs {
                 })
             .taskType(Integer.class)
             .build();
-    return TaskGraph.builder("slow-sink").stage(slow).stage(sink).edge(slow, sink).build();
+    // Small inboxes, so that a cancelled run has not read all of its input.
+    return TaskGraph.builder("slow-sink")
+        .stage(slow)
+        .stage(sink)
+        .edge(slow, sink)
+        .inboxCapacity(32)
+        .build();
   }
 
   static Map<Integer, AtomicInteger> counter() {
