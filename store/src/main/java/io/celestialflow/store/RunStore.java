@@ -179,6 +179,11 @@ public final class RunStore implements AutoCloseable {
     return writer.dropped();
   }
 
+  /** The writer, for the benchmarks in the test sources. */
+  StoreWriter writerForTests() {
+    return writer;
+  }
+
   // ---------------------------------------------------------------- queries
 
   /**
