@@ -78,7 +78,9 @@ final class FailureQueries {
     StringBuilder sql =
         new StringBuilder("SELECT ")
             .append(COLUMNS)
-            .append(" FROM failures f JOIN error_types t ON t.id = f.type WHERE f.run = ?");
+            .append(" FROM failures f ")
+            .append(access(q))
+            .append(" JOIN error_types t ON t.id = f.type WHERE f.run = ?");
     List<Object> args = new ArrayList<>();
     args.add(run);
     if (q.stage() != null) {
@@ -126,6 +128,24 @@ final class FailureQueries {
       p.setObject(i + 1, args.get(i));
     }
     return p;
+  }
+
+  /**
+   * How the query reads the failures table, newest first: through the stage or type index when it
+   * filters on those; by scanning the table backwards when it searches text or time (each row is
+   * looked at anyway, and a sequential scan is the cheapest way to); else through the run index.
+   */
+  private static String access(FailureQuery q) {
+    if (q.stage() != null) {
+      return "INDEXED BY failures_stage";
+    }
+    if (q.type() != null) {
+      return "INDEXED BY failures_type";
+    }
+    if (q.text() != null || q.from() != null || q.to() != null) {
+      return "NOT INDEXED";
+    }
+    return "INDEXED BY failures_run";
   }
 
   private static long[] typeIds(Connection c, String type) throws SQLException {

@@ -78,9 +78,12 @@ final class Schema {
             trace INTEGER NOT NULL, head TEXT,
             attempts INTEGER NOT NULL, failed_at INTEGER NOT NULL)\
           """,
-          "CREATE INDEX IF NOT EXISTS failures_stage ON failures(run, stage, id)",
-          "CREATE INDEX IF NOT EXISTS failures_type ON failures(run, type, id)",
-          "CREATE INDEX IF NOT EXISTS failures_time ON failures(run, failed_at)",
+          // Every failure query reads the failures of one run newest first through one of these
+          // (each ends with the rowid): by stage, by type, or all of them. Time and text filters
+          // are applied on the way, and the scan stops once the page is full.
+          "CREATE INDEX IF NOT EXISTS failures_run ON failures(run)",
+          "CREATE INDEX IF NOT EXISTS failures_stage ON failures(run, stage)",
+          "CREATE INDEX IF NOT EXISTS failures_type ON failures(run, type)",
           """
           CREATE TABLE IF NOT EXISTS failure_counts(
             run INTEGER NOT NULL, stage TEXT NOT NULL, type INTEGER NOT NULL,

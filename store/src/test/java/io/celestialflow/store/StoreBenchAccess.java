@@ -63,6 +63,12 @@ public final class StoreBenchAccess implements AutoCloseable {
         Instant.now());
   }
 
+  /** A failure with every field chosen. */
+  public static TaskFailure failure(
+      String stage, int task, List<String> types, String message, String trace, Instant at) {
+    return TaskFailure.of(stage, task, 0, types, message, trace, 1, at);
+  }
+
   /** The store. */
   public RunStore store() {
     return store;
