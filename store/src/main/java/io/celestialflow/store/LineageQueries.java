@@ -30,11 +30,12 @@ final class LineageQueries {
             c,
             "WITH RECURSIVE up(id) AS ("
                 + " SELECT DISTINCT parent FROM lineage WHERE run = ?1 AND task = ?2 AND parent <> 0"
-                + " UNION SELECT l.parent FROM lineage l JOIN up ON l.run = ?1 AND l.task = up.id"
-                + " WHERE l.parent <> 0)"
+                // CROSS JOIN fixes the order: walk from the few ids found to their rows.
+                + " UNION SELECT l.parent FROM up CROSS JOIN lineage l INDEXED BY lineage_task"
+                + " WHERE l.run = ?1 AND l.task = up.id AND l.parent <> 0)"
                 + " SELECT "
                 + EVENT_COLUMNS
-                + " FROM lineage WHERE run = ?1 AND task IN (SELECT id FROM up)"
+                + " FROM lineage INDEXED BY lineage_task WHERE run = ?1 AND task IN (SELECT id FROM up)"
                 + " ORDER BY task, at, event LIMIT ?3",
             run,
             taskId,
@@ -43,11 +44,12 @@ final class LineageQueries {
         events(
             c,
             "WITH RECURSIVE down(id) AS (SELECT ?2"
-                + " UNION SELECT l.task FROM lineage l JOIN down ON l.run = ?1 AND l.parent = down.id"
-                + " LIMIT ?3)"
+                + " UNION SELECT l.task FROM down CROSS JOIN lineage l INDEXED BY lineage_parent"
+                + " WHERE l.run = ?1 AND l.parent = down.id LIMIT ?3)"
                 + " SELECT "
                 + EVENT_COLUMNS
-                + " FROM lineage WHERE run = ?1 AND task IN (SELECT id FROM down) AND task <> ?2"
+                + " FROM lineage INDEXED BY lineage_task"
+                + " WHERE run = ?1 AND task IN (SELECT id FROM down) AND task <> ?2"
                 + " ORDER BY task, at, event LIMIT ?3",
             run,
             taskId,
