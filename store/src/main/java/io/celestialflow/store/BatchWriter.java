@@ -8,8 +8,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -31,15 +31,12 @@ final class BatchWriter implements AutoCloseable {
   private final PreparedStatement insertPair;
   private final Map<String, Long> runKeys = new HashMap<>();
   private final Map<String, Long> typeIds = new HashMap<>();
-  private final Map<String, Long> traceIds =
-      new LinkedHashMap<>(256, 0.75f, true) {
-        private static final long serialVersionUID = 1L;
 
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
-          return size() > TRACE_CACHE;
-        }
-      };
+  /** Stored trace bodies by {@link TraceText#hash()}: id and body, for the last few thousand. */
+  private final Map<Long, List<TraceRow>> traceIds = new HashMap<>();
+
+  private int tracesCached;
+
   private final Map<CountKey, long[]> counts = new HashMap<>();
   private boolean pendingFailures;
   private boolean pendingUnfinished;
@@ -48,6 +45,8 @@ final class BatchWriter implements AutoCloseable {
   private boolean pendingPairs;
 
   private record CountKey(long run, String stage, long type) {}
+
+  private record TraceRow(long id, String body) {}
 
   BatchWriter(Connection c, TaskEncoder encoder) throws SQLException {
     this.c = c;
@@ -100,6 +99,7 @@ final class BatchWriter implements AutoCloseable {
       runKeys.clear();
       typeIds.clear();
       traceIds.clear();
+      tracesCached = 0;
       throw e;
     }
   }
@@ -209,16 +209,22 @@ final class BatchWriter implements AutoCloseable {
   }
 
   private long traceId(TraceText trace) throws SQLException {
-    Long id = traceIds.get(trace.body());
-    if (id != null) {
-      return id;
-    }
     long hash = trace.hash();
+    List<TraceRow> cached = traceIds.get(hash);
+    if (cached != null) {
+      for (TraceRow row : cached) {
+        if (trace.bodyEquals(row.body())) {
+          return row.id();
+        }
+      }
+    }
+    Long id = null;
+    String body = trace.body();
     try (PreparedStatement p = c.prepareStatement("SELECT id, body FROM traces WHERE hash = ?")) {
       p.setLong(1, hash);
       try (ResultSet r = p.executeQuery()) {
         while (r.next()) {
-          if (trace.body().equals(r.getString(2))) {
+          if (body.equals(r.getString(2))) {
             id = r.getLong(1);
             break;
           }
@@ -229,12 +235,16 @@ final class BatchWriter implements AutoCloseable {
       try (PreparedStatement p =
           c.prepareStatement("INSERT INTO traces(hash, body) VALUES (?, ?)")) {
         p.setLong(1, hash);
-        p.setString(2, trace.body());
+        p.setString(2, body);
         p.executeUpdate();
       }
       id = lastRowId();
     }
-    traceIds.put(trace.body(), id);
+    if (++tracesCached > TRACE_CACHE) {
+      traceIds.clear();
+      tracesCached = 1;
+    }
+    traceIds.computeIfAbsent(hash, k -> new ArrayList<>(1)).add(new TraceRow(id, body));
     return id;
   }
 

@@ -132,8 +132,8 @@ final class FailureQueries {
 
   /**
    * How the query reads the failures table, newest first: through the stage or type index when it
-   * filters on those; by scanning the table backwards when it searches text or time (each row is
-   * looked at anyway, and a sequential scan is the cheapest way to); else through the run index.
+   * filters on those, else by scanning the table backwards from the newest row (or from the {@code
+   * before} cursor), which reads a recent run's failures in order and stops once the page is full.
    */
   private static String access(FailureQuery q) {
     if (q.stage() != null) {
@@ -142,10 +142,7 @@ final class FailureQueries {
     if (q.type() != null) {
       return "INDEXED BY failures_type";
     }
-    if (q.text() != null || q.from() != null || q.to() != null) {
-      return "NOT INDEXED";
-    }
-    return "INDEXED BY failures_run";
+    return "NOT INDEXED";
   }
 
   private static long[] typeIds(Connection c, String type) throws SQLException {

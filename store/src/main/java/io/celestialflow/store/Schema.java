@@ -78,10 +78,10 @@ final class Schema {
             trace INTEGER NOT NULL, head TEXT,
             attempts INTEGER NOT NULL, failed_at INTEGER NOT NULL)\
           """,
-          // Every failure query reads the failures of one run newest first through one of these
-          // (each ends with the rowid): by stage, by type, or all of them. Time and text filters
-          // are applied on the way, and the scan stops once the page is full.
-          "CREATE INDEX IF NOT EXISTS failures_run ON failures(run)",
+          // A failure query reads one run's failures newest first, through one of these (each ends
+          // with the rowid) when it filters by stage or type, else by scanning the table backwards;
+          // the scan stops once the page is full. Each index costs about as much per write as the
+          // row itself, so there are only these two.
           "CREATE INDEX IF NOT EXISTS failures_stage ON failures(run, stage)",
           "CREATE INDEX IF NOT EXISTS failures_type ON failures(run, type)",
           """
