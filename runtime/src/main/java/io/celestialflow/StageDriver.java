@@ -4,8 +4,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs one stage's tasks during a run: the execution strategy. Each implementation takes chunks
- * from the stage's inbox and hands tasks to {@link StageRuntime}'s shared per-task logic; they
- * differ only in which threads do the work.
+ * from the stage's inbox and hands tasks to the stage's {@link TaskCore}; they differ only in which
+ * threads do the work.
  */
 sealed interface StageDriver
     permits PlatformWorkers, VirtualThreadDispatcher, AsyncDispatcher, ProcessDriver {
@@ -21,6 +21,9 @@ sealed interface StageDriver
    * @return true if they all ended in time
    */
   boolean join(long timeout, TimeUnit unit) throws InterruptedException;
+
+  /** How many tasks are running right now (a snapshot for the {@code running} figure). */
+  int running();
 
   static StageDriver of(StageRuntime stage, String threadPrefix) {
     return switch (stage.stage().execution()) {

@@ -1,9 +1,12 @@
 package io.celestialflow;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.Callable;
 
 /** Assertions every engine test shares. */
 final class Checks {
@@ -45,6 +48,11 @@ final class Checks {
             .filter(n -> n.startsWith(prefix))
             .toList();
     assertThat(alive).as("threads of graph %s still alive", graphName).isEmpty();
+  }
+
+  /** Waits (at most 10 s, polling every 2 ms) until the condition holds; fails otherwise. */
+  static void eventually(Callable<Boolean> condition) {
+    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(2)).until(condition);
   }
 
   static List<Integer> range(int from, int toExclusive) {

@@ -53,7 +53,8 @@ class ProcessModeTest {
   private static Set<Path> progressFiles() throws IOException {
     try (var files =
         Files.newDirectoryStream(
-            Path.of(System.getProperty("java.io.tmpdir")), "celestialflow-worker-*.progress")) {
+            Path.of(System.getProperty("java.io.tmpdir")),
+            "celestialflow-worker-" + ProcessHandle.current().pid() + "-*.progress")) {
       Set<Path> out = new HashSet<>();
       files.forEach(out::add);
       return out;

@@ -60,6 +60,10 @@ import java.util.concurrent.TimeoutException;
  * collects explicitly) are printed to standard output as one JSON object, stage name to array of
  * outputs; a summary (state, counters, failures) goes to standard error. Exit status: 0 when every
  * task succeeded, 1 when some failed or the run was cancelled, 2 for a usage error.
+ *
+ * <p>A JVM shutdown while the graph runs (SIGTERM, Ctrl-C) cancels the run and waits at most 10
+ * seconds for the summary, which then lists the tasks left unfinished. If an error such as {@link
+ * OutOfMemoryError} ends the run, the runner says so and exits with status 1.
  */
 public final class GraphLauncher {
   /** How often {@code --progress} prints the counters. */
@@ -253,10 +257,14 @@ public final class GraphLauncher {
       for (LaunchSession session : sessions) {
         session.configure(run);
       }
-      GraphResult result = execute(run, line.has("--progress"), sessions, err);
-      out.println(gson.toJson(new Reports(gson).outputs(result)));
-      out.flush();
-      Reports.printSummary(result, err);
+      GraphResult result;
+      try (ShutdownGuard guard = new ShutdownGuard()) {
+        result = execute(run, line.has("--progress"), sessions, guard, err);
+        out.println(gson.toJson(new Reports(gson).outputs(result)));
+        out.flush();
+        Reports.printSummary(result, err);
+        err.flush();
+      }
       for (LaunchSession session : sessions) {
         session.finished(result);
       }
@@ -358,8 +366,13 @@ public final class GraphLauncher {
   // ---------------------------------------------------------------- running
 
   private GraphResult execute(
-      RunBuilder builder, boolean progress, List<LaunchSession> sessions, PrintStream err) {
+      RunBuilder builder,
+      boolean progress,
+      List<LaunchSession> sessions,
+      ShutdownGuard guard,
+      PrintStream err) {
     try (GraphRun run = builder.start()) {
+      guard.watch(run);
       for (LaunchSession session : sessions) {
         session.started(run);
       }

@@ -3,6 +3,7 @@ package io.celestialflow.structure;
 import static io.celestialflow.structure.GraphAnalysisTest.edges;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.celestialflow.Execution;
 import io.celestialflow.GraphDefinitionException;
@@ -14,9 +15,9 @@ import io.celestialflow.RunState;
 import io.celestialflow.StageStats;
 import io.celestialflow.TaskGraph;
 import io.celestialflow.TaskStage;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 import java.util.function.UnaryOperator;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -58,16 +59,6 @@ class StructuresTest {
 
   private static List<String> edgeList(TaskGraph graph) {
     return graph.edges().stream().map(Object::toString).toList();
-  }
-
-  private static void awaitCondition(BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + 10_000_000_000L;
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("condition not reached in 10 s");
-      }
-      Thread.sleep(1);
-    }
   }
 
   // ---------------------------------------------------------------- TaskChain
@@ -151,12 +142,15 @@ class StructuresTest {
     try (TaskGraph loop = TaskLoop.of(List.of(a, b, c));
         GraphRun run = loop.newRun().keepOpen().collect(c).start()) {
       run.inject(a, 4); // a: 4, 1   b: 3, 0   c: 2
-      awaitCondition(() -> {
-        GraphStatus s = run.status();
-        return s.stats("a").succeeded() == 2
-            && s.stats("b").succeeded() == 2
-            && s.stats("c").succeeded() == 1;
-      });
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .pollInterval(Duration.ofMillis(2))
+          .until(() -> {
+            GraphStatus s = run.status();
+            return s.stats("a").succeeded() == 2
+                && s.stats("b").succeeded() == 2
+                && s.stats("c").succeeded() == 1;
+          });
       Thread.sleep(50); // nothing is left in flight, yet the run waits for more
       assertThat(run.isDone()).as("inputs still open").isFalse();
       assertThat(run.status().state()).isEqualTo(RunState.RUNNING);
