@@ -28,7 +28,6 @@ final class BatchWriter implements AutoCloseable {
   private final PreparedStatement insertUnfinished;
   private final PreparedStatement insertLineage;
   private final PreparedStatement insertStats;
-  private final PreparedStatement insertPair;
   private final Map<String, Long> runKeys = new HashMap<>();
   private final Map<String, Long> typeIds = new HashMap<>();
 
@@ -42,7 +41,6 @@ final class BatchWriter implements AutoCloseable {
   private boolean pendingUnfinished;
   private boolean pendingLineage;
   private boolean pendingStats;
-  private boolean pendingPairs;
 
   private record CountKey(long run, String stage, long type) {}
 
@@ -74,8 +72,6 @@ final class BatchWriter implements AutoCloseable {
         c.prepareStatement(
             "INSERT OR REPLACE INTO stats(run, at, stage, received, succeeded, failed, duplicates,"
                 + " retries, pending, running, emitted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    insertPair =
-        c.prepareStatement("INSERT INTO pairs(run, stage, task, result) VALUES (?, ?, ?, ?)");
   }
 
   /** Writes the entries in one transaction; on failure rolls back and rethrows. */
@@ -112,7 +108,6 @@ final class BatchWriter implements AutoCloseable {
           addUnfinished(u.runId(), encoder.encode(u.stage(), u.task(), u.declaredType()));
       case Entry.CarriedOver o -> addUnfinished(o.runId(), o.task());
       case Entry.Lineage l -> addLineage(l);
-      case Entry.Pair p -> addPair(p);
       case Entry.Stats s -> addStats(s);
       case Entry.RunEnd end -> endRun(end);
       case Entry.Flush ignored -> {}
@@ -278,15 +273,6 @@ final class BatchWriter implements AutoCloseable {
     pendingLineage = true;
   }
 
-  private void addPair(Entry.Pair p) throws SQLException {
-    insertPair.setLong(1, runKey(p.runId()));
-    insertPair.setString(2, p.stage());
-    insertPair.setString(3, encoder.encode(p.stage(), p.task(), p.taskType()).json());
-    insertPair.setString(4, encoder.encode(p.stage(), p.result(), null).json());
-    insertPair.addBatch();
-    pendingPairs = true;
-  }
-
   private void addStats(Entry.Stats s) throws SQLException {
     long run = runKey(s.runId());
     for (StageStats st : s.stages()) {
@@ -393,16 +379,11 @@ final class BatchWriter implements AutoCloseable {
       insertStats.executeBatch();
       pendingStats = false;
     }
-    if (pendingPairs) {
-      insertPair.executeBatch();
-      pendingPairs = false;
-    }
   }
 
   private void clearPending() {
     for (PreparedStatement p :
-        List.of(
-            insertFailure, upsertCount, insertUnfinished, insertLineage, insertStats, insertPair)) {
+        List.of(insertFailure, upsertCount, insertUnfinished, insertLineage, insertStats)) {
       try {
         p.clearBatch();
       } catch (SQLException ignored) {
@@ -413,7 +394,6 @@ final class BatchWriter implements AutoCloseable {
     pendingUnfinished = false;
     pendingLineage = false;
     pendingStats = false;
-    pendingPairs = false;
   }
 
   @Override

@@ -42,10 +42,6 @@ sealed interface Entry {
       String runId, long task, long parent, String stage, int event, int attempt, long at)
       implements Entry {}
 
-  /** A (task, result) pair of a stage that keeps them. */
-  record Pair(String runId, String stage, Object task, Object result, @Nullable Type taskType)
-      implements Entry {}
-
   /** A snapshot of every stage's counters. */
   record Stats(String runId, long at, List<StageStats> stages) implements Entry {}
 

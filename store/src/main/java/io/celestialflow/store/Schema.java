@@ -112,13 +112,7 @@ final class Schema {
             duplicates INTEGER NOT NULL, retries INTEGER NOT NULL, pending INTEGER NOT NULL,
             running INTEGER NOT NULL, emitted INTEGER NOT NULL,
             PRIMARY KEY(run, at, stage)) WITHOUT ROWID\
-          """,
-          """
-          CREATE TABLE IF NOT EXISTS pairs(
-            id INTEGER PRIMARY KEY, run INTEGER NOT NULL, stage TEXT NOT NULL,
-            task TEXT NOT NULL, result TEXT NOT NULL)\
-          """,
-          "CREATE INDEX IF NOT EXISTS pairs_run ON pairs(run, stage)");
+          """);
 
   private Schema() {}
 }

@@ -19,9 +19,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -30,16 +27,12 @@ import org.jspecify.annotations.Nullable;
  * it; resuming needs the store, so there it is an error.
  */
 final class StoreSession implements LaunchSession {
-  /** How long the shutdown hook waits for a cancelled run to stop and be recorded. */
-  private static final long SHUTDOWN_WAIT_SECONDS = 30;
-
   private final LaunchContext context;
   private final @Nullable RunStore store;
   private final String directory;
   private final @Nullable Resumption resumption;
   private final RecordOptions options;
   private final List<Long> starts = new ArrayList<>();
-  private @Nullable Thread hook;
 
   private StoreSession(
       LaunchContext context,
@@ -177,31 +170,12 @@ final class StoreSession implements LaunchSession {
       return;
     }
     context.err().println("run store: recording run " + run.runId() + " in " + directory);
-    // A Ctrl-C or SIGTERM cancels the run, so that its unfinished tasks are recorded.
-    Thread h =
-        new Thread(
-            () -> {
-              run.cancel();
-              try {
-                run.result().get(SHUTDOWN_WAIT_SECONDS, TimeUnit.SECONDS);
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              } catch (ExecutionException | TimeoutException e) {
-                // the JVM is exiting anyway; what was recorded stays
-              }
-            },
-            "celestialflow-store-shutdown");
-    try {
-      Runtime.getRuntime().addShutdownHook(h);
-      hook = h;
-    } catch (IllegalStateException e) {
-      // already shutting down
-    }
+    // On Ctrl-C or SIGTERM the launcher cancels the run; its unfinished tasks are committed to the
+    // store before the run's result exists, so nothing more is needed here.
   }
 
   @Override
   public void finished(GraphResult result) {
-    removeHook();
     if (store == null) {
       return;
     }
@@ -231,21 +205,8 @@ final class StoreSession implements LaunchSession {
     }
   }
 
-  private void removeHook() {
-    Thread h = hook;
-    if (h != null) {
-      hook = null;
-      try {
-        Runtime.getRuntime().removeShutdownHook(h);
-      } catch (IllegalStateException e) {
-        // shutting down: the hook is running or ran
-      }
-    }
-  }
-
   @Override
   public void close() {
-    removeHook();
     RunStore s = store;
     if (s != null) {
       s.close();

@@ -6,10 +6,10 @@
  * io.celestialflow.store.RunStore#record(io.celestialflow.RunBuilder)}); it records each run
  * (graph, structure, start and end, final counts), every failure, the tasks a cancelled run left
  * unfinished and how far it read its inputs, periodic stats snapshots and, when asked, lineage
- * edges and (task, result) pairs. Writes are batched on one writer thread fed through a bounded
- * queue, never on the engine's threads. The same object answers queries (failures grouped and
- * searched, stack traces, stats history, lineage traces, JSONL export) and starts {@linkplain
- * io.celestialflow.store.Resumption resumed and retried runs}. See {@code docs/store.md}.
+ * edges. Writes are batched on one writer thread fed through a bounded queue, never on the engine's
+ * threads. The same object answers queries (failures grouped and searched, stack traces, stats
+ * history, lineage traces, JSONL export) and starts {@linkplain io.celestialflow.store.Resumption
+ * resumed and retried runs}. See {@code docs/store.md}.
  */
 @NullMarked
 package io.celestialflow.store;
