@@ -263,6 +263,52 @@ class RunStoreTest {
     }
   }
 
+  /** Under DROP, a full queue drops records, and the run's row counts every one it dropped. */
+  @Test
+  void droppedRecordsAreCountedNeverLostSilently() {
+    StoreOptions tiny =
+        StoreOptions.defaults().withOverflow(StoreOptions.Overflow.DROP).withQueueCapacity(1);
+    try (RunStore store = RunStore.open(dir, tiny)) {
+      int n = 5000;
+      GraphResult result =
+          store
+              .newRun(StoreChild.failing("drops"))
+              .input("boom", java.util.stream.IntStream.range(0, n).boxed().toList())
+              .keepFailures(0)
+              .run();
+      RunInfo run = store.run(result.runId()).orElseThrow();
+      long stored = store.failureSummary(result.runId()).total();
+      assertThat(run.failures()).isEqualTo(n);
+      assertThat(stored + run.dropped()).isEqualTo(n);
+      assertThat(run.dropped()).isPositive(); // a queue of one cannot keep up with 5,000
+    }
+  }
+
+  /** While a run goes on, its counters are snapshotted at the interval asked for. */
+  @Test
+  void snapshotsTheCountersWhileTheRunGoesOn() {
+    java.util.Map<Integer, java.util.concurrent.atomic.AtomicInteger> seen = TestGraphs.counter();
+    TaskGraph graph = TestGraphs.slowThenSink(2, seen, -1, () -> {});
+    try (RunStore store = RunStore.open(dir)) {
+      GraphResult result =
+          store
+              .newRun(
+                  graph,
+                  RecordOptions.defaults().withStatsInterval(java.time.Duration.ofMillis(20)))
+              .input("slow", java.util.stream.IntStream.range(0, 200).boxed().toList())
+              .run();
+      List<StatsSnapshot> sink =
+          store.stats(result.runId(), Instant.EPOCH).stream()
+              .filter(s -> s.stage().equals("sink"))
+              .toList();
+      // At least 200 ms of work (200 sleeps of 2 ms on 2 threads), a snapshot every 20 ms: at
+      // least one snapshot during the run, whatever the machine's load, and the final one.
+      assertThat(sink.size()).isGreaterThanOrEqualTo(2);
+      assertThat(sink).extracting(StatsSnapshot::succeeded).isSorted();
+      assertThat(sink.get(sink.size() - 1).succeeded()).isEqualTo(200);
+    }
+  }
+
   @Test
   void anUnknownRunIsAClearError() {
     try (RunStore store = RunStore.open(dir)) {
