@@ -370,6 +370,24 @@ public final class TaskStage<I, O> {
     return function;
   }
 
+  /**
+   * Calls the stage's function once, outside any run: what a remote worker serving this stage in
+   * another process does with each task it receives. The result is the function's own: one output
+   * for a map stage, the outputs ({@link Iterable}, {@link Stream}, iterator or array) for a
+   * splitter, a {@link Routed} value for a router, {@code null} for a consumer, and a {@link
+   * CompletionStage} of those for an asynchronous stage. Policies (retries, timeout, duplicate
+   * checking) are the engine's and do not apply here.
+   *
+   * @param task the task
+   * @return what the function returned
+   * @throws Exception what the function threw
+   * @throws IllegalStateException for a {@link ExecutionMode#PROCESS} stage, whose function exists
+   *     only in its worker JVMs
+   */
+  public @Nullable Object apply(I task) throws Exception {
+    return function.apply(Objects.requireNonNull(task, "task"));
+  }
+
   @Nullable Function<Object, ?> dedupeKey() {
     return dedupeKey;
   }

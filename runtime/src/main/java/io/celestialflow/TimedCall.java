@@ -42,16 +42,24 @@ final class TimedCall {
                 + " timeout of stage '"
                 + stage
                 + "'; its thread was interrupted");
-    call.thread =
+    // The deadline counts from now, before the call can start; the tick may time it out at once.
+    ctx.timedStart(call, run.clock().nanoTime() + timeoutNanos);
+    Future<?> thread =
         run.timedExecutor()
             .submit(() -> {
+              if (call.result.isDone()) {
+                return; // timed out before it could start
+              }
               try {
                 call.result.complete(function.apply(task));
               } catch (Throwable e) {
                 call.result.completeExceptionally(e);
               }
             });
-    ctx.timedStart(call, run.clock().nanoTime() + timeoutNanos);
+    call.thread = thread;
+    if (call.result.isDone()) {
+      thread.cancel(true); // timed out while it was being started
+    }
     try {
       return call.result.get();
     } catch (InterruptedException e) {

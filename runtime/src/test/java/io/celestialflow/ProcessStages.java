@@ -112,6 +112,15 @@ final class ProcessStages {
     }
   }
 
+  /** Sleeps 2 ms per task: a stage slower than its source. */
+  static final class TwoMillis implements TaskFunction<Integer, Integer> {
+    @Override
+    public Integer apply(Integer x) throws InterruptedException {
+      Thread.sleep(Duration.ofMillis(2));
+      return x;
+    }
+  }
+
   /** Sleeps a little per task. */
   static final class Slow implements TaskFunction<Integer, Integer> {
     @Override
