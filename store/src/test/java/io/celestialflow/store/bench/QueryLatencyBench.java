@@ -125,14 +125,15 @@ public final class QueryLatencyBench {
           "page 100 (offset)", () -> store.failures("q", FailureQuery.all().offset(100 * 50)));
       queries.put("stack trace", () -> store.stackTrace(someId));
 
-      double scan = p(repeats, () -> fullScan(store.file()), 50);
+      double scan = percentiles(repeats, () -> fullScan(store.file()))[0];
       System.out.printf(
           Locale.ROOT, "baseline: full scan of the failures table: p50 %.1f ms%n", scan);
       System.out.printf(
           Locale.ROOT, "%-28s %9s %9s %9s%n", "query", "p50 ms", "p95 ms", "p95/scan");
       for (Map.Entry<String, Supplier<Object>> q : queries.entrySet()) {
-        double p50 = p(repeats, q.getValue(), 50);
-        double p95 = p(repeats, q.getValue(), 95);
+        double[] p = percentiles(repeats, q.getValue());
+        double p50 = p[0];
+        double p95 = p[1];
         System.out.printf(
             Locale.ROOT, "%-28s %9.1f %9.1f %9.2f%n", q.getKey(), p50, p95, p95 / scan);
       }
@@ -153,8 +154,8 @@ public final class QueryLatencyBench {
     }
   }
 
-  /** The {@code pct} percentile of {@code repeats} timings of the query, in milliseconds. */
-  private static double p(int repeats, Supplier<Object> query, int pct) {
+  /** The 50th and 95th percentiles of {@code repeats} timings of the query, in milliseconds. */
+  private static double[] percentiles(int repeats, Supplier<Object> query) {
     int sink = query.get().hashCode(); // warm
     List<Double> times = new ArrayList<>();
     for (int i = 0; i < repeats; i++) {
@@ -167,6 +168,9 @@ public final class QueryLatencyBench {
     }
     double[] sorted = times.stream().mapToDouble(Double::doubleValue).toArray();
     Arrays.sort(sorted);
-    return sorted[Math.min(sorted.length - 1, (int) Math.ceil(pct / 100.0 * sorted.length) - 1)];
+    return new double[] {
+      sorted[Math.max(0, (int) Math.ceil(0.50 * sorted.length) - 1)],
+      sorted[Math.max(0, (int) Math.ceil(0.95 * sorted.length) - 1)]
+    };
   }
 }
