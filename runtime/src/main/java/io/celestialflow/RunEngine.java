@@ -8,6 +8,7 @@ import io.celestialflow.event.StageFinished;
 import io.celestialflow.event.StageStarted;
 import io.celestialflow.event.TaskFailed;
 import io.celestialflow.event.TaskRetried;
+import io.celestialflow.graph.GraphShape;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -154,7 +155,7 @@ final class RunEngine implements GraphRun {
     all.addAll(spec.listeners());
     this.listeners = List.copyOf(all);
 
-    TaskGraph.Topology topo = graph.topology();
+    GraphShape shape = graph.shape();
     boolean streaming = layout == Layout.STREAMING;
     List<TaskStage<?, ?>> defs = graph.stages();
     int n = defs.size();
@@ -164,15 +165,15 @@ final class RunEngine implements GraphRun {
     for (int i = 0; i < n; i++) {
       String prefix = threadPrefix + "-" + defs.get(i).name();
       stages[i] =
-          new StageRuntime(this, defs.get(i), i, topo.predecessors()[i].length, capacity, prefix);
+          new StageRuntime(this, defs.get(i), i, shape.predecessors(i).length, capacity, prefix);
     }
     for (int i = 0; i < n; i++) {
-      int[] succ = topo.successors()[i];
+      int[] succ = shape.successors(i);
       List<Outlet> outlets = new ArrayList<>();
       String[] edgeNames = new String[succ.length];
       for (int k = 0; k < succ.length; k++) {
         // Edges that close a cycle never block their producer: no cycle of waits can form.
-        boolean blocking = streaming && !topo.backEdge()[i][k];
+        boolean blocking = streaming && !shape.closesCycle(i, succ[k]);
         outlets.add(new Outlet.ToStage(stages[succ[k]], blocking));
         edgeNames[k] = defs.get(succ[k]).name();
       }

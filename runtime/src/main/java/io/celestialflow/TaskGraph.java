@@ -1,9 +1,8 @@
 package io.celestialflow;
 
+import io.celestialflow.graph.GraphShape;
 import io.celestialflow.spi.TaskObserver;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -13,13 +12,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.IntStream;
 import java.util.stream.Stream;
-import org.jgrapht.Graph;
-import org.jgrapht.alg.connectivity.KosarajuStrongConnectivityInspector;
-import org.jgrapht.graph.DefaultDirectedGraph;
-import org.jgrapht.graph.DefaultEdge;
-import org.jgrapht.traverse.TopologicalOrderIterator;
 
 /**
  * A graph of {@link TaskStage}s connected by {@link EdgeSpec}s, and the runner of that graph.
@@ -70,7 +63,7 @@ public final class TaskGraph implements AutoCloseable {
   private final boolean explicitCapacity;
   private final List<GraphListener> listeners;
   private final List<TaskObserver> observers;
-  private final Topology topology;
+  private final GraphShape shape;
   private final Set<RunEngine> activeRuns = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
@@ -89,7 +82,11 @@ public final class TaskGraph implements AutoCloseable {
     this.explicitCapacity = b.explicitCapacity;
     this.listeners = List.copyOf(b.listeners);
     this.observers = List.copyOf(b.observers);
-    this.topology = Topology.of(stages, index, edges);
+    List<GraphShape.Link> links = new ArrayList<>(edges.size());
+    for (EdgeSpec e : edges) {
+      links.add(new GraphShape.Link(e.from(), e.to()));
+    }
+    this.shape = GraphShape.of(List.copyOf(index.keySet()), links);
     checkLayout(layout);
   }
 
@@ -98,12 +95,12 @@ public final class TaskGraph implements AutoCloseable {
     if (candidate != Layout.SERIAL) {
       return;
     }
-    if (!topology.acyclic()) {
+    if (!shape.isAcyclic()) {
       throw new GraphDefinitionException(
           "graph '"
               + name
               + "' has a cycle ("
-              + topology.describeCycle(stages)
+              + shape.describeCycle().orElseThrow()
               + "), so it cannot use the SERIAL layout, which runs stages one at a time in"
               + " topological order; use Layout.STREAMING");
     }
@@ -214,7 +211,7 @@ public final class TaskGraph implements AutoCloseable {
    * @return the entry stages
    */
   public List<TaskStage<?, ?>> entryStages() {
-    return pick(topology.entries());
+    return pick(shape.entries());
   }
 
   /**
@@ -223,7 +220,7 @@ public final class TaskGraph implements AutoCloseable {
    * @return the exit stages
    */
   public List<TaskStage<?, ?>> exitStages() {
-    return pick(topology.exits());
+    return pick(shape.exits());
   }
 
   /**
@@ -232,7 +229,7 @@ public final class TaskGraph implements AutoCloseable {
    * @return true for a DAG
    */
   public boolean isAcyclic() {
-    return topology.acyclic();
+    return shape.isAcyclic();
   }
 
   private List<TaskStage<?, ?>> pick(int[] which) {
@@ -365,8 +362,8 @@ public final class TaskGraph implements AutoCloseable {
         + ")";
   }
 
-  Topology topology() {
-    return topology;
+  GraphShape shape() {
+    return shape;
   }
 
   int inboxCapacity() {
@@ -395,157 +392,6 @@ public final class TaskGraph implements AutoCloseable {
 
   void unregister(RunEngine run) {
     activeRuns.remove(run);
-  }
-
-  /**
-   * The analysed shape of a graph: adjacency, entries and exits, which edges close a cycle, a
-   * topological order when there is one.
-   */
-  @SuppressWarnings("ArrayRecordComponent") // internal, never compared or exposed
-  record Topology(
-      int[][] successors,
-      int[][] predecessors,
-      boolean[][] backEdge,
-      int[] entries,
-      int[] exits,
-      boolean acyclic,
-      int[] order) {
-
-    static Topology of(
-        List<TaskStage<?, ?>> stages, Map<String, Integer> index, List<EdgeSpec> edges) {
-      int n = stages.size();
-      List<List<Integer>> succ = new ArrayList<>();
-      List<Set<Integer>> pred = new ArrayList<>();
-      for (int i = 0; i < n; i++) {
-        succ.add(new ArrayList<>());
-        pred.add(new LinkedHashSet<>());
-      }
-      Graph<Integer, DefaultEdge> g = new DefaultDirectedGraph<>(DefaultEdge.class);
-      for (int i = 0; i < n; i++) {
-        g.addVertex(i);
-      }
-      for (EdgeSpec e : edges) {
-        int from = Objects.requireNonNull(index.get(e.from()));
-        int to = Objects.requireNonNull(index.get(e.to()));
-        succ.get(from).add(to);
-        pred.get(to).add(from);
-        g.addEdge(from, to);
-      }
-      int[][] successors = new int[n][];
-      int[][] predecessors = new int[n][];
-      for (int i = 0; i < n; i++) {
-        successors[i] = succ.get(i).stream().mapToInt(Integer::intValue).toArray();
-        predecessors[i] = pred.get(i).stream().mapToInt(Integer::intValue).toArray();
-      }
-      int[] entries = range(n).filter(i -> predecessors[i].length == 0).toArray();
-      int[] exits = range(n).filter(i -> successors[i].length == 0).toArray();
-      boolean hasSelfLoop = edges.stream().anyMatch(e -> e.from().equals(e.to()));
-      int sccs = new KosarajuStrongConnectivityInspector<>(g).stronglyConnectedSets().size();
-      boolean acyclic = !hasSelfLoop && sccs == n;
-      int[] order = new int[0];
-      if (acyclic) {
-        List<Integer> topo = new ArrayList<>();
-        new TopologicalOrderIterator<>(g, Integer::compare).forEachRemaining(topo::add);
-        order = topo.stream().mapToInt(Integer::intValue).toArray();
-      }
-      return new Topology(
-          successors, predecessors, backEdges(successors, entries), entries, exits, acyclic, order);
-    }
-
-    private static IntStream range(int n) {
-      return IntStream.range(0, n);
-    }
-
-    /**
-     * Marks the edges that close a cycle: the back edges of a depth-first search started from the
-     * entry stages, then from any stage not reached yet. Removing them leaves a DAG, so if only
-     * these edges never block their producer, no cycle of producers can wait on each other.
-     */
-    private static boolean[][] backEdges(int[][] successors, int[] entries) {
-      int n = successors.length;
-      boolean[][] back = new boolean[n][];
-      for (int i = 0; i < n; i++) {
-        back[i] = new boolean[successors[i].length];
-      }
-      byte[] color = new byte[n]; // 0 = unseen, 1 = on the DFS stack, 2 = done
-      int[] roots = new int[entries.length + n];
-      System.arraycopy(entries, 0, roots, 0, entries.length);
-      for (int i = 0; i < n; i++) {
-        roots[entries.length + i] = i;
-      }
-      int[] stack = new int[n];
-      int[] next = new int[n];
-      for (int root : roots) {
-        if (color[root] != 0) {
-          continue;
-        }
-        int top = 0;
-        stack[0] = root;
-        next[root] = 0;
-        color[root] = 1;
-        while (top >= 0) {
-          int v = stack[top];
-          if (next[v] < successors[v].length) {
-            int k = next[v]++;
-            int w = successors[v][k];
-            if (color[w] == 1) {
-              back[v][k] = true;
-            } else if (color[w] == 0) {
-              color[w] = 1;
-              next[w] = 0;
-              stack[++top] = w;
-            }
-          } else {
-            color[v] = 2;
-            top--;
-          }
-        }
-      }
-      return back;
-    }
-
-    /** One cycle of the graph as a path of stage names, e.g. {@code a -> b -> a}. */
-    String describeCycle(List<TaskStage<?, ?>> stages) {
-      for (int v = 0; v < backEdge.length; v++) {
-        for (int k = 0; k < backEdge[v].length; k++) {
-          if (backEdge[v][k]) {
-            int target = successors[v][k];
-            List<String> names = new ArrayList<>();
-            for (int p : pathBetween(target, v)) {
-              names.add(stages.get(p).name());
-            }
-            names.add(stages.get(target).name());
-            return String.join(" -> ", names);
-          }
-        }
-      }
-      return "none";
-    }
-
-    /** A path of stage indices from {@code from} to {@code to}, by breadth-first search. */
-    private List<Integer> pathBetween(int from, int to) {
-      int[] parent = new int[successors.length];
-      Arrays.fill(parent, -1);
-      parent[from] = from;
-      ArrayDeque<Integer> queue = new ArrayDeque<>();
-      queue.add(from);
-      while (!queue.isEmpty() && parent[to] == -1) {
-        int v = queue.poll();
-        for (int w : successors[v]) {
-          if (parent[w] == -1) {
-            parent[w] = v;
-            queue.add(w);
-          }
-        }
-      }
-      List<Integer> path = new ArrayList<>();
-      for (int v = to; ; v = parent[v]) {
-        path.add(0, v);
-        if (v == from || parent[v] == -1) {
-          return path;
-        }
-      }
-    }
   }
 
   // ---------------------------------------------------------------- builder

@@ -1,6 +1,7 @@
 package io.celestialflow.processor;
 
 import com.palantir.javapoet.ClassName;
+import io.celestialflow.graph.GraphShape;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -19,11 +20,6 @@ import javax.lang.model.element.NestingKind;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.type.TypeMirror;
 import javax.lang.model.util.Elements;
-import org.jgrapht.Graph;
-import org.jgrapht.alg.connectivity.KosarajuStrongConnectivityInspector;
-import org.jgrapht.alg.shortestpath.BFSShortestPath;
-import org.jgrapht.graph.DefaultDirectedGraph;
-import org.jgrapht.graph.DefaultEdge;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -352,12 +348,12 @@ final class GraphValidator {
     if (!graph.layout().equals("SERIAL") || pipeline == null) {
       return;
     }
-    Graph<String, DefaultEdge> g = new DefaultDirectedGraph<>(DefaultEdge.class);
-    byName.keySet().forEach(g::addVertex);
+    List<GraphShape.Link> links = new ArrayList<>();
     for (Edge e : edges) {
-      g.addEdge(e.from.name(), e.to.name());
+      links.add(new GraphShape.Link(e.from.name(), e.to.name()));
     }
-    findCycle(g)
+    GraphShape.of(List.copyOf(byName.keySet()), links)
+        .describeCycle()
         .ifPresent(cycle ->
             diagnostics.error(
                 graph.type(),
@@ -366,35 +362,9 @@ final class GraphValidator {
                 "graph '"
                     + graph.name()
                     + "' has a cycle ("
-                    + String.join(" -> ", cycle)
+                    + cycle
                     + "), so it cannot use the SERIAL layout, which runs stages one at a time"
                     + " in topological order; use Layout.STREAMING"));
-  }
-
-  /** One cycle, as a path that starts and ends at the same stage; the first in stage order. */
-  static Optional<List<String>> findCycle(Graph<String, DefaultEdge> g) {
-    List<Set<String>> components =
-        new KosarajuStrongConnectivityInspector<>(g).stronglyConnectedSets();
-    for (String v : g.vertexSet()) {
-      if (g.containsEdge(v, v)) {
-        return Optional.of(List.of(v, v));
-      }
-      Set<String> component =
-          components.stream().filter(c -> c.contains(v)).findFirst().orElse(Set.of(v));
-      if (component.size() < 2) {
-        continue;
-      }
-      for (DefaultEdge out : g.outgoingEdgesOf(v)) {
-        String w = g.getEdgeTarget(out);
-        if (component.contains(w)) {
-          List<String> cycle = new ArrayList<>();
-          cycle.add(v);
-          cycle.addAll(new BFSShortestPath<>(g).getPath(w, v).getVertexList());
-          return Optional.of(cycle);
-        }
-      }
-    }
-    return Optional.empty();
   }
 
   /** The runner creates the class with its no-argument constructor when it needs an instance. */

@@ -6,34 +6,22 @@ import io.celestialflow.GraphInputException;
 import io.celestialflow.Layout;
 import io.celestialflow.TaskGraph;
 import io.celestialflow.TaskStage;
+import io.celestialflow.graph.GraphShape;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.stream.IntStream;
-import org.jgrapht.Graph;
-import org.jgrapht.GraphPath;
-import org.jgrapht.alg.connectivity.KosarajuStrongConnectivityInspector;
-import org.jgrapht.alg.interfaces.ShortestPathAlgorithm.SingleSourcePaths;
-import org.jgrapht.alg.shortestpath.BFSShortestPath;
-import org.jgrapht.graph.AsSubgraph;
-import org.jgrapht.graph.DefaultDirectedGraph;
-import org.jgrapht.graph.DefaultEdge;
-import org.jgrapht.graph.SimpleDirectedGraph;
-import org.jgrapht.traverse.TopologicalOrderIterator;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The structure of a graph, analysed with JGraphT: whether it is acyclic, its strongly connected
+ * The structure of a graph, analysed with JGraphT (through {@link GraphShape}, the one topology the
+ * engine and the annotation processor use too): whether it is acyclic, its strongly connected
  * components and their condensation, the level of each stage, its entry and exit stages, one cycle
  * as a path; and three renderings of it: {@link #renderText() text} as the original library printed
  * it, a {@link #toMermaid() Mermaid flowchart} and a {@link #topology() topology} that serialises
@@ -77,18 +65,11 @@ public final class GraphAnalysis {
   private final String graphName;
   private final Layout layout;
   private final List<String> stages;
-  private final Map<String, Integer> index;
   private final List<@Nullable StageInfo> infos;
   private final List<EdgeSpec> edges;
-  private final int[][] successors;
-  private final int[] inDegree;
-  private final boolean[] selfLoop;
-  private final Graph<Integer, DefaultEdge> graph;
-  private final int[] componentOf;
+  private final GraphShape shape;
   private final List<List<String>> components;
-  private final boolean[] componentCyclic;
   private final List<ComponentEdge> condensation;
-  private final int[] componentLevel;
 
   /**
    * An edge of the condensation: some stage of component {@code from} feeds some stage of component
@@ -110,117 +91,27 @@ public final class GraphAnalysis {
     this.stages = List.copyOf(stageNames);
     this.infos = Collections.unmodifiableList(new ArrayList<>(infos));
     this.edges = List.copyOf(edgeSpecs);
-    int n = stages.size();
-
-    Map<String, Integer> idx = new LinkedHashMap<>();
-    for (int i = 0; i < n; i++) {
-      String name = stages.get(i);
+    for (String name : stages) {
       if (name.isBlank()) {
         throw new GraphDefinitionException("graph '" + graphName + "': a stage name is blank");
       }
-      if (idx.putIfAbsent(name, i) != null) {
-        throw new GraphDefinitionException(
-            "graph '" + graphName + "' has two stages named '" + name + "'");
-      }
     }
-    this.index = Collections.unmodifiableMap(idx);
-
-    graph = new DefaultDirectedGraph<>(DefaultEdge.class);
-    for (int i = 0; i < n; i++) {
-      graph.addVertex(i);
-    }
-    List<List<Integer>> succ = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      succ.add(new ArrayList<>());
-    }
-    inDegree = new int[n];
-    selfLoop = new boolean[n];
+    List<GraphShape.Link> links = new ArrayList<>(edges.size());
     for (EdgeSpec e : edges) {
-      int from = require(e.from(), e);
-      int to = require(e.to(), e);
-      if (graph.addEdge(from, to) == null) {
-        throw new GraphDefinitionException(
-            "graph '" + graphName + "' has the edge " + e + " twice");
-      }
-      succ.get(from).add(to);
-      inDegree[to]++;
-      selfLoop[from] |= from == to;
+      links.add(new GraphShape.Link(e.from(), e.to()));
     }
-    successors = new int[n][];
-    for (int i = 0; i < n; i++) {
-      successors[i] = succ.get(i).stream().mapToInt(Integer::intValue).toArray();
+    try {
+      this.shape = GraphShape.of(stages, links);
+    } catch (IllegalArgumentException e) {
+      throw new GraphDefinitionException("graph '" + graphName + "' " + e.getMessage());
     }
-
-    // Strongly connected components, numbered by their first stage.
-    KosarajuStrongConnectivityInspector<Integer, DefaultEdge> inspector =
-        new KosarajuStrongConnectivityInspector<>(graph);
-    List<List<Integer>> sets = new ArrayList<>();
-    for (Set<Integer> set : inspector.stronglyConnectedSets()) {
-      sets.add(set.stream().sorted().toList());
-    }
-    sets.sort(Comparator.comparing(s -> s.get(0)));
-    componentOf = new int[n];
-    componentCyclic = new boolean[sets.size()];
     List<List<String>> named = new ArrayList<>();
-    for (int c = 0; c < sets.size(); c++) {
-      List<Integer> members = sets.get(c);
-      List<String> names = new ArrayList<>();
-      for (int v : members) {
-        componentOf[v] = c;
-        names.add(stages.get(v));
-      }
-      named.add(List.copyOf(names));
-      componentCyclic[c] = members.size() > 1 || selfLoop[members.get(0)];
+    for (List<Integer> members : shape.components()) {
+      named.add(members.stream().map(stages::get).toList());
     }
-    components = List.copyOf(named);
-
-    // The condensation, with JGraphT's components mapped to our ids.
-    Graph<Graph<Integer, DefaultEdge>, DefaultEdge> condensed = inspector.getCondensation();
-    TreeSet<ComponentEdge> links =
-        new TreeSet<>(
-            Comparator.comparingInt(ComponentEdge::from).thenComparingInt(ComponentEdge::to));
-    for (DefaultEdge e : condensed.edgeSet()) {
-      links.add(
-          new ComponentEdge(idOf(condensed.getEdgeSource(e)), idOf(condensed.getEdgeTarget(e))));
-    }
-    condensation = List.copyOf(links);
-
-    // Levels: longest path over the condensation, visited in topological order.
-    Graph<Integer, DefaultEdge> dag = new SimpleDirectedGraph<>(DefaultEdge.class);
-    for (int c = 0; c < components.size(); c++) {
-      dag.addVertex(c);
-    }
-    for (ComponentEdge link : condensation) {
-      dag.addEdge(link.from(), link.to());
-    }
-    componentLevel = new int[components.size()];
-    new TopologicalOrderIterator<>(dag, Integer::compare)
-        .forEachRemaining(c -> {
-          for (DefaultEdge in : dag.incomingEdgesOf(c)) {
-            int from = dag.getEdgeSource(in);
-            componentLevel[c] = Math.max(componentLevel[c], componentLevel[from] + 1);
-          }
-        });
-  }
-
-  private int require(String stage, EdgeSpec edge) {
-    Integer i = index.get(stage);
-    if (i == null) {
-      throw new GraphDefinitionException(
-          "graph '"
-              + graphName
-              + "': the edge "
-              + edge
-              + " names '"
-              + stage
-              + "', which is not one of its stages "
-              + index.keySet());
-    }
-    return i;
-  }
-
-  private int idOf(Graph<Integer, DefaultEdge> component) {
-    return componentOf[component.vertexSet().iterator().next()];
+    this.components = List.copyOf(named);
+    this.condensation =
+        shape.condensation().stream().map(l -> new ComponentEdge(l.from(), l.to())).toList();
   }
 
   // ---------------------------------------------------------------- factories
@@ -337,12 +228,7 @@ public final class GraphAnalysis {
    * @return true for a DAG
    */
   public boolean isAcyclic() {
-    for (boolean cyclic : componentCyclic) {
-      if (cyclic) {
-        return false;
-      }
-    }
-    return true;
+    return shape.isAcyclic();
   }
 
   /**
@@ -363,7 +249,7 @@ public final class GraphAnalysis {
    * @throws GraphInputException if there is no such stage
    */
   public int componentOf(String stage) {
-    return componentOf[indexOf(stage)];
+    return shape.componentOf(indexOf(stage));
   }
 
   /**
@@ -386,7 +272,7 @@ public final class GraphAnalysis {
   public Map<String, Integer> levels() {
     Map<String, Integer> out = new LinkedHashMap<>();
     for (int i = 0; i < stages.size(); i++) {
-      out.put(stages.get(i), componentLevel[componentOf[i]]);
+      out.put(stages.get(i), shape.level(shape.componentOf(i)));
     }
     return Collections.unmodifiableMap(out);
   }
@@ -399,7 +285,7 @@ public final class GraphAnalysis {
    * @throws GraphInputException if there is no such stage
    */
   public int level(String stage) {
-    return componentLevel[componentOf(stage)];
+    return shape.level(componentOf(stage));
   }
 
   /**
@@ -410,15 +296,15 @@ public final class GraphAnalysis {
    */
   public List<List<String>> layers() {
     int depth = 0;
-    for (int level : componentLevel) {
-      depth = Math.max(depth, level + 1);
+    for (int c = 0; c < components.size(); c++) {
+      depth = Math.max(depth, shape.level(c) + 1);
     }
     List<List<String>> out = new ArrayList<>();
     for (int k = 0; k < depth; k++) {
       out.add(new ArrayList<>());
     }
     for (int i = 0; i < stages.size(); i++) {
-      out.get(componentLevel[componentOf[i]]).add(stages.get(i));
+      out.get(shape.level(shape.componentOf(i))).add(stages.get(i));
     }
     return out.stream().map(List::copyOf).toList();
   }
@@ -429,13 +315,7 @@ public final class GraphAnalysis {
    * @return the entry stages
    */
   public List<String> entries() {
-    List<String> out = new ArrayList<>();
-    for (int i = 0; i < stages.size(); i++) {
-      if (inDegree[i] == 0) {
-        out.add(stages.get(i));
-      }
-    }
-    return List.copyOf(out);
+    return names(shape.entries());
   }
 
   /**
@@ -444,13 +324,7 @@ public final class GraphAnalysis {
    * @return the exit stages
    */
   public List<String> exits() {
-    List<String> out = new ArrayList<>();
-    for (int i = 0; i < stages.size(); i++) {
-      if (successors[i].length == 0) {
-        out.add(stages.get(i));
-      }
-    }
-    return List.copyOf(out);
+    return names(shape.exits());
   }
 
   /**
@@ -461,9 +335,17 @@ public final class GraphAnalysis {
   public List<String> selfLoops() {
     List<String> out = new ArrayList<>();
     for (int i = 0; i < stages.size(); i++) {
-      if (selfLoop[i]) {
+      if (shape.hasSelfLoop(i)) {
         out.add(stages.get(i));
       }
+    }
+    return List.copyOf(out);
+  }
+
+  private List<String> names(int[] indices) {
+    List<String> out = new ArrayList<>(indices.length);
+    for (int i : indices) {
+      out.add(stages.get(i));
     }
     return List.copyOf(out);
   }
@@ -476,7 +358,7 @@ public final class GraphAnalysis {
    * @throws GraphInputException if there is no such stage
    */
   public boolean isOnCycle(String stage) {
-    return componentCyclic[componentOf(stage)];
+    return shape.isCyclic(componentOf(stage));
   }
 
   /**
@@ -488,36 +370,7 @@ public final class GraphAnalysis {
    * @return a cycle, or empty for an acyclic graph
    */
   public Optional<List<String>> findCycle() {
-    for (int s = 0; s < stages.size(); s++) {
-      if (!componentCyclic[componentOf[s]]) {
-        continue;
-      }
-      if (selfLoop[s]) {
-        return Optional.of(List.of(stages.get(s), stages.get(s)));
-      }
-      int component = componentOf[s];
-      Set<Integer> members = new LinkedHashSet<>();
-      for (String name : components.get(component)) {
-        members.add(index.get(name));
-      }
-      Graph<Integer, DefaultEdge> sub = new AsSubgraph<>(graph, members);
-      SingleSourcePaths<Integer, DefaultEdge> paths = new BFSShortestPath<>(sub).getPaths(s);
-      @Nullable GraphPath<Integer, DefaultEdge> best = null;
-      for (DefaultEdge in : sub.incomingEdgesOf(s)) {
-        GraphPath<Integer, DefaultEdge> path = paths.getPath(sub.getEdgeSource(in));
-        if (path != null && (best == null || path.getLength() < best.getLength())) {
-          best = path;
-        }
-      }
-      List<String> cycle = new ArrayList<>();
-      for (int v :
-          Objects.requireNonNull(best, "a cyclic component has a path back").getVertexList()) {
-        cycle.add(stages.get(v));
-      }
-      cycle.add(stages.get(s));
-      return Optional.of(List.copyOf(cycle));
-    }
-    return Optional.empty();
+    return shape.shortestCycle().map(cycle -> cycle.stream().map(stages::get).toList());
   }
 
   // ---------------------------------------------------------------- renderings
@@ -531,7 +384,7 @@ public final class GraphAnalysis {
     List<Topology.Stage> out = new ArrayList<>();
     for (int i = 0; i < stages.size(); i++) {
       StageInfo info = infos.get(i);
-      int c = componentOf[i];
+      int c = shape.componentOf(i);
       out.add(
           new Topology.Stage(
               stages.get(i),
@@ -540,9 +393,9 @@ public final class GraphAnalysis {
               info == null ? null : info.workers(),
               info == null ? null : info.virtualThreads(),
               layout,
-              componentLevel[c],
+              shape.level(c),
               c,
-              componentCyclic[c]));
+              shape.isCyclic(c)));
     }
     List<Topology.Edge> links = new ArrayList<>();
     for (EdgeSpec e : edges) {
@@ -551,8 +404,7 @@ public final class GraphAnalysis {
     }
     List<Topology.Component> comps = new ArrayList<>();
     for (int c = 0; c < components.size(); c++) {
-      comps.add(
-          new Topology.Component(c, components.get(c), componentCyclic[c], componentLevel[c]));
+      comps.add(new Topology.Component(c, components.get(c), shape.isCyclic(c), shape.level(c)));
     }
     return new Topology(
         graphName, layout, isAcyclic(), out, links, comps, condensation, entries(), exits());
@@ -630,15 +482,15 @@ public final class GraphAnalysis {
   }
 
   int[] successorsOf(int stage) {
-    return successors[stage];
+    return shape.successors(stage);
   }
 
   int component(int stage) {
-    return componentOf[stage];
+    return shape.componentOf(stage);
   }
 
   boolean cyclicComponent(int component) {
-    return componentCyclic[component];
+    return shape.isCyclic(component);
   }
 
   /** The first stage of each component without upstream components, in id order. */
@@ -650,8 +502,8 @@ public final class GraphAnalysis {
     int[] firstStage = new int[components.size()];
     Arrays.fill(firstStage, -1);
     for (int i = 0; i < stages.size(); i++) {
-      if (firstStage[componentOf[i]] < 0) {
-        firstStage[componentOf[i]] = i;
+      if (firstStage[shape.componentOf(i)] < 0) {
+        firstStage[shape.componentOf(i)] = i;
       }
     }
     return IntStream.range(0, components.size())
@@ -661,8 +513,8 @@ public final class GraphAnalysis {
   }
 
   int indexOf(String stage) {
-    Integer i = index.get(Objects.requireNonNull(stage, "stage"));
-    if (i == null) {
+    int i = shape.indexOf(Objects.requireNonNull(stage, "stage"));
+    if (i < 0) {
       throw new GraphInputException(
           "no stage named '" + stage + "' in graph '" + graphName + "' (stages: " + stages + ")");
     }

@@ -224,8 +224,7 @@ class GraphAnalysisTest {
         .hasMessage("graph 'graph' has two stages named 'a'");
     assertThatThrownBy(() -> analyse(List.of("a", "b"), "a>c"))
         .isInstanceOf(GraphDefinitionException.class)
-        .hasMessage(
-            "graph 'graph': the edge a -> c names 'c', which is not one of its stages [a, b]");
+        .hasMessage("graph 'graph' has the edge a -> c, but 'c' is not one of its stages [a, b]");
     assertThatThrownBy(() -> analyse(List.of("a", "b"), "a>b", "a>b"))
         .isInstanceOf(GraphDefinitionException.class)
         .hasMessage("graph 'graph' has the edge a -> b twice");
