@@ -105,6 +105,69 @@ class BenchmarksTest {
   }
 
   @Test
+  void theNewPairsComputeTheRightResults() throws Exception {
+    StreamInputBenchmark stream = new StreamInputBenchmark();
+    stream.setUp();
+    try {
+      long expected = Workloads.sumOfIncrements(StreamInputBenchmark.TASKS);
+      assertThat(stream.baseline()).isEqualTo(expected);
+      assertThat(stream.celestialFlow()).isEqualTo(expected);
+    } finally {
+      stream.tearDown();
+    }
+    TimeoutBenchmark timeout = new TimeoutBenchmark();
+    timeout.setUp();
+    try {
+      long expected = Workloads.sumOfIncrements(TimeoutBenchmark.TASKS);
+      assertThat(timeout.baseline()).isEqualTo(expected);
+      assertThat(timeout.celestialFlow()).isEqualTo(expected);
+    } finally {
+      timeout.tearDown();
+    }
+    AsyncTimeoutBenchmark asyncTimeout = new AsyncTimeoutBenchmark();
+    asyncTimeout.setUp();
+    try {
+      long expected = Workloads.sumOfIncrements(AsyncTimeoutBenchmark.TASKS);
+      assertThat(asyncTimeout.baseline()).isEqualTo(expected);
+      assertThat(asyncTimeout.celestialFlow()).isEqualTo(expected);
+    } finally {
+      asyncTimeout.tearDown();
+    }
+  }
+
+  @Test
+  @Timeout(30)
+  void theFanOutFailureAndDisruptorPairsComputeTheRightResults() throws Exception {
+    VirtualFanOutBenchmark fanOut = new VirtualFanOutBenchmark();
+    fanOut.setUp();
+    try {
+      long n = (long) VirtualFanOutBenchmark.TASKS * VirtualFanOutBenchmark.FAN_OUT;
+      assertThat(fanOut.baseline()).isEqualTo(n * (n + 1) / 2);
+      assertThat(fanOut.celestialFlow()).isEqualTo(n * (n + 1) / 2);
+    } finally {
+      fanOut.tearDown();
+    }
+    FailureBenchmark failing = new FailureBenchmark();
+    failing.setUp();
+    try {
+      assertThat(failing.baseline()).isEqualTo(FailureBenchmark.TASKS);
+      assertThat(failing.celestialFlow()).isEqualTo(FailureBenchmark.TASKS);
+    } finally {
+      failing.tearDown();
+    }
+    DisruptorChainBenchmark disruptor = new DisruptorChainBenchmark();
+    disruptor.setUp();
+    try {
+      long expected = Workloads.sumOfChain(DisruptorChainBenchmark.TASKS);
+      assertThat(disruptor.baseline()).isEqualTo(expected);
+      assertThat(disruptor.baseline()).as("a second invocation").isEqualTo(expected);
+      assertThat(disruptor.celestialFlow()).isEqualTo(expected);
+    } finally {
+      disruptor.tearDown();
+    }
+  }
+
+  @Test
   void aWrongSumFailsTheBenchmark() {
     assertThatThrownBy(() -> Workloads.verify("x", 10, 9))
         .isInstanceOf(IllegalStateException.class)
@@ -136,7 +199,12 @@ class BenchmarksTest {
     assertThat(s.profilers()).containsExactly("gc");
     assertThat(BenchmarkReport.select(BenchmarkReport.PAIRS, s.filters()))
         .extracting(Pair::name)
-        .containsExactly("async-completed", "async-pooled", "chain-3-serial");
+        .containsExactly(
+            "async-completed",
+            "async-pooled",
+            "chain-3-serial",
+            "chain-vs-disruptor",
+            "timeout-async");
     assertThat(BenchmarkReport.select(BenchmarkReport.PAIRS, List.of()))
         .containsExactlyElementsOf(BenchmarkReport.PAIRS);
     assertThatThrownBy(() -> BenchmarkReport.parse("--bogus"))
@@ -146,9 +214,13 @@ class BenchmarksTest {
   @Test
   void targetsJudgeTheScores() {
     Pair serial = pair("serial");
-    assertThat(new Row(serial, new Score(10, 1), new Score(60, 2)).verdict())
-        .isEqualTo("PASS (+50.00 ns/task)");
-    assertThat(new Row(serial, new Score(10, 1), new Score(111, 2)).passed()).isFalse();
+    assertThat(new Row(serial, new Score(10, 1), new Score(25, 2)).verdict())
+        .isEqualTo("PASS (+15.00 ns/task)");
+    assertThat(new Row(serial, new Score(10, 1), new Score(31, 2)).passed()).isFalse();
+
+    Pair disruptor = pair("chain-vs-disruptor"); // at least half the peer's throughput
+    assertThat(new Row(disruptor, new Score(20e6, 0), new Score(10e6, 0)).passed()).isTrue();
+    assertThat(new Row(disruptor, new Score(20e6, 0), new Score(9e6, 0)).passed()).isFalse();
 
     Pair thread = pair("thread-x4");
     assertThat(new Row(thread, new Score(400, 0), new Score(100, 0)).ratio()).isEqualTo(0.25);

@@ -15,13 +15,18 @@ import java.util.Optional;
 final class CommandLine {
   /** Options of modules that may be missing, and the artifact that brings each. */
   private static final Map<String, String> MODULE_OPTIONS =
-      Map.of(
-          "--dashboard", "celestialflow-dashboard",
-          "--keep-dashboard", "celestialflow-dashboard",
-          "--store", "celestialflow-store",
-          "--resume", "celestialflow-store",
-          "--worker", "celestialflow-redis",
-          "--redis", "celestialflow-redis");
+      Map.ofEntries(
+          Map.entry("--dashboard", "celestialflow-dashboard"),
+          Map.entry("--keep-dashboard", "celestialflow-dashboard"),
+          Map.entry("--store", "celestialflow-store"),
+          Map.entry("--resume", "celestialflow-store"),
+          Map.entry("--retry-failed", "celestialflow-store"),
+          Map.entry("--retry-stage", "celestialflow-store"),
+          Map.entry("--retry-error", "celestialflow-store"),
+          Map.entry("--run", "celestialflow-store"),
+          Map.entry("--lineage", "celestialflow-store"),
+          Map.entry("--worker", "celestialflow-redis"),
+          Map.entry("--redis", "celestialflow-redis"));
 
   private final Map<String, List<String>> values;
 

@@ -308,13 +308,14 @@ public final class GraphLauncher {
         run.layout(layout(layout.get()));
       }
       List<String> inputs = line.values("--input");
-      if (inputs.isEmpty()) {
+      if (inputs.isEmpty() && sessions.stream().noneMatch(LaunchSession::suppliesTasks)) {
         throw new IllegalArgumentException(
             "no tasks: give some with --input STAGE=TASKS (input stages: "
                 + inputTypes.keySet()
                 + ")");
       }
       JsonTasks reader = new JsonTasks(gson);
+      int source = 0;
       for (String spec : inputs) {
         int eq = spec.indexOf('=');
         if (eq <= 0) {
@@ -327,7 +328,12 @@ public final class GraphLauncher {
           throw new IllegalArgumentException(
               "'" + stage + "' is not an input stage (input stages: " + inputTypes.keySet() + ")");
         }
-        run.input(stage, reader.read(stage, spec.substring(eq + 1), type, open));
+        Iterable<?> tasks = reader.read(stage, spec.substring(eq + 1), type, open);
+        for (LaunchSession session : sessions) {
+          tasks = session.input(stage, source, tasks);
+        }
+        run.input(stage, tasks);
+        source++;
       }
       listeners.forEach(run::listener);
       if (line.has("--progress")) {

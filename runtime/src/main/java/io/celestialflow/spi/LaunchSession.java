@@ -23,6 +23,30 @@ public interface LaunchSession extends AutoCloseable {
   }
 
   /**
+   * Whether this session gives the run tasks of its own (a resumed run's unfinished tasks, a
+   * retried run's failures), so that the launcher runs the graph even without {@code --input}.
+   *
+   * @return true if the session adds tasks in {@link #configure}
+   */
+  default boolean suppliesTasks() {
+    return false;
+  }
+
+  /**
+   * Before the run starts, for each {@code --input} source in command-line order: the tasks the run
+   * will read from it. A session resuming an earlier run returns them without the part that run
+   * read already.
+   *
+   * @param stage the stage the source feeds
+   * @param source the source's position among the {@code --input} options, from 0
+   * @param tasks the source's tasks, read lazily
+   * @return the tasks to feed (by default {@code tasks} itself)
+   */
+  default Iterable<?> input(String stage, int source, Iterable<?> tasks) {
+    return tasks;
+  }
+
+  /**
    * Before the run starts: add listeners, observers, inputs.
    *
    * @param run the run being configured

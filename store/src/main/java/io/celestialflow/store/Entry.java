@@ -1,0 +1,67 @@
+package io.celestialflow.store;
+
+import io.celestialflow.InputProgress;
+import io.celestialflow.StageStats;
+import io.celestialflow.TaskFailure;
+import java.lang.reflect.Type;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One thing for the writer thread to write, as handed over by a recording. Payloads (tasks,
+ * results) are encoded on the writer thread, not on the engine thread that produced them.
+ */
+sealed interface Entry {
+  /** The id of the run the entry belongs to. */
+  String runId();
+
+  /** A run begins: creates its row. Always the first entry of a run. */
+  record RunStart(
+      String runId,
+      String graph,
+      String structure,
+      String stageTypes,
+      @Nullable String origin,
+      String originKind,
+      long startedAt)
+      implements Entry {}
+
+  /** A task failed for good. */
+  record Failure(String runId, TaskFailure failure, @Nullable Type declaredType) implements Entry {}
+
+  /** A task the run did not finish, as the object the engine returned. */
+  record Unfinished(String runId, String stage, Object task, @Nullable Type declaredType)
+      implements Entry {}
+
+  /** A task a resumed run did not get to, carried over as it was stored. */
+  record CarriedOver(String runId, StoredTask task) implements Entry {}
+
+  /** One outcome of a task at a stage, when lineage is recorded. */
+  record Lineage(
+      String runId, long task, long parent, String stage, int event, int attempt, long at)
+      implements Entry {}
+
+  /** A snapshot of every stage's counters. */
+  record Stats(String runId, long at, List<StageStats> stages) implements Entry {}
+
+  /**
+   * The run ended: its final counters, input positions (made absolute by {@code inputStarts}),
+   * totals, and how many of its entries were dropped.
+   */
+  record RunEnd(
+      String runId,
+      long endedAt,
+      String state,
+      long failures,
+      long unfinished,
+      long dropped,
+      List<StageStats> stages,
+      List<InputProgress> inputs,
+      List<Long> inputStarts,
+      @Nullable String note)
+      implements Entry {}
+
+  /** Counted down once every entry handed over before it is committed (or dropped). */
+  record Flush(String runId, CountDownLatch done) implements Entry {}
+}

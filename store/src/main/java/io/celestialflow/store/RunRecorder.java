@@ -1,0 +1,204 @@
+package io.celestialflow.store;
+
+import io.celestialflow.GraphListener;
+import io.celestialflow.GraphResult;
+import io.celestialflow.InputProgress;
+import io.celestialflow.TaskGraph;
+import io.celestialflow.TaskStage;
+import io.celestialflow.event.RunEvent;
+import io.celestialflow.event.RunFinished;
+import io.celestialflow.event.RunStarted;
+import io.celestialflow.event.TaskFailed;
+import io.celestialflow.spi.TaskObserver;
+import io.celestialflow.spi.TaskRef;
+import java.lang.reflect.Type;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Records one run: listens to its events (start, failures, end) and, when lineage is on, observes
+ * its tasks, and hands everything to the store's writer. Nothing here does I/O on an engine thread:
+ * each call builds one small entry and queues it. At the end of the run it queues the unfinished
+ * tasks, the input positions and the final counters, then waits until the writer has committed
+ * them, so that once the run's result is available the store holds everything about it.
+ */
+final class RunRecorder implements GraphListener, TaskObserver {
+  /** How long the end of a run waits for the writer to commit its records. */
+  static final Duration END_FLUSH_TIMEOUT = Duration.ofSeconds(60);
+
+  private final StoreWriter writer;
+  private final TaskGraph graph;
+  private final RecordOptions options;
+  private final Origin origin;
+  private final Map<String, Type> declared = new HashMap<>();
+  private final ReentrantLock startLock = new ReentrantLock();
+  private final LongAdder dropped = new LongAdder();
+  private volatile boolean started;
+
+  RunRecorder(StoreWriter writer, TaskGraph graph, RecordOptions options, Origin origin) {
+    this.writer = writer;
+    this.graph = graph;
+    this.options = options;
+    this.origin = origin;
+    for (TaskStage<?, ?> s : graph.stages()) {
+      s.taskType().ifPresent(t -> declared.put(s.name(), t));
+    }
+  }
+
+  @Override
+  public void onEvent(RunEvent event) {
+    switch (event) {
+      case RunStarted s -> {
+        ensureStarted(s.runId(), s.time().toEpochMilli());
+        if (!options.statsInterval().isZero()) {
+          writer.sample(s.runId(), s.run(), options.statsInterval());
+        }
+      }
+      case TaskFailed f -> {
+        ensureStarted(f.runId(), f.time().toEpochMilli());
+        offer(new Entry.Failure(f.runId(), f.failure(), declared.get(f.failure().stage())));
+      }
+      case RunFinished end -> finish(end.runId(), end.result());
+      default -> {}
+    }
+  }
+
+  private void offer(Entry e) {
+    if (!writer.offer(e)) {
+      dropped.increment();
+    }
+  }
+
+  private void ensureStarted(String runId, long at) {
+    if (started) {
+      return;
+    }
+    startLock.lock();
+    try {
+      if (!started) {
+        long startedAt = Math.min(at, System.currentTimeMillis());
+        if (!writer.put(
+            new Entry.RunStart(
+                runId,
+                graph.name(),
+                GraphShape.structureJson(graph),
+                GraphShape.stageTypesJson(graph),
+                origin.runId(),
+                origin.kind(),
+                startedAt))) {
+          dropped.increment();
+        }
+        started = true;
+      }
+    } finally {
+      startLock.unlock();
+    }
+  }
+
+  private void finish(String runId, GraphResult result) {
+    ensureStarted(runId, result.startedAt().toEpochMilli());
+    long unfinished = 0;
+    for (Map.Entry<String, List<Object>> e : result.unfinished().entrySet()) {
+      Type type = declared.get(e.getKey());
+      for (Object task : e.getValue()) {
+        put(new Entry.Unfinished(runId, e.getKey(), task, type));
+        unfinished++;
+      }
+    }
+    List<InputProgress> inputs = new ArrayList<>();
+    List<Long> starts = new ArrayList<>();
+    for (InputProgress in : result.inputs()) {
+      if (origin.isUserSource(in.source())) {
+        inputs.add(in);
+        starts.add(origin.start(in.source()));
+      } else {
+        unfinished += carryOver(runId, in);
+      }
+    }
+    put(new Entry.Stats(runId, System.currentTimeMillis(), result.stats()));
+    @Nullable String note = result.cause().map(Throwable::toString).orElse(null);
+    put(
+        new Entry.RunEnd(
+            runId,
+            System.currentTimeMillis(),
+            result.state().name(),
+            result.failureCount(),
+            unfinished,
+            dropped.sum(),
+            result.stats(),
+            inputs,
+            starts,
+            note));
+    writer.flush(runId, END_FLUSH_TIMEOUT);
+  }
+
+  /** Queues the stored tasks a resumed run loaded but did not read. */
+  private long carryOver(String runId, InputProgress in) {
+    int index = in.source() - origin.userSources();
+    if (index < 0 || index >= origin.loaded().size()) {
+      return 0;
+    }
+    List<StoredTask> tasks = origin.loaded().get(index);
+    long n = 0;
+    for (int i = (int) Math.min(in.read(), tasks.size()); i < tasks.size(); i++) {
+      put(new Entry.CarriedOver(runId, tasks.get(i)));
+      n++;
+    }
+    return n;
+  }
+
+  private void put(Entry e) {
+    if (!writer.put(e)) {
+      dropped.increment();
+    }
+  }
+
+  // ---------------------------------------------------------------- lineage
+
+  @Override
+  public boolean observes(TaskStage<?, ?> stage) {
+    return options.lineage();
+  }
+
+  @Override
+  public void succeeded(TaskRef task, long elapsedNanos) {
+    lineage(task, LineageEvent.Kind.SUCCEEDED);
+  }
+
+  @Override
+  public void failed(TaskRef task, Throwable error, long elapsedNanos, boolean willRetry) {
+    lineage(task, willRetry ? LineageEvent.Kind.RETRIED : LineageEvent.Kind.FAILED);
+  }
+
+  @Override
+  public void duplicate(TaskRef task) {
+    lineage(task, LineageEvent.Kind.DUPLICATE);
+  }
+
+  private void lineage(TaskRef task, LineageEvent.Kind kind) {
+    if (task.id() == 0) {
+      return; // the run does not track identity
+    }
+    ensureStarted(task.runId(), System.currentTimeMillis());
+    offer(
+        new Entry.Lineage(
+            task.runId(),
+            task.id(),
+            task.parentId(),
+            task.stage(),
+            kind.code(),
+            task.attempt(),
+            System.currentTimeMillis()));
+  }
+
+  @Override
+  public String toString() {
+    return "RunRecorder[" + graph.name() + "]";
+  }
+}

@@ -1,0 +1,118 @@
+package io.celestialflow.store;
+
+import java.util.List;
+
+/**
+ * The store's tables, version 1. Times are epoch milliseconds; runs are referred to by a small
+ * integer key ({@code runs.key}) so that the big tables stay small; exception types and stack
+ * traces are stored once each and referred to by id.
+ */
+final class Schema {
+  /** The value of {@code meta.format} that marks a CelestialFlow run store. */
+  static final String FORMAT = "celestialflow-run-store";
+
+  /** The schema version this code writes and reads. */
+  static final int VERSION = 1;
+
+  static final List<String> DDL =
+      List.of(
+          "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+          // One row per run. structure: the graph's Topology as JSON; stage_types: JSON object
+          // stage -> declared task type (or null); inputs: JSON of the input positions.
+          """
+          CREATE TABLE IF NOT EXISTS runs(
+            key INTEGER PRIMARY KEY,
+            id TEXT NOT NULL UNIQUE,
+            graph TEXT NOT NULL,
+            structure TEXT NOT NULL,
+            stage_types TEXT NOT NULL,
+            origin TEXT,
+            origin_kind TEXT NOT NULL,
+            started_at INTEGER NOT NULL,
+            ended_at INTEGER,
+            state TEXT NOT NULL,
+            failures INTEGER NOT NULL DEFAULT 0,
+            unfinished INTEGER NOT NULL DEFAULT 0,
+            dropped INTEGER NOT NULL DEFAULT 0,
+            note TEXT)\
+          """,
+          """
+          CREATE TABLE IF NOT EXISTS stage_counts(
+            run INTEGER NOT NULL, position INTEGER NOT NULL, stage TEXT NOT NULL, mode TEXT NOT NULL,
+            received INTEGER NOT NULL, succeeded INTEGER NOT NULL, failed INTEGER NOT NULL,
+            duplicates INTEGER NOT NULL, retries INTEGER NOT NULL, unfinished INTEGER NOT NULL,
+            emitted INTEGER NOT NULL, elapsed_ms INTEGER NOT NULL,
+            PRIMARY KEY(run, position)) WITHOUT ROWID\
+          """,
+          """
+          CREATE TABLE IF NOT EXISTS inputs(
+            run INTEGER NOT NULL, source INTEGER NOT NULL, stage TEXT NOT NULL,
+            start INTEGER NOT NULL, read INTEGER NOT NULL, exhausted INTEGER NOT NULL,
+            failed INTEGER NOT NULL,
+            PRIMARY KEY(run, source)) WITHOUT ROWID\
+          """,
+          // chain: the type and its supertypes, most specific first, one per line.
+          """
+          CREATE TABLE IF NOT EXISTS error_types(
+            id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, chain TEXT NOT NULL)\
+          """,
+          """
+          CREATE TABLE IF NOT EXISTS error_supertypes(
+            super TEXT NOT NULL, type INTEGER NOT NULL, PRIMARY KEY(super, type)) WITHOUT ROWID\
+          """,
+          // A stack trace without its first line (the exception's own "type: message"), stored once
+          // however many failures share it.
+          """
+          CREATE TABLE IF NOT EXISTS traces(
+            id INTEGER PRIMARY KEY, hash INTEGER NOT NULL, body TEXT NOT NULL)\
+          """,
+          "CREATE INDEX IF NOT EXISTS traces_hash ON traces(hash)",
+          // task: JSON via the codecs, or toString when task_note says why not. head: the trace's
+          // first line when it is not the usual "type: message".
+          """
+          CREATE TABLE IF NOT EXISTS failures(
+            id INTEGER PRIMARY KEY,
+            run INTEGER NOT NULL, stage TEXT NOT NULL, task_id INTEGER NOT NULL,
+            task TEXT NOT NULL, task_type TEXT NOT NULL, task_note TEXT,
+            type INTEGER NOT NULL, message TEXT NOT NULL,
+            trace INTEGER NOT NULL, head TEXT,
+            attempts INTEGER NOT NULL, failed_at INTEGER NOT NULL)\
+          """,
+          // A failure query reads one run's failures newest first, through one of these (each ends
+          // with the rowid) when it filters by stage or type, else by scanning the table backwards;
+          // the scan stops once the page is full. Each index costs about as much per write as the
+          // row itself, so there are only these two.
+          "CREATE INDEX IF NOT EXISTS failures_stage ON failures(run, stage)",
+          "CREATE INDEX IF NOT EXISTS failures_type ON failures(run, type)",
+          """
+          CREATE TABLE IF NOT EXISTS failure_counts(
+            run INTEGER NOT NULL, stage TEXT NOT NULL, type INTEGER NOT NULL,
+            count INTEGER NOT NULL, PRIMARY KEY(run, stage, type)) WITHOUT ROWID\
+          """,
+          // Tasks a run did not finish, at the stage they were waiting for.
+          """
+          CREATE TABLE IF NOT EXISTS unfinished(
+            id INTEGER PRIMARY KEY, run INTEGER NOT NULL, stage TEXT NOT NULL,
+            task TEXT NOT NULL, task_type TEXT NOT NULL, task_note TEXT)\
+          """,
+          "CREATE INDEX IF NOT EXISTS unfinished_run ON unfinished(run, stage)",
+          // One row per task outcome at a stage (LineageEvent.Kind ordinal), when lineage is on.
+          """
+          CREATE TABLE IF NOT EXISTS lineage(
+            run INTEGER NOT NULL, task INTEGER NOT NULL, parent INTEGER NOT NULL,
+            stage TEXT NOT NULL, event INTEGER NOT NULL, attempt INTEGER NOT NULL,
+            at INTEGER NOT NULL)\
+          """,
+          "CREATE INDEX IF NOT EXISTS lineage_task ON lineage(run, task)",
+          "CREATE INDEX IF NOT EXISTS lineage_parent ON lineage(run, parent)",
+          """
+          CREATE TABLE IF NOT EXISTS stats(
+            run INTEGER NOT NULL, at INTEGER NOT NULL, stage TEXT NOT NULL,
+            received INTEGER NOT NULL, succeeded INTEGER NOT NULL, failed INTEGER NOT NULL,
+            duplicates INTEGER NOT NULL, retries INTEGER NOT NULL, pending INTEGER NOT NULL,
+            running INTEGER NOT NULL, emitted INTEGER NOT NULL,
+            PRIMARY KEY(run, at, stage)) WITHOUT ROWID\
+          """);
+
+  private Schema() {}
+}

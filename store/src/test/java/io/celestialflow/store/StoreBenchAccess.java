@@ -1,0 +1,81 @@
+package io.celestialflow.store;
+
+import io.celestialflow.TaskFailure;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What the benchmarks in {@code io.celestialflow.store.bench} need of the store's insides: its
+ * writer, fed directly, without an engine in front. Test code only.
+ */
+public final class StoreBenchAccess implements AutoCloseable {
+  private final RunStore store;
+  private final StoreWriter writer;
+  private final AtomicLong committed = new AtomicLong();
+
+  /**
+   * Opens a store whose commits this object counts.
+   *
+   * @param dir the store directory
+   */
+  public StoreBenchAccess(Path dir) {
+    StoreOptions options = StoreOptions.defaults().withOnCommit(committed::set);
+    this.store = RunStore.open(dir, options);
+    this.writer = store.writerForTests();
+  }
+
+  /** Starts a run row. */
+  public void startRun(String runId) {
+    writer.put(new Entry.RunStart(runId, "bench", "{}", "{}", null, "run", 0));
+  }
+
+  /** Hands over one failure record; its stack trace is already rendered. */
+  public void failure(String runId, TaskFailure f) {
+    writer.offer(new Entry.Failure(runId, f, Integer.class));
+  }
+
+  /** Hands over one lineage record. */
+  public void lineage(String runId, long task, long parent, String stage) {
+    writer.offer(new Entry.Lineage(runId, task, parent, stage, 1, 1, 0));
+  }
+
+  /** Waits until everything handed over is committed. */
+  public void flush(String runId) {
+    writer.flush(runId, java.time.Duration.ofMinutes(10));
+  }
+
+  /** A failure with a rendered stack trace of {@code frames} lines. */
+  public static TaskFailure failure(int task, String trace) {
+    return TaskFailure.of(
+        "stage",
+        task,
+        0,
+        List.of(
+            "java.lang.IllegalStateException",
+            "java.lang.RuntimeException",
+            "java.lang.Exception",
+            "java.lang.Throwable"),
+        "boom " + task,
+        trace,
+        1,
+        Instant.now());
+  }
+
+  /** A failure with every field chosen. */
+  public static TaskFailure failure(
+      String stage, int task, List<String> types, String message, String trace, Instant at) {
+    return TaskFailure.of(stage, task, 0, types, message, trace, 1, at);
+  }
+
+  /** The store. */
+  public RunStore store() {
+    return store;
+  }
+
+  @Override
+  public void close() {
+    store.close();
+  }
+}

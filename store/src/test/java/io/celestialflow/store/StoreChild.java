@@ -1,0 +1,117 @@
+package io.celestialflow.store;
+
+import io.celestialflow.Execution;
+import io.celestialflow.GraphResult;
+import io.celestialflow.TaskGraph;
+import io.celestialflow.TaskStage;
+import io.celestialflow.launch.GraphLauncher;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.List;
+import java.util.stream.IntStream;
+
+/**
+ * The main of the child JVMs the crash, concurrency, read-only and command-line tests start:
+ *
+ * <ul>
+ *   <li>{@code endless DIR}: records a run whose tasks all fail, from an endless input, printing
+ *       {@code committed N} after each commit, until killed;
+ *   <li>{@code failures DIR N}: records a run of N failing tasks, prints {@code done RUN_ID};
+ *   <li>{@code launch OUT ARGS...}: the generated-runner path: {@link GraphLauncher} over the slow
+ *       graph whose sink appends every task it sees to the file OUT, one per line.
+ * </ul>
+ */
+public final class StoreChild {
+  private StoreChild() {}
+
+  public static void main(String[] args) throws Exception {
+    switch (args[0]) {
+      case "endless" -> endless(Path.of(args[1]));
+      case "failures" -> failures(Path.of(args[1]), Integer.parseInt(args[2]));
+      case "launch" -> System.exit(launch(Path.of(args[1]), List.of(args).subList(2, args.length)));
+      default -> throw new IllegalArgumentException(args[0]);
+    }
+  }
+
+  static TaskGraph failing(String name) {
+    TaskStage<Integer, Integer> boom =
+        TaskStage.<Integer, Integer>map(
+                "boom",
+                (Integer x) -> {
+                  throw new IllegalStateException("boom " + x);
+                })
+            .taskType(Integer.class)
+            .build();
+    return TaskGraph.builder(name).stage(boom).build();
+  }
+
+  private static void endless(Path dir) {
+    StoreOptions options =
+        StoreOptions.defaults()
+            .withOnCommit(n -> {
+              System.out.println("committed " + n);
+              System.out.flush();
+            });
+    RunStore store = RunStore.open(dir, options);
+    Iterator<Integer> forever = IntStream.iterate(0, i -> i + 1).iterator();
+    Iterable<Integer> source = () -> forever;
+    store
+        .newRun(failing("endless"), RecordOptions.defaults().withStatsInterval(Duration.ZERO))
+        .input("boom", source)
+        .keepFailures(0)
+        .run();
+  }
+
+  private static void failures(Path dir, int n) {
+    try (RunStore store = RunStore.open(dir)) {
+      GraphResult r =
+          store
+              .newRun(failing("failures"))
+              .input("boom", IntStream.range(0, n).boxed().toList())
+              .keepFailures(0)
+              .run();
+      System.out.println("done " + r.runId() + " " + store.problem().orElse("ok"));
+    }
+  }
+
+  private static int launch(Path out, List<String> args) throws IOException {
+    try (OutputStream sinkFile = new FileOutputStream(out.toFile(), true)) {
+      TaskStage<Integer, Integer> slow =
+          TaskStage.map(
+                  "slow",
+                  (Integer x) -> {
+                    Thread.sleep(2);
+                    return x;
+                  })
+              .taskType(Integer.class)
+              .execution(Execution.threads(2))
+              .build();
+      TaskStage<Integer, Void> sink =
+          TaskStage.consumer(
+                  "sink",
+                  (Integer x) -> {
+                    // FileOutputStream is not interruptible: a line is written whole or not at all.
+                    synchronized (sinkFile) {
+                      sinkFile.write((x + "\n").getBytes(StandardCharsets.UTF_8));
+                    }
+                  })
+              .taskType(Integer.class)
+              .build();
+      TaskGraph graph =
+          TaskGraph.builder("cli")
+              .stage(slow)
+              .stage(sink)
+              .edge(slow, sink)
+              .inboxCapacity(32)
+              .build();
+      return GraphLauncher.of(StoreChild.class, graph)
+          .input("slow", Integer.class)
+          .run(args, System.out, System.err);
+    }
+  }
+}

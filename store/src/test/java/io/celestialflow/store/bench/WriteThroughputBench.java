@@ -1,0 +1,130 @@
+package io.celestialflow.store.bench;
+
+import io.celestialflow.TaskFailure;
+import io.celestialflow.store.StoreBenchAccess;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
+import java.util.Locale;
+import org.sqlite.SQLiteConfig;
+
+/**
+ * Records per second into the store, beside the same number of rows inserted with plain sqlite-jdbc
+ * batches (one table, no index, one transaction per 8,192 rows: the most the database itself does),
+ * in the same run.
+ *
+ * <p>Run: {@code java -cp <test class path> io.celestialflow.store.bench.WriteThroughputBench
+ * [records]} (default 1,000,000). Target: at least 200,000 records/s into the store.
+ */
+public final class WriteThroughputBench {
+  private static final int BATCH = 8192;
+
+  private WriteThroughputBench() {}
+
+  public static void main(String[] args) throws Exception {
+    int n = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
+    Path tmp = Files.createTempDirectory("cf-bench-write");
+    String trace = trace();
+    // Warm up both paths on a tenth of the records.
+    raw(tmp.resolve("warm-raw.db"), n / 10, trace);
+    failures(tmp.resolve("warm-store"), n / 10, trace);
+
+    double raw = raw(tmp.resolve("raw.db"), n, trace);
+    double failures = failures(tmp.resolve("failures"), n, trace);
+    double lineage = lineage(tmp.resolve("lineage"), n);
+    System.out.printf(
+        Locale.ROOT,
+        "records: %,d%nraw sqlite-jdbc batch insert (baseline): %,.0f rows/s%n"
+            + "store, failure records:                  %,.0f records/s  (%.2fx baseline)%n"
+            + "store, lineage records:                  %,.0f records/s  (%.2fx baseline)%n"
+            + "target: >= 200,000 records/s%n",
+        n,
+        raw,
+        failures,
+        failures / raw,
+        lineage,
+        lineage / raw);
+  }
+
+  /** A 20-frame stack trace like a real one, its first line the failure's own. */
+  static String trace() {
+    StringBuilder s = new StringBuilder("java.lang.IllegalStateException: boom 0\n");
+    for (int i = 0; i < 20; i++) {
+      s.append("\tat com.example.pipeline.Stage")
+          .append(i)
+          .append(".apply(Stage")
+          .append(i)
+          .append(".java:")
+          .append(10 + i)
+          .append(")\n");
+    }
+    return s.toString();
+  }
+
+  private static double failures(Path dir, int n, String trace) {
+    TaskFailure[] made = new TaskFailure[Math.min(n, 100_000)];
+    for (int i = 0; i < made.length; i++) {
+      made[i] = StoreBenchAccess.failure(i, trace.replace("boom 0", "boom " + i));
+    }
+    try (StoreBenchAccess store = new StoreBenchAccess(dir)) {
+      store.startRun("bench");
+      store.flush("bench");
+      long t0 = System.nanoTime();
+      for (int i = 0; i < n; i++) {
+        store.failure("bench", made[i % made.length]);
+      }
+      store.flush("bench");
+      return n / ((System.nanoTime() - t0) / 1e9);
+    }
+  }
+
+  private static double lineage(Path dir, int n) {
+    try (StoreBenchAccess store = new StoreBenchAccess(dir)) {
+      store.startRun("bench");
+      store.flush("bench");
+      long t0 = System.nanoTime();
+      for (int i = 1; i <= n; i++) {
+        store.lineage("bench", i, i / 2, "stage");
+      }
+      store.flush("bench");
+      return n / ((System.nanoTime() - t0) / 1e9);
+    }
+  }
+
+  private static double raw(Path file, int n, String trace) throws Exception {
+    SQLiteConfig config = new SQLiteConfig();
+    config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+    config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+    try (Connection c = config.createConnection("jdbc:sqlite:" + file);
+        Statement s = c.createStatement()) {
+      s.executeUpdate(
+          "CREATE TABLE f(id INTEGER PRIMARY KEY, run INTEGER, stage TEXT, task TEXT,"
+              + " type INTEGER, message TEXT, trace INTEGER, attempts INTEGER, at INTEGER)");
+      long t0 = System.nanoTime();
+      try (PreparedStatement p =
+          c.prepareStatement(
+              "INSERT INTO f(run, stage, task, type, message, trace, attempts, at)"
+                  + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+        for (int i = 0; i < n; i += BATCH) {
+          s.executeUpdate("BEGIN IMMEDIATE");
+          for (int j = i; j < Math.min(n, i + BATCH); j++) {
+            p.setLong(1, 1);
+            p.setString(2, "stage");
+            p.setString(3, Integer.toString(j));
+            p.setLong(4, 1);
+            p.setString(5, "boom " + j);
+            p.setLong(6, trace.length());
+            p.setInt(7, 1);
+            p.setLong(8, j);
+            p.addBatch();
+          }
+          p.executeBatch();
+          s.executeUpdate("COMMIT");
+        }
+      }
+      return n / ((System.nanoTime() - t0) / 1e9);
+    }
+  }
+}
