@@ -46,4 +46,14 @@ class BomTest {
         .as("bom/pom.xml: add one line per published module")
         .containsExactlyInAnyOrderElementsOf(published);
   }
+
+  @Test
+  void theNewUserTestsBuildAfterEveryModuleTheBomPins() throws Exception {
+    String it = Files.readString(UserMaven.root().resolve("it/pom.xml"), StandardCharsets.UTF_8);
+    for (String artifact : UserMaven.bomArtifacts()) {
+      assertThat(it)
+          .as("it/pom.xml depends on %s, so the reactor builds it first", artifact)
+          .contains("<artifactId>" + artifact + "</artifactId>");
+    }
+  }
 }
