@@ -185,12 +185,13 @@ public final class CrawlerGraph implements AutoCloseable {
   }
 
   /**
-   * Runs the graph from the command line: see {@link #launcher()}.
+   * Runs the graph from the command line: see {@link #launcher()}. {@code --log-level} is applied
+   * before the graph is created.
    *
    * @param args the command line
    */
   public static void main(String[] args) {
-    launcher().launch(args);
+    GraphLauncher.main(args, CrawlerGraph::launcher);
   }
 
   /**

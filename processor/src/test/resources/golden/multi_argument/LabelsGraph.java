@@ -150,12 +150,13 @@ final class LabelsGraph implements AutoCloseable {
   }
 
   /**
-   * Runs the graph from the command line: see {@link #launcher()}.
+   * Runs the graph from the command line: see {@link #launcher()}. {@code --log-level} is applied
+   * before the graph is created.
    *
    * @param args the command line
    */
   public static void main(String[] args) {
-    launcher().launch(args);
+    GraphLauncher.main(args, LabelsGraph::launcher);
   }
 
   /**

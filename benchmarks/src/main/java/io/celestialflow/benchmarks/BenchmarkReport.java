@@ -223,7 +223,9 @@ public final class BenchmarkReport {
           new Pair("timeout-async", AsyncTimeoutBenchmark.class, "ns/task", false, new Reported()),
           new Pair(
               "virtual-fan-out", VirtualFanOutBenchmark.class, "ms/batch", false, new Reported()),
-          new Pair("all-fail", FailureBenchmark.class, "ns/task", false, new Reported()));
+          new Pair("all-fail", FailureBenchmark.class, "ns/task", false, new Reported()),
+          // Baseline: the same run without progress; CelestialFlow: with ConsoleProgress on.
+          new Pair("progress", ProgressBenchmark.class, "ns/task", false, new RatioAtMost(1.03)));
 
   // ---------------------------------------------------------------- settings
 

@@ -488,9 +488,11 @@ final class GraphWriter {
         MethodSpec.methodBuilder("main")
             .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
             .addParameter(String[].class, "args")
-            .addJavadoc("Runs the graph from the command line: see {@link #launcher()}.\n\n")
+            .addJavadoc(
+                "Runs the graph from the command line: see {@link #launcher()}. {@code"
+                    + " --log-level} is applied\nbefore the graph is created.\n\n")
             .addJavadoc("@param args the command line\n")
-            .addStatement("launcher().launch(args)")
+            .addStatement("$T.main(args, $T::launcher)", Names.GRAPH_LAUNCHER, self)
             .build());
   }
 

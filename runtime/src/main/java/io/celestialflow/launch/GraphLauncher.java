@@ -9,6 +9,7 @@ import io.celestialflow.GraphRun;
 import io.celestialflow.Layout;
 import io.celestialflow.RunBuilder;
 import io.celestialflow.TaskGraph;
+import io.celestialflow.progress.ConsoleProgress;
 import io.celestialflow.spi.LaunchContext;
 import io.celestialflow.spi.LaunchOption;
 import io.celestialflow.spi.LaunchSession;
@@ -19,7 +20,6 @@ import java.io.PrintStream;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -31,9 +31,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.ServiceLoader;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs a graph from the command line: the {@code main} of every graph class the annotation
@@ -41,9 +41,9 @@ import java.util.concurrent.TimeoutException;
  *
  * <pre>{@code
  * public static void main(String[] args) {
- *   GraphLauncher.of(QuickstartGraph.class, new QuickstartGraph(new Quickstart()).graph())
- *       .input("add", QuickstartGraph.AddArgs.class)
- *       .launch(args);
+ *   GraphLauncher.main(args, () ->
+ *       GraphLauncher.of(Quickstart.class, new QuickstartGraph(new Quickstart()).graph())
+ *           .input("add", QuickstartGraph.AddArgs.class));
  * }
  * }</pre>
  *
@@ -51,10 +51,12 @@ import java.util.concurrent.TimeoutException;
  * inline JSON array ({@code add=[[1,2],{"x":3,"y":4}]}) or the path of a file holding one (read
  * lazily, so it may be larger than memory). A task for a record type may be a JSON object or a JSON
  * array of its components in order (the original's {@code unpack_task_args}). {@code --layout
- * streaming|serial} overrides the graph's layout for this run, {@code --progress} prints every
- * stage's counters to standard error while the graph runs, {@code --help} prints the usage to
- * standard output. Opt-in modules on the class path add their own options ({@link
- * LauncherExtension}): {@code --dashboard}, {@code --store}, {@code --worker}.
+ * streaming|serial} overrides the graph's layout for this run, {@code --progress} shows every
+ * stage's progress on standard error while the graph runs ({@link ConsoleProgress}: bars on a
+ * terminal, a summary line every few seconds otherwise), {@code --log-level LEVEL} sets the logging
+ * level (see {@link #main(String[], Supplier)}), {@code --help} prints the usage to standard
+ * output. Opt-in modules on the class path add their own options ({@link LauncherExtension}):
+ * {@code --dashboard}, {@code --store}, {@code --worker}.
  *
  * <p>The outputs of the collected stages (those without downstream stages, and those the graph
  * collects explicitly) are printed to standard output as one JSON object, stage name to array of
@@ -66,9 +68,6 @@ import java.util.concurrent.TimeoutException;
  * OutOfMemoryError} ends the run, the runner says so and exits with status 1.
  */
 public final class GraphLauncher {
-  /** How often {@code --progress} prints the counters. */
-  private static final Duration DEFAULT_PROGRESS_INTERVAL = Duration.ofMillis(500);
-
   private static final List<LaunchOption> CORE_OPTIONS =
       List.of(
           LaunchOption.withValue(
@@ -78,8 +77,28 @@ public final class GraphLauncher {
                   + " (read lazily); repeatable"),
           LaunchOption.withValue(
               "--layout", "streaming|serial", "how stages are scheduled (default: the graph's)"),
-          LaunchOption.flag("--progress", "print every stage's counters to stderr while running"),
+          LaunchOption.flag(
+              "--progress",
+              "show each stage's progress on stderr: bars on a terminal, else a line every 5 s"),
+          LaunchOption.withValue(
+              "--log-level",
+              "LEVEL",
+              "off|error|warn|info|debug|trace; debug logs every task (default: the"
+                  + " logging configuration's)"),
           LaunchOption.flag("--help", "print this message"));
+
+  /** The levels {@code --log-level} takes. */
+  private static final List<String> LOG_LEVELS =
+      List.of("off", "error", "warn", "info", "debug", "trace");
+
+  /**
+   * The system property {@code --log-level} sets before any logger is created, for the logging
+   * backend's configuration to read: {@value}.
+   */
+  public static final String LOG_LEVEL_PROPERTY = "celestialflow.log.level";
+
+  /** tinylog's global level, which {@code --log-level} sets too unless it is set already. */
+  private static final String TINYLOG_LEVEL_PROPERTY = "tinylog.level";
 
   private final String program;
   private final TaskGraph graph;
@@ -87,7 +106,7 @@ public final class GraphLauncher {
   private final List<GraphListener> listeners = new ArrayList<>();
   private final List<LauncherExtension> extensions = new ArrayList<>();
   private final Gson gson = new GsonBuilder().disableHtmlEscaping().create();
-  private Duration progressInterval = DEFAULT_PROGRESS_INTERVAL;
+  private ConsoleProgress.Builder progress = ConsoleProgress.builder();
 
   private GraphLauncher(Class<?> program, TaskGraph graph) {
     this.program = Objects.requireNonNull(program, "program").getName();
@@ -158,19 +177,73 @@ public final class GraphLauncher {
     return this;
   }
 
-  GraphLauncher progressInterval(Duration interval) {
-    this.progressInterval = interval;
+  /** Replaces what {@code --progress} shows (tests: a plain display with a short interval). */
+  GraphLauncher progress(ConsoleProgress.Builder progress) {
+    this.progress = progress;
     return this;
   }
 
   /**
+   * The {@code main} of a graph program: applies {@code --log-level} first, then creates the
+   * launcher — and so the graph — and {@linkplain #launch(String[]) launches} it. The generated
+   * {@code main} methods are {@code GraphLauncher.main(args, QuickstartGraph::launcher)}.
+   *
+   * <h2>{@code --log-level}</h2>
+   *
+   * Logging backends read their configuration once, when the first logger is created, so the level
+   * is set before anything else happens: as the system property {@value #LOG_LEVEL_PROPERTY}, for
+   * any backend's configuration to refer to (Logback: {@code <root
+   * level="${celestialflow.log.level:-INFO}">}), and as {@code tinylog.level}, which tinylog reads
+   * as its global level, overriding {@code level} in {@code tinylog.properties} (unless that
+   * property was set on the command line). A level tinylog's writers filter out again (a {@code
+   * writer.level}) stays filtered: the tinylog configurations shipped with the samples and the
+   * starter project set only {@code level}.
+   *
+   * @param args the command line
+   * @param launcher creates the launcher, such as {@code QuickstartGraph::launcher}
+   */
+  public static void main(String[] args, Supplier<GraphLauncher> launcher) {
+    applyLogLevel(List.of(args));
+    launcher.get().launch(args);
+  }
+
+  /**
+   * Sets the logging level from {@code --log-level LEVEL} (or {@code --log-level=LEVEL}), if given
+   * with a valid level; see {@link #main(String[], Supplier)}. A wrong level is reported later, by
+   * the command-line parser.
+   */
+  static void applyLogLevel(List<String> args) {
+    String level = null;
+    for (int i = 0; i < args.size(); i++) {
+      String arg = args.get(i);
+      if (arg.equals("--log-level") && i + 1 < args.size()) {
+        level = args.get(++i);
+      } else if (arg.startsWith("--log-level=")) {
+        level = arg.substring("--log-level=".length());
+      }
+    }
+    if (level != null && LOG_LEVELS.contains(level.toLowerCase(Locale.ROOT))) {
+      String value = level.toLowerCase(Locale.ROOT);
+      String tinylog = System.getProperty(TINYLOG_LEVEL_PROPERTY);
+      // Leave a -Dtinylog.level given on the command line alone, but not one set here before.
+      if (tinylog == null || tinylog.equals(System.getProperty(LOG_LEVEL_PROPERTY))) {
+        System.setProperty(TINYLOG_LEVEL_PROPERTY, value);
+      }
+      System.setProperty(LOG_LEVEL_PROPERTY, value);
+    }
+  }
+
+  /**
    * Runs the graph as a program: parses {@code args}, runs, prints, closes the graph, and exits the
-   * JVM with status 1 or 2 if the run did not succeed in full (returns normally otherwise).
+   * JVM with status 1 or 2 if the run did not succeed in full (returns normally otherwise). Applies
+   * {@code --log-level} too, which takes effect only if no logger was created yet: prefer {@link
+   * #main(String[], Supplier)}.
    *
    * @param args the command line
    */
   @SuppressWarnings("SystemExitOutsideMain") // called from the generated main methods
   public void launch(String[] args) {
+    applyLogLevel(List.of(args));
     int status;
     try (graph) {
       status = run(List.of(args), System.out, System.err);
@@ -220,6 +293,15 @@ public final class GraphLauncher {
           return status.getAsInt();
         }
       }
+      Optional<String> level = line.value("--log-level");
+      if (level.isPresent() && !LOG_LEVELS.contains(level.get().toLowerCase(Locale.ROOT))) {
+        throw new IllegalArgumentException(
+            "--log-level is one of "
+                + String.join(", ", LOG_LEVELS)
+                + ", not '"
+                + level.get()
+                + "'");
+      }
       RunBuilder run = graph.newRun();
       Optional<String> layout = line.value("--layout");
       if (layout.isPresent()) {
@@ -254,12 +336,16 @@ public final class GraphLauncher {
         source++;
       }
       listeners.forEach(run::listener);
+      if (line.has("--progress")) {
+        run.listener(err == System.err ? progress.build() : progress.output(err).build());
+      }
+      run.observer(new TaskLogging());
       for (LaunchSession session : sessions) {
         session.configure(run);
       }
       GraphResult result;
       try (ShutdownGuard guard = new ShutdownGuard()) {
-        result = execute(run, line.has("--progress"), sessions, guard, err);
+        result = execute(run, sessions, guard);
         out.println(gson.toJson(new Reports(gson).outputs(result)));
         out.flush();
         Reports.printSummary(result, err);
@@ -335,7 +421,11 @@ public final class GraphLauncher {
             case REQUIRED -> o.name() + " " + o.valueName();
             case OPTIONAL -> o.name() + "[=" + o.valueName() + "]";
           };
-      s.append(String.format(Locale.ROOT, "  %-26s %s%n", head, o.help()));
+      List<String> help = wrap(o.help(), USAGE_WIDTH - HELP_COLUMN);
+      s.append(String.format(Locale.ROOT, "  %-26s %s%n", head, help.getFirst()));
+      for (String more : help.subList(1, help.size())) {
+        s.append(" ".repeat(HELP_COLUMN)).append(more).append('\n');
+      }
     }
     s.append("Input stages and their task types:\n");
     if (inputTypes.isEmpty()) {
@@ -347,6 +437,30 @@ public final class GraphLauncher {
     s.append("Exit status: 0 every task succeeded, 1 some failed or the run was cancelled,");
     s.append(" 2 bad usage.\n");
     return s.toString();
+  }
+
+  /** Usage lines fit in this many columns (the help of an option is wrapped). */
+  private static final int USAGE_WIDTH = 100;
+
+  /** Where the help of an option starts in the usage. */
+  private static final int HELP_COLUMN = 29;
+
+  /** Splits text at spaces into lines of at most {@code width} characters (longer words stay). */
+  private static List<String> wrap(String text, int width) {
+    List<String> lines = new ArrayList<>();
+    StringBuilder line = new StringBuilder();
+    for (String word : text.split(" ")) {
+      if (!line.isEmpty() && line.length() + 1 + word.length() > width) {
+        lines.add(line.toString());
+        line.setLength(0);
+      }
+      if (!line.isEmpty()) {
+        line.append(' ');
+      }
+      line.append(word);
+    }
+    lines.add(line.toString());
+    return lines;
   }
 
   private static String describe(Type type) {
@@ -366,30 +480,29 @@ public final class GraphLauncher {
   // ---------------------------------------------------------------- running
 
   private GraphResult execute(
-      RunBuilder builder,
-      boolean progress,
-      List<LaunchSession> sessions,
-      ShutdownGuard guard,
-      PrintStream err) {
+      RunBuilder builder, List<LaunchSession> sessions, ShutdownGuard guard) {
+    // Not a static field: GraphLauncher.main sets the level before the first logger is created.
+    Logger log = LoggerFactory.getLogger(GraphLauncher.class);
     try (GraphRun run = builder.start()) {
       guard.watch(run);
+      log.debug(
+          "run {} of graph '{}' started: layout {}, stages {}",
+          run.runId(),
+          graph.name(),
+          run.layout(),
+          graph.stages().stream().map(s -> s.describe()).toList());
       for (LaunchSession session : sessions) {
         session.started(run);
       }
-      while (progress && !run.isDone()) {
-        Reports.printStatus(run.status().stages(), err);
-        try {
-          run.result().get(progressInterval.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-          // not done yet: print again
-        } catch (ExecutionException e) {
-          break; // await() below reports it
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt(); // await() cancels the run and keeps the flag
-          break;
-        }
-      }
-      return run.await();
+      GraphResult result = run.await();
+      log.debug(
+          "run {} of graph '{}' ended: {} in {} ms, {} failures",
+          result.runId(),
+          graph.name(),
+          result.state(),
+          result.elapsed().toMillis(),
+          result.failureCount());
+      return result;
     }
   }
 

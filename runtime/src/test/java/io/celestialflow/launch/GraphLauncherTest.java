@@ -12,6 +12,7 @@ import io.celestialflow.TaskGraph;
 import io.celestialflow.TaskStage;
 import io.celestialflow.event.RunFinished;
 import io.celestialflow.event.RunStarted;
+import io.celestialflow.progress.ConsoleProgress;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -22,6 +23,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -172,14 +174,76 @@ class GraphLauncherTest {
                   return TaskGraph.builder("slow").stage(slow).build();
                 }))
             .input("slow", Integer.class)
-            .progressInterval(Duration.ofMillis(10));
+            .progress(ConsoleProgress.builder().summaryInterval(Duration.ofMillis(10)));
 
     Outcome o = launch(launcher, "--progress", "--input", "slow=[1,2,3,4,5]");
 
     assertThat(o.status()).as(o.err()).isZero();
     assertThat(o.ints("slow")).containsExactly(1, 2, 3, 4, 5);
-    // At least one live snapshot before the summary's final counters.
-    assertThat(o.err().split("  slow ", -1).length - 1).isGreaterThanOrEqualTo(2);
+    // The error stream is no terminal: summary lines while it runs, then one for the end.
+    List<String> lines = o.err().lines().filter(l -> l.startsWith("slow ")).toList();
+    assertThat(lines).hasSizeGreaterThanOrEqualTo(2);
+    assertThat(lines.getFirst()).matches("slow \\d+:\\d\\d: slow \\d/\\d \\(.*/s, .*\\)");
+    assertThat(lines.getLast()).startsWith("slow COMPLETED: slow 5/5 (").contains(", done 0:0");
+    assertThat(o.err()).doesNotContain("\033[");
+  }
+
+  @Test
+  void withoutProgressNothingIsPrintedWhileRunning() {
+    Outcome o = launch(quickstart(), "--input", "add=[[1,2]]");
+
+    assertThat(o.status()).as(o.err()).isZero();
+    assertThat(o.err()).startsWith("quickstart: COMPLETED in ").doesNotContain("(");
+  }
+
+  @Test
+  void logLevelTakesTheSixLevelsAndRejectsOthers() {
+    Outcome wrong = launch(quickstart(), "--log-level", "loud", "--input", "add=[[1,2]]");
+    assertThat(wrong.status()).isEqualTo(2);
+    assertThat(wrong.err())
+        .contains("--log-level is one of off, error, warn, info, debug, trace, not 'loud'");
+
+    Outcome right = launch(quickstart(), "--log-level=WARN", "--input", "add=[[1,2]]");
+    assertThat(right.status()).as(right.err()).isZero();
+    assertThat(right.ints("square")).containsExactly(9);
+  }
+
+  @Test
+  void logLevelIsSetAsSystemPropertiesBeforeTheLauncherIsCreated() {
+    String before = System.getProperty(GraphLauncher.LOG_LEVEL_PROPERTY);
+    String tinylogBefore = System.getProperty("tinylog.level");
+    try {
+      List<String> seen = new ArrayList<>();
+      GraphLauncher.main(
+          new String[] {"--input", "add=[[1,1]]", "--log-level", "Debug"},
+          () -> {
+            seen.add(System.getProperty(GraphLauncher.LOG_LEVEL_PROPERTY));
+            seen.add(System.getProperty("tinylog.level"));
+            return quickstart();
+          });
+      assertThat(seen).containsExactly("debug", "debug");
+
+      GraphLauncher.applyLogLevel(List.of("--log-level=error"));
+      assertThat(System.getProperty("tinylog.level")).isEqualTo("error");
+      GraphLauncher.applyLogLevel(List.of("--log-level=nonsense"));
+      assertThat(System.getProperty(GraphLauncher.LOG_LEVEL_PROPERTY)).isEqualTo("error");
+      // A tinylog.level of the user's own (not set by --log-level) is left alone.
+      System.setProperty("tinylog.level", "warn");
+      GraphLauncher.applyLogLevel(List.of("--log-level", "trace"));
+      assertThat(System.getProperty("tinylog.level")).isEqualTo("warn");
+      assertThat(System.getProperty(GraphLauncher.LOG_LEVEL_PROPERTY)).isEqualTo("trace");
+    } finally {
+      restore(GraphLauncher.LOG_LEVEL_PROPERTY, before);
+      restore("tinylog.level", tinylogBefore);
+    }
+  }
+
+  private static void restore(String property, @Nullable String value) {
+    if (value == null) {
+      System.clearProperty(property);
+    } else {
+      System.setProperty(property, value);
+    }
   }
 
   @Test
@@ -268,7 +332,12 @@ class GraphLauncherTest {
         .contains(
             "usage: java -cp <class path> io.celestialflow.launch.GraphLauncherTest [options]")
         .contains("add: AddArgs(int x, int y), as a JSON object or an array of its components")
-        .contains("--layout streaming|serial");
+        .contains("--layout streaming|serial")
+        .contains("--log-level LEVEL")
+        .contains("--progress")
+        .endsWith(
+            "Exit status: 0 every task succeeded, 1 some failed or the run was cancelled,"
+                + " 2 bad usage.\n");
     assertThat(o.err()).isEmpty();
   }
 
