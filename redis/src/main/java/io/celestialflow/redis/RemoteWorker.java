@@ -29,6 +29,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -105,11 +106,19 @@ public final class RemoteWorker implements AutoCloseable {
   /** A finished entry: what to write before it is acknowledged. */
   private record Done(
       Held held,
+      @Nullable String taskId,
       @Nullable String reply,
       @Nullable String result,
       long ttl,
       @Nullable String deadLetter,
       boolean failed) {}
+
+  /**
+   * Test seam: called with the entries of a batch after their results were written and before they
+   * are acknowledged.
+   */
+  record Written(
+      String stream, StreamEntryID entry, @Nullable String taskId, @Nullable String reply) {}
 
   /** One served stage: handler, codecs and keys. */
   private static final class Stage {
@@ -148,6 +157,7 @@ public final class RemoteWorker implements AutoCloseable {
   private final Duration shutdownTimeout;
   private final long deadLetterCap;
   private final Map<String, Stage> stages = new LinkedHashMap<>();
+  private final @Nullable Consumer<List<Written>> beforeAck;
   private final Map<String, Stage> byStream = new HashMap<>();
 
   private final ConcurrentHashMap<String, Held> held = new ConcurrentHashMap<>();
@@ -189,6 +199,7 @@ public final class RemoteWorker implements AutoCloseable {
     this.block = b.block;
     this.shutdownTimeout = b.shutdownTimeout;
     this.deadLetterCap = b.deadLetterCap;
+    this.beforeAck = b.beforeAck;
     for (StageHandler h : b.handlers) {
       Stage s = new Stage(h, redis.keys(graph, h.stage()), b.codecs);
       stages.put(h.stage(), s);
@@ -606,7 +617,7 @@ public final class RemoteWorker implements AutoCloseable {
               System.currentTimeMillis());
       ok = false;
     }
-    finish(new Done(h, task.reply(), result, task.ttl(), null, !ok));
+    finish(new Done(h, task.id(), task.reply(), result, task.ttl(), null, !ok));
   }
 
   private static Wire.Shape shape(Stage s) {
@@ -721,7 +732,7 @@ public final class RemoteWorker implements AutoCloseable {
         s.handler.stage(),
         h.id,
         reason);
-    return new Done(h, reply, result, 0, dead, true);
+    return new Done(h, id, reply, result, 0, dead, true);
   }
 
   private static @Nullable String member(@Nullable JsonObject o, String name) {
@@ -831,6 +842,14 @@ public final class RemoteWorker implements AutoCloseable {
                       consumer,
                       batch.get(i).held().id);
                 }
+              }
+              var hook = beforeAck;
+              if (hook != null) {
+                List<Written> w = new ArrayList<>(ok.size());
+                for (Done d : ok) {
+                  w.add(new Written(d.held().stage.stream(), d.held().id, d.taskId(), d.reply()));
+                }
+                hook.accept(w);
               }
               // Only now, with the results written: acknowledge and delete.
               Map<String, List<StreamEntryID>> acks = new LinkedHashMap<>();
@@ -1074,6 +1093,7 @@ public final class RemoteWorker implements AutoCloseable {
     private Duration shutdownTimeout = Duration.ofSeconds(10);
     private long deadLetterCap = 100_000;
     private CodecFactory codecs = new GsonCodecFactory();
+    private @Nullable Consumer<List<Written>> beforeAck;
 
     private Builder(RedisBridge redis, String graph) {
       this.redis = Objects.requireNonNull(redis, "redis");
@@ -1237,6 +1257,12 @@ public final class RemoteWorker implements AutoCloseable {
      */
     public Builder codecs(CodecFactory codecs) {
       this.codecs = Objects.requireNonNull(codecs, "codecs");
+      return this;
+    }
+
+    /** Test seam: see {@link Written}. */
+    Builder beforeAck(Consumer<List<Written>> hook) {
+      this.beforeAck = hook;
       return this;
     }
 
