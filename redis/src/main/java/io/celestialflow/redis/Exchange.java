@@ -175,6 +175,26 @@ final class Exchange implements AutoCloseable {
     }
   }
 
+  /** Appends a message that is not a task (an end marker) behind every task sent before it. */
+  CompletableFuture<String> sendRaw(String message) {
+    if (closed) {
+      return CompletableFuture.failedFuture(
+          new IllegalStateException("the Redis bridge for stage '" + keys.stage() + "' is closed"));
+    }
+    Pending p = new Pending("(marker)", message);
+    ensureStarted();
+    outbox.offer(p);
+    if (senderSleeping) {
+      LockSupport.unpark(sender);
+    }
+    return p.written;
+  }
+
+  /** How many tasks were sent so far. */
+  long count() {
+    return seq.get();
+  }
+
   /** The result of a task sent earlier by {@link #send}; see {@link Mode#SEND_AWAIT}. */
   CompletableFuture<Object> await(String id, Decoder decoder) {
     Pending p = pending.get(id);
