@@ -99,6 +99,8 @@ final class Exchange implements AutoCloseable {
   private final @Nullable Consumer<RemoteResult> listener;
   private final String run;
   private final @Nullable String resultsKey;
+  private final String tasksKey;
+  private final String deadKey;
 
   private final ConcurrentHashMap<String, Pending> pending = new ConcurrentHashMap<>();
   private final ConcurrentLinkedQueue<Pending> outbox = new ConcurrentLinkedQueue<>();
@@ -137,6 +139,8 @@ final class Exchange implements AutoCloseable {
     this.listener = listener;
     this.run = newRunId();
     this.resultsKey = mode == Mode.SEND ? null : keys.results(run);
+    this.tasksKey = keys.tasks();
+    this.deadKey = keys.dead();
   }
 
   /** A run id: the time in base 36 and random digits, matching {@code [a-z0-9-]}. */
@@ -385,7 +389,7 @@ final class Exchange implements AutoCloseable {
   }
 
   private void ensureGroup(Jedis j) {
-    createGroup(j, keys.tasks(), group);
+    createGroup(j, tasksKey, group);
   }
 
   static void createGroup(Jedis j, String stream, String group) {
@@ -567,11 +571,11 @@ final class Exchange implements AutoCloseable {
         }
         try {
           if (lastDead == null) {
-            lastDead = link.call(j -> lastId(j, keys.dead()), () -> !closed);
+            lastDead = link.call(j -> lastId(j, deadKey), () -> !closed);
           }
           Map<String, StreamEntryID> from = new LinkedHashMap<>();
           from.put(results, lastResult);
-          from.put(keys.dead(), lastDead);
+          from.put(deadKey, lastDead);
           StreamEntryID[] delete = consumed.toArray(new StreamEntryID[0]);
           List<Map.Entry<String, List<StreamEntry>>> data =
               link.call(

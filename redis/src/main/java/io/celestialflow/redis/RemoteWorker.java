@@ -126,11 +126,15 @@ public final class RemoteWorker implements AutoCloseable {
     final RedisKeys keys;
     final TaskCodec<Object> in;
     final @Nullable TaskCodec<Object> out;
+    final String stream;
+    final String dead;
     StreamEntryID cursor = new StreamEntryID(0, 0);
 
     Stage(StageHandler handler, RedisKeys keys, CodecFactory codecs) {
       this.handler = handler;
       this.keys = keys;
+      this.stream = keys.tasks();
+      this.dead = keys.dead();
       this.in = EngineAdapter.codec(codecs, handler.taskType(), handler.stage(), "task type");
       Type outType = handler.outputType();
       this.out =
@@ -140,7 +144,7 @@ public final class RemoteWorker implements AutoCloseable {
     }
 
     String stream() {
-      return keys.tasks();
+      return stream;
     }
   }
 
@@ -525,11 +529,8 @@ public final class RemoteWorker implements AutoCloseable {
         }
         for (Map.Entry<String, List<StreamEntry>> stream : data) {
           Stage s = byStream.get(stream.getKey());
-          if (s == null) {
-            continue;
-          }
-          for (StreamEntry e : stream.getValue()) {
-            accept(s, e, 1);
+          if (s != null) {
+            acceptAll(s, stream.getValue());
           }
         }
       }
@@ -542,6 +543,50 @@ public final class RemoteWorker implements AutoCloseable {
 
   private static String key(Stage s, StreamEntryID id) {
     return s.stream() + ' ' + id;
+  }
+
+  /**
+   * Takes the entries of one read: holds them and hands them to the executor in at most {@code
+   * concurrency} chunks, one executor hand-off per chunk rather than per task.
+   */
+  private void acceptAll(Stage s, List<StreamEntry> entries) {
+    int chunks = Math.min(concurrency, entries.size());
+    if (chunks == 0) {
+      return;
+    }
+    List<List<Map.Entry<Held, Map<String, String>>>> split = new ArrayList<>(chunks);
+    for (int i = 0; i < chunks; i++) {
+      split.add(new ArrayList<>(entries.size() / chunks + 1));
+    }
+    int i = 0;
+    for (StreamEntry e : entries) {
+      Held h = new Held(s, e.getID(), 1);
+      if (held.putIfAbsent(key(s, e.getID()), h) == null) {
+        Map<String, String> fields = e.getFields() == null ? Map.of() : e.getFields();
+        split.get(i++ % chunks).add(Map.entry(h, fields));
+      }
+    }
+    ExecutorService ex = Objects.requireNonNull(executor);
+    for (List<Map.Entry<Held, Map<String, String>>> chunk : split) {
+      if (chunk.isEmpty()) {
+        continue;
+      }
+      try {
+        ex.execute(() -> {
+          for (Map.Entry<Held, Map<String, String>> e : chunk) {
+            if (state.get() == STOPPED) {
+              held.remove(key(s, e.getKey().id), e.getKey()); // stays pending for another
+              continue;
+            }
+            run(e.getKey(), e.getValue());
+          }
+        });
+      } catch (java.util.concurrent.RejectedExecutionException x) {
+        for (Map.Entry<Held, Map<String, String>> e : chunk) {
+          held.remove(key(s, e.getKey().id), e.getKey());
+        }
+      }
+    }
   }
 
   /** Takes an entry: holds it and hands it to the executor. */
@@ -814,7 +859,7 @@ public final class RemoteWorker implements AutoCloseable {
                     dead == null
                         ? null
                         : p.xadd(
-                            d.held().stage.keys.dead(),
+                            d.held().stage.dead,
                             XAddParams.xAddParams().maxLen(deadLetterCap).approximateTrimming(),
                             Map.of(Wire.FIELD, dead)));
                 String reply = d.reply();

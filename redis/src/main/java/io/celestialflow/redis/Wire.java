@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -49,7 +48,6 @@ final class Wire {
   static final String DELIVERY_LIMIT = "celestialflow.DeliveryLimitExceeded";
   static final String UNKNOWN_STAGE = "celestialflow.UnknownStage";
 
-  private static final Pattern INTEGER = Pattern.compile("-?(0|[1-9][0-9]*)");
   private static final int MAX_TRACE = 32 * 1024;
 
   /** Where a message was read, which decides the kinds it may have. */
@@ -540,10 +538,23 @@ final class Wire {
     }
   }
 
+  /** Whether a member is a JSON integer: {@code -?(0|[1-9][0-9]*)}, no fraction or exponent. */
   private static boolean isInteger(JsonElement e) {
-    return e instanceof JsonPrimitive p
-        && p.isNumber()
-        && INTEGER.matcher(p.getAsString()).matches();
+    if (!(e instanceof JsonPrimitive p) || !p.isNumber()) {
+      return false;
+    }
+    String s = p.getAsString();
+    int i = s.startsWith("-") ? 1 : 0;
+    if (i >= s.length() || (s.charAt(i) == '0' && s.length() > i + 1)) {
+      return false;
+    }
+    for (; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9') {
+        return false;
+      }
+    }
+    return true;
   }
 
   // ------------------------------------------------------------------ writing
