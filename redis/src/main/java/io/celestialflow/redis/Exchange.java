@@ -553,6 +553,7 @@ final class Exchange implements AutoCloseable {
     StreamEntryID lastResult = new StreamEntryID(0, 0);
     StreamEntryID lastDead = null;
     List<StreamEntryID> consumed = new ArrayList<>();
+    boolean idleRead = false;
     try (Link link = link("reader", false)) {
       while (!closed) {
         if (resetReader) {
@@ -561,14 +562,18 @@ final class Exchange implements AutoCloseable {
           lastDead = new StreamEntryID(0, 0);
           consumed.clear();
         }
-        if (pending.isEmpty() && consumed.isEmpty()) {
+        if (pending.isEmpty() && consumed.isEmpty() && !idleRead) {
+          // Nothing to wait for: sleep until a task is sent, or for a second, then read once to
+          // drain late results (duplicates of settled tasks), so they are counted and deleted.
           readerSleeping = true;
           if (pending.isEmpty() && !closed) {
-            LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(50));
+            LockSupport.parkNanos(this, TimeUnit.SECONDS.toNanos(1));
           }
           readerSleeping = false;
+          idleRead = true;
           continue;
         }
+        idleRead = false;
         try {
           if (lastDead == null) {
             lastDead = link.call(j -> lastId(j, deadKey), () -> !closed);
@@ -647,11 +652,11 @@ final class Exchange implements AutoCloseable {
       return;
     }
     Pending p = pending.get(r.id());
-    if (p == null || !p.result.complete(r)) {
+    if (p == null || p.result.isDone()) {
       duplicates.increment();
       return;
     }
-    settled.increment();
+    // The listener hears of the result before anyone waiting for the task does.
     Consumer<RemoteResult> l = listener;
     if (l != null) {
       try {
@@ -667,6 +672,11 @@ final class Exchange implements AutoCloseable {
       } catch (RuntimeException x) {
         log.warn("stage '{}': the onResult listener failed", keys.stage(), x);
       }
+    }
+    if (p.result.complete(r)) {
+      settled.increment();
+    } else {
+      duplicates.increment(); // a dead letter settled it a moment ago
     }
   }
 
