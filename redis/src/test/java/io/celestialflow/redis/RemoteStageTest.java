@@ -271,4 +271,63 @@ class RemoteStageTest {
       }
     }
   }
+
+  @Test
+  void statusShowsBacklogPendingAndLagAndTheStreamStaysBounded(RedisServer server)
+      throws Exception {
+    try (RedisBridge redis = RedisBridge.connect(server.uri())) {
+      TaskStage<TestFunctions.Job, Long> square =
+          RemoteStage.map("square", TestFunctions.Job.class, Long.class)
+              .redis(redis)
+              .graph("status")
+              .maxOutstanding(10)
+              .build();
+      List<TestFunctions.Job> jobs =
+          IntStream.range(0, 40).mapToObj(i -> new TestFunctions.Job(i, 30)).toList();
+      try (TaskGraph graph = TaskGraph.builder("status").stages(square).build();
+          io.celestialflow.GraphRun run = graph.newRun().input(square, jobs).start()) {
+        // No worker yet: the backpressure holds the stream at maxOutstanding, none delivered.
+        org.awaitility.Awaitility.await()
+            .atMost(Duration.ofSeconds(5))
+            .until(() -> redis.status("status", "square").length() == 10);
+        Thread.sleep(200);
+        QueueStatus idle = redis.status("status", "square");
+        assertThat(idle.length()).isEqualTo(10);
+        assertThat(idle.lag()).isEqualTo(10);
+        assertThat(idle.pending()).isZero();
+        assertThat(idle.workers()).isEmpty();
+        assertThat(idle.client().outstanding()).isEqualTo(10);
+        try (RemoteWorker worker =
+            RemoteWorker.builder(redis, "status")
+                .handle(StageHandler.of("square", TestFunctions.SlowSquare.class))
+                .concurrency(2)
+                .batchSize(2)
+                .heartbeatInterval(Duration.ofMillis(100))
+                .build()
+                .start()) {
+          org.awaitility.Awaitility.await()
+              .atMost(Duration.ofSeconds(5))
+              .untilAsserted(() -> {
+                QueueStatus busy = redis.status("status", "square");
+                assertThat(busy.pending()).isPositive();
+                assertThat(busy.length()).isLessThanOrEqualTo(10);
+                assertThat(busy.liveWorkers())
+                    .singleElement()
+                    .satisfies(w -> {
+                      assertThat(w.consumer()).isEqualTo(worker.consumer());
+                      assertThat(w.lang()).isEqualTo("java");
+                      assertThat(w.stages()).containsExactly("square");
+                      assertThat(w.inflight()).isPositive();
+                    });
+              });
+          GraphResult result = run.await();
+          assertThat(result.stats("square").succeeded()).isEqualTo(40);
+        }
+        QueueStatus after = redis.status("status", "square");
+        assertThat(after.length()).isZero();
+        assertThat(after.pending()).isZero();
+        assertThat(after.lag()).isZero();
+      }
+    }
+  }
 }
