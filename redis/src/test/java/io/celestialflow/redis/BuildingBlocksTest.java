@@ -23,6 +23,7 @@ import redis.clients.jedis.StreamEntryID;
 /** TaskRedisSink, TaskRedisAck and TaskRedisSource against a real redis-server. */
 @ExtendWith(RedisExtension.class)
 @Timeout(30)
+@SuppressWarnings("try") // workers run in the background of try-with-resources
 class BuildingBlocksTest {
 
   @Test

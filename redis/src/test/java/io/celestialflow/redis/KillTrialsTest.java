@@ -104,7 +104,7 @@ class KillTrialsTest {
                   .mapToObj(
                       i -> new TestFunctions.Job(base + i, 20 + random.nextInt(MAX_JOB_MS - 19)))
                   .toList();
-          long killAfter = 40 + random.nextInt(220);
+          long killAfter = 40L + random.nextInt(220);
           long killedAt;
           GraphResult result;
           try (GraphRun run = graph.newRun().input(square, jobs).start()) {

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** Redis restarted or gone mid-run: finish, or fail clearly; never hang, never count twice. */
 @ExtendWith(RedisExtension.class)
 @Timeout(60)
+@SuppressWarnings("try") // workers run in the background of try-with-resources
 class RedisRestartTest {
 
   private static List<TestFunctions.Job> jobs(int n, int millis) {

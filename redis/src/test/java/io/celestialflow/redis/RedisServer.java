@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 
 /**
@@ -49,7 +51,9 @@ final class RedisServer implements AutoCloseable {
 
   private static String findExecutable() {
     String path = System.getenv("PATH");
-    for (String d : (path == null ? "" : path).split(File.pathSeparator)) {
+    for (String d :
+        java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(File.pathSeparator))
+            .split(path == null ? "" : path)) {
       Path p = Path.of(d, "redis-server");
       if (Files.isExecutable(p)) {
         return p.toString();
@@ -111,7 +115,7 @@ final class RedisServer implements AutoCloseable {
       if (!p.isAlive()) {
         return false;
       }
-      try (Jedis j = new Jedis("127.0.0.1", port, 500)) {
+      try (Jedis j = connect(port, 500)) {
         if ("PONG".equals(j.ping())) {
           return true;
         }
@@ -139,7 +143,17 @@ final class RedisServer implements AutoCloseable {
   }
 
   Jedis client() {
-    return new Jedis("127.0.0.1", port, 5000);
+    return connect(port, 5000);
+  }
+
+  private static Jedis connect(int port, int timeoutMillis) {
+    return new Jedis(
+        new HostAndPort("127.0.0.1", port),
+        DefaultJedisClientConfig.builder()
+            .resp2()
+            .connectionTimeoutMillis(timeoutMillis)
+            .socketTimeoutMillis(timeoutMillis)
+            .build());
   }
 
   /** Kills the server at once (SIGKILL): every stream is lost. */

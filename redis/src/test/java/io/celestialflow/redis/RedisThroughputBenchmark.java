@@ -38,6 +38,7 @@ import redis.clients.jedis.resps.StreamEntry;
  *
  * (or let the IDE run it). Figures from a busy machine are only a smoke test.
  */
+@SuppressWarnings("try") // workers run in the background of try-with-resources
 public final class RedisThroughputBenchmark {
   private RedisThroughputBenchmark() {}
 
@@ -134,7 +135,7 @@ public final class RedisThroughputBenchmark {
                 int i = 0;
                 while (i < n) {
                   while (sent.get() - done.get() >= window) {
-                    Thread.onSpinWait();
+                    java.util.concurrent.locks.LockSupport.parkNanos(20_000);
                   }
                   Pipeline p = j.pipelined();
                   int batch = Math.min(512, n - i);

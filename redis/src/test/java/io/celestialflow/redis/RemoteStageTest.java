@@ -24,6 +24,7 @@ import redis.clients.jedis.StreamEntryID;
 /** Remote stages against a real redis-server, with in-process workers. */
 @ExtendWith(RedisExtension.class)
 @Timeout(30)
+@SuppressWarnings("try") // workers run in the background of try-with-resources
 class RemoteStageTest {
 
   static void assertAccounted(StageStats s) {

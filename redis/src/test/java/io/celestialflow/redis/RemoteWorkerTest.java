@@ -33,6 +33,7 @@ import redis.clients.jedis.resps.StreamPendingEntry;
 /** The worker's guarantees, against a real redis-server. */
 @ExtendWith(RedisExtension.class)
 @Timeout(40)
+@SuppressWarnings("try") // workers run in the background of try-with-resources
 class RemoteWorkerTest {
 
   /** A task message as a graph would write it, with a reply stream nobody reads. */
