@@ -53,7 +53,8 @@ final class RedisServer implements AutoCloseable {
     String path = System.getenv("PATH");
     for (String d :
         java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(File.pathSeparator))
-            .split(path == null ? "" : path)) {
+            .splitAsStream(path == null ? "" : path)
+            .toList()) {
       Path p = Path.of(d, "redis-server");
       if (Files.isExecutable(p)) {
         return p.toString();
