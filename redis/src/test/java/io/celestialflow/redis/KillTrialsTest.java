@@ -24,7 +24,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * (SIGKILL) at a random moment mid-batch. Its pending entries must be reclaimed by the survivor
  * after the idle-claim time: 0 tasks lost, every output right, each task counted once, and every
  * reclaimed task finished within idle time + 1 s of the kill. 20 trials in the default suite; the
- * {@code soak} tag runs 200.
+ * {@code soak} tag runs 200: {@code -Dgroups=soak -Dredis.excludedGroups=none} (and {@code
+ * -Dcelestialflow.soak.trials=N} for another count).
  */
 @ExtendWith(RedisExtension.class)
 class KillTrialsTest {
@@ -42,7 +43,7 @@ class KillTrialsTest {
   @Tag("soak")
   @Timeout(1800)
   void twoHundredRandomizedKillTrials(RedisServer server) throws Exception {
-    trials(server, 200, System.nanoTime());
+    trials(server, Integer.getInteger("celestialflow.soak.trials", 200), System.nanoTime());
   }
 
   private static WorkerJvm spawn(RedisServer server, String consumer) throws Exception {
