@@ -470,7 +470,7 @@ final class Exchange implements AutoCloseable {
       // closed
     } catch (RuntimeException | Error e) {
       log.error("stage '{}': the Redis sender stopped", keys.stage(), e);
-      markDown(new RedisUnavailableException(bridge.address(), Duration.ZERO, e));
+      markDown(new RedisUnavailableException(bridge.address(), e));
     }
   }
 
@@ -625,7 +625,7 @@ final class Exchange implements AutoCloseable {
       // closed
     } catch (RuntimeException | Error e) {
       log.error("stage '{}': the Redis result reader stopped", keys.stage(), e);
-      markDown(new RedisUnavailableException(bridge.address(), Duration.ZERO, e));
+      markDown(new RedisUnavailableException(bridge.address(), e));
     }
   }
 

@@ -13,7 +13,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
@@ -236,7 +235,7 @@ public final class RedisBridge implements AutoCloseable {
           workers,
           ex == null ? null : ex.stats());
     } catch (JedisException e) {
-      throw new RedisUnavailableException(address, Duration.ZERO, e);
+      throw new RedisUnavailableException(address, e);
     }
   }
 
@@ -259,7 +258,7 @@ public final class RedisBridge implements AutoCloseable {
       }
       return out;
     } catch (JedisException e) {
-      throw new RedisUnavailableException(address, Duration.ZERO, e);
+      throw new RedisUnavailableException(address, e);
     }
   }
 
@@ -283,24 +282,15 @@ public final class RedisBridge implements AutoCloseable {
     clients.remove(client);
   }
 
+  /**
+   * A new exchange for a stage. Building the same stage again (a runner that rebuilds its graph)
+   * gives another exchange with its own run id; {@link #status} reports the latest.
+   */
   Exchange exchange(RedisKeys keys, java.util.function.Supplier<Exchange> create) {
-    Exchange ex = exchanges.get(keys);
-    if (ex != null) {
-      throw new IllegalArgumentException(
-          "this bridge already has a remote stage or sink for graph '"
-              + keys.graph()
-              + "', stage '"
-              + keys.stage()
-              + "'; build it once and reuse the TaskStage");
-    }
-    ex = create.get();
+    Exchange ex = create.get();
     exchanges.put(keys, ex);
     register(ex);
     return ex;
-  }
-
-  Optional<Exchange> existing(RedisKeys keys) {
-    return Optional.ofNullable(exchanges.get(keys));
   }
 
   /**

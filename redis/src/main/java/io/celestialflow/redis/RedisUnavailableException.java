@@ -35,6 +35,17 @@ public class RedisUnavailableException extends RuntimeException {
   }
 
   /**
+   * Creates the exception for a single failed request (no reconnection tried).
+   *
+   * @param address the Redis address, {@code host:port}
+   * @param cause the connection error
+   */
+  public RedisUnavailableException(String address, Throwable cause) {
+    super("Redis at " + address + " is unreachable (" + Durations.reason(cause) + ")", cause);
+    this.address = address;
+  }
+
+  /**
    * The address that could not be reached.
    *
    * @return {@code host:port}

@@ -331,4 +331,26 @@ class RemoteStageTest {
       }
     }
   }
+
+  @Test
+  void theSameRemoteStageMayBeBuiltAgainAsARunnerRebuildingItsGraphDoes(RedisServer server) {
+    try (RedisBridge redis = RedisBridge.connect(server.uri());
+        RemoteWorker worker =
+            RemoteWorker.builder(redis, "again")
+                .handle(StageHandler.of("square", TestFunctions.Square.class))
+                .build()
+                .start()) {
+      for (int round = 0; round < 2; round++) {
+        TaskStage<Integer, Long> square =
+            RemoteStage.map("square", Integer.class, Long.class)
+                .redis(redis)
+                .graph("again")
+                .build();
+        try (TaskGraph graph = TaskGraph.builder("again").stages(square).build()) {
+          assertThat(graph.run(square, List.of(3, 4)).outputs(square))
+              .containsExactlyInAnyOrder(9L, 16L);
+        }
+      }
+    }
+  }
 }
