@@ -1,6 +1,6 @@
 package demo;
 
-import io.celestialflow.GraphLauncher;
+import io.celestialflow.Execution;
 import io.celestialflow.GraphResult;
 import io.celestialflow.GraphRun;
 import io.celestialflow.Layout;
@@ -8,6 +8,7 @@ import io.celestialflow.RetryPolicy;
 import io.celestialflow.RunBuilder;
 import io.celestialflow.TaskGraph;
 import io.celestialflow.TaskStage;
+import io.celestialflow.launch.GraphLauncher;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -40,7 +41,7 @@ public final class CrawlerGraph implements AutoCloseable {
   public static final String NAME = "Crawler";
 
   /**
-   * The layout used unless the constructor is given another.
+   * The layout runs use unless they choose another.
    */
   public static final Layout DEFAULT_LAYOUT = Layout.STREAMING;
 
@@ -55,33 +56,28 @@ public final class CrawlerGraph implements AutoCloseable {
   private final TaskGraph graph;
 
   /**
-   * Wires the graph over {@code target}, with the {@link #DEFAULT_LAYOUT}.
+   * Wires the graph over {@code target}.
    *
    * @param target the object whose stage methods the stages call
    */
   public CrawlerGraph(Crawler target) {
-    this(target, DEFAULT_LAYOUT);
-  }
-
-  /**
-   * Wires the graph over {@code target}.
-   *
-   * @param target the object whose stage methods the stages call
-   * @param layout how the stages are scheduled
-   */
-  public CrawlerGraph(Crawler target, Layout layout) {
     Objects.requireNonNull(target, "target");
-    this.seedsStage = TaskStage.<String, String>splitter("seeds", target::seeds).build();
+    this.seedsStage = TaskStage.<String, String>splitter("seeds", target::seeds)
+        .taskType(String.class)
+        .build();
     this.downloadStage = TaskStage.<String, Crawler.Page>map("download", target::download)
-        .virtualThreads(100)
+        .execution(Execution.virtualThreads(100))
+        .taskType(String.class)
         .retry(RetryPolicy.on(IOException.class).maxAttempts(4).backoff(Duration.ofMillis(5)))
         .timeout(Duration.ofMillis(2000))
         .dedupe()
         .build();
-    this.linksStage = TaskStage.<Crawler.Page, String>streamSplitter(
-            "links", target::links).build();
+    this.linksStage = TaskStage.<Crawler.Page, String>streamSplitter("links", target::links)
+        .taskType(Crawler.Page.class)
+        .build();
     this.indexStage = TaskStage.<Crawler.Page, String>async("index", target::index)
-        .workers(16)
+        .execution(Execution.async(16))
+        .taskType(Crawler.Page.class)
         .build();
     this.graph = TaskGraph.builder(NAME)
         .stages(seedsStage, downloadStage, linksStage, indexStage)
@@ -89,7 +85,7 @@ public final class CrawlerGraph implements AutoCloseable {
         .edge(downloadStage, linksStage)
         .edge(downloadStage, indexStage)
         .edge(linksStage, downloadStage)
-        .layout(layout)
+        .layout(DEFAULT_LAYOUT)
         .build();
   }
 
@@ -177,16 +173,24 @@ public final class CrawlerGraph implements AutoCloseable {
   }
 
   /**
-   * Runs the graph from the command line, e.g. {@code --input seeds=tasks.json --progress}; see
-   * {@link GraphLauncher} for the options.
+   * The command-line runner of a new graph, e.g. for {@code --input seeds=tasks.json --progress};
+   * see {@link GraphLauncher} for the options. Its {@code run} method returns the exit status
+   * instead of exiting the JVM.
+   *
+   * @return the runner
+   */
+  public static GraphLauncher launcher() {
+    return GraphLauncher.of(CrawlerGraph.class, new CrawlerGraph(new Crawler()).graph())
+        .input("seeds", String.class);
+  }
+
+  /**
+   * Runs the graph from the command line: see {@link #launcher()}.
    *
    * @param args the command line
    */
   public static void main(String[] args) {
-    GraphLauncher.of(CrawlerGraph.class, DEFAULT_LAYOUT,
-            layout -> new CrawlerGraph(new Crawler(), layout).graph())
-        .input("seeds", String.class)
-        .launch(args);
+    launcher().launch(args);
   }
 
   /**

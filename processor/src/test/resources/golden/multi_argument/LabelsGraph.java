@@ -1,12 +1,13 @@
 package demo;
 
-import io.celestialflow.GraphLauncher;
+import io.celestialflow.Execution;
 import io.celestialflow.GraphResult;
 import io.celestialflow.GraphRun;
 import io.celestialflow.Layout;
 import io.celestialflow.RunBuilder;
 import io.celestialflow.TaskGraph;
 import io.celestialflow.TaskStage;
+import io.celestialflow.launch.GraphLauncher;
 import java.util.List;
 import java.util.Objects;
 import java.util.stream.Stream;
@@ -36,7 +37,7 @@ final class LabelsGraph implements AutoCloseable {
   public static final String NAME = "Labels";
 
   /**
-   * The layout used unless the constructor is given another.
+   * The layout runs use unless they choose another.
    */
   public static final Layout DEFAULT_LAYOUT = Layout.STREAMING;
 
@@ -49,29 +50,25 @@ final class LabelsGraph implements AutoCloseable {
   private final TaskGraph graph;
 
   /**
-   * Wires the graph, with the {@link #DEFAULT_LAYOUT}.
+   * Wires the graph.
    */
   public LabelsGraph() {
-    this(DEFAULT_LAYOUT);
-  }
-
-  /**
-   * Wires the graph.
-   *
-   * @param layout how the stages are scheduled
-   */
-  public LabelsGraph(Layout layout) {
     this.labelStage = TaskStage.<LabelArgs, String>map(
-            "label", task -> Labels.label(task.name(), task.weight(), task.tags())).build();
-    this.joinedStage = TaskStage.<List<String>, String>map("joined", Labels::joined).build();
+            "label", task -> Labels.label(task.name(), task.weight(), task.tags()))
+        .taskType(LabelArgs.class)
+        .build();
+    this.joinedStage = TaskStage.<List<String>, String>map("joined", Labels::joined)
+        .taskType(new GraphLauncher.TaskType<List<String>>() {}.type())
+        .build();
     this.printStage = TaskStage.<String>consumer("print", Labels::print)
-        .threads(2)
+        .execution(Execution.threads(2))
+        .taskType(String.class)
         .build();
     this.graph = TaskGraph.builder(NAME)
         .stages(labelStage, joinedStage, printStage)
         .edge(labelStage, printStage)
         .edge(joinedStage, printStage)
-        .layout(layout)
+        .layout(DEFAULT_LAYOUT)
         .build();
   }
 
@@ -140,16 +137,25 @@ final class LabelsGraph implements AutoCloseable {
   }
 
   /**
-   * Runs the graph from the command line, e.g. {@code --input label=tasks.json --progress}; see
-   * {@link GraphLauncher} for the options.
+   * The command-line runner of a new graph, e.g. for {@code --input label=tasks.json --progress};
+   * see {@link GraphLauncher} for the options. Its {@code run} method returns the exit status
+   * instead of exiting the JVM.
+   *
+   * @return the runner
+   */
+  public static GraphLauncher launcher() {
+    return GraphLauncher.of(LabelsGraph.class, new LabelsGraph().graph())
+        .input("label", LabelArgs.class)
+        .input("joined", new GraphLauncher.TaskType<List<String>>() {});
+  }
+
+  /**
+   * Runs the graph from the command line: see {@link #launcher()}.
    *
    * @param args the command line
    */
   public static void main(String[] args) {
-    GraphLauncher.of(LabelsGraph.class, DEFAULT_LAYOUT, layout -> new LabelsGraph(layout).graph())
-        .input("label", LabelArgs.class)
-        .input("joined", new GraphLauncher.TaskType<List<String>>() {})
-        .launch(args);
+    launcher().launch(args);
   }
 
   /**

@@ -1,6 +1,6 @@
 package demo;
 
-import io.celestialflow.GraphLauncher;
+import io.celestialflow.Execution;
 import io.celestialflow.GraphResult;
 import io.celestialflow.GraphRun;
 import io.celestialflow.Layout;
@@ -12,6 +12,7 @@ import io.celestialflow.TaskFunction;
 import io.celestialflow.TaskGraph;
 import io.celestialflow.TaskStage;
 import io.celestialflow.WorkerCrashedException;
+import io.celestialflow.launch.GraphLauncher;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -45,7 +46,7 @@ public final class SieveGraph implements AutoCloseable {
   public static final String NAME = "Sieve";
 
   /**
-   * The layout used unless the constructor is given another.
+   * The layout runs use unless they choose another.
    */
   public static final Layout DEFAULT_LAYOUT = Layout.STREAMING;
 
@@ -62,48 +63,44 @@ public final class SieveGraph implements AutoCloseable {
   private final TaskGraph graph;
 
   /**
-   * Wires the graph over {@code target}, with the {@link #DEFAULT_LAYOUT}.
+   * Wires the graph over {@code target}.
    *
    * @param target the object whose stage methods the stages call
    */
   public SieveGraph(Sieve target) {
-    this(target, DEFAULT_LAYOUT);
-  }
-
-  /**
-   * Wires the graph over {@code target}.
-   *
-   * @param target the object whose stage methods the stages call
-   * @param layout how the stages are scheduled
-   */
-  public SieveGraph(Sieve target, Layout layout) {
     Objects.requireNonNull(target, "target");
     this.rangeStage = TaskStage.<RangeArgs, Long>processSplitter("range", RangeFunction.class)
-        .workers(2)
+        .execution(Execution.processes(2))
         .heap("256m")
         .heartbeatTimeout(Duration.ofMillis(5000))
+        .taskType(RangeArgs.class)
         .build();
-    this.classifyStage = TaskStage.<Long, Long>processRouter(
-            "classify", ClassifyFunction.class).build();
+    this.classifyStage = TaskStage.<Long, Long>processRouter("classify", ClassifyFunction.class)
+        .taskType(Long.class)
+        .build();
     this.primeStage = TaskStage.<Long, String>map("prime", target::prime)
-        .threads(2)
+        .execution(Execution.threads(2))
+        .taskType(Long.class)
         .build();
     this.factorsStage = TaskStage.<Long, List<Long>>process("factors", FactorsFunction.class)
         .jvmArgs("-XX:+UseSerialGC", "-Dsieve.trace=false")
+        .taskType(Long.class)
         .retry(
             RetryPolicy.on(WorkerCrashedException.class)
                 .maxAttempts(2)
                 .backoff(Duration.ofMillis(10)))
         .timeout(Duration.ofMillis(10000))
         .build();
-    this.logStage = TaskStage.<List<Long>>processConsumer("log", LogConsumer.class).build();
+    this.logStage = TaskStage.<List<Long>>processConsumer("log", LogConsumer.class)
+        .taskType(new GraphLauncher.TaskType<List<Long>>() {}.type())
+        .build();
     this.graph = TaskGraph.builder(NAME)
         .stages(rangeStage, classifyStage, primeStage, factorsStage, logStage)
         .edge(rangeStage, classifyStage)
         .edge(classifyStage, primeStage)
         .edge(classifyStage, factorsStage)
         .edge(factorsStage, logStage)
-        .layout(layout)
+        .layout(DEFAULT_LAYOUT)
         .build();
   }
 
@@ -200,16 +197,24 @@ public final class SieveGraph implements AutoCloseable {
   }
 
   /**
-   * Runs the graph from the command line, e.g. {@code --input range=tasks.json --progress}; see
-   * {@link GraphLauncher} for the options.
+   * The command-line runner of a new graph, e.g. for {@code --input range=tasks.json --progress};
+   * see {@link GraphLauncher} for the options. Its {@code run} method returns the exit status
+   * instead of exiting the JVM.
+   *
+   * @return the runner
+   */
+  public static GraphLauncher launcher() {
+    return GraphLauncher.of(SieveGraph.class, new SieveGraph(new Sieve()).graph())
+        .input("range", RangeArgs.class);
+  }
+
+  /**
+   * Runs the graph from the command line: see {@link #launcher()}.
    *
    * @param args the command line
    */
   public static void main(String[] args) {
-    GraphLauncher.of(SieveGraph.class, DEFAULT_LAYOUT,
-            layout -> new SieveGraph(new Sieve(), layout).graph())
-        .input("range", RangeArgs.class)
-        .launch(args);
+    launcher().launch(args);
   }
 
   /**

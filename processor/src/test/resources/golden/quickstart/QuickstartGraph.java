@@ -1,12 +1,13 @@
 package demo;
 
-import io.celestialflow.GraphLauncher;
+import io.celestialflow.Execution;
 import io.celestialflow.GraphResult;
 import io.celestialflow.GraphRun;
 import io.celestialflow.Layout;
 import io.celestialflow.RunBuilder;
 import io.celestialflow.TaskGraph;
 import io.celestialflow.TaskStage;
+import io.celestialflow.launch.GraphLauncher;
 import java.util.List;
 import java.util.Objects;
 import java.util.stream.Stream;
@@ -35,7 +36,7 @@ public final class QuickstartGraph implements AutoCloseable {
   public static final String NAME = "Quickstart";
 
   /**
-   * The layout used unless the constructor is given another.
+   * The layout runs use unless they choose another.
    */
   public static final Layout DEFAULT_LAYOUT = Layout.STREAMING;
 
@@ -46,32 +47,24 @@ public final class QuickstartGraph implements AutoCloseable {
   private final TaskGraph graph;
 
   /**
-   * Wires the graph over {@code target}, with the {@link #DEFAULT_LAYOUT}.
+   * Wires the graph over {@code target}.
    *
    * @param target the object whose stage methods the stages call
    */
   public QuickstartGraph(Quickstart target) {
-    this(target, DEFAULT_LAYOUT);
-  }
-
-  /**
-   * Wires the graph over {@code target}.
-   *
-   * @param target the object whose stage methods the stages call
-   * @param layout how the stages are scheduled
-   */
-  public QuickstartGraph(Quickstart target, Layout layout) {
     Objects.requireNonNull(target, "target");
     this.addStage = TaskStage.<AddArgs, Integer>map("add", task -> target.add(task.x(), task.y()))
-        .threads(4)
+        .execution(Execution.threads(4))
+        .taskType(AddArgs.class)
         .build();
     this.squareStage = TaskStage.<Integer, Integer>map("square", target::square)
-        .threads(1)
+        .execution(Execution.threads(1))
+        .taskType(Integer.class)
         .build();
     this.graph = TaskGraph.builder(NAME)
         .stages(addStage, squareStage)
         .edge(addStage, squareStage)
-        .layout(layout)
+        .layout(DEFAULT_LAYOUT)
         .build();
   }
 
@@ -141,16 +134,24 @@ public final class QuickstartGraph implements AutoCloseable {
   }
 
   /**
-   * Runs the graph from the command line, e.g. {@code --input add=tasks.json --progress}; see
-   * {@link GraphLauncher} for the options.
+   * The command-line runner of a new graph, e.g. for {@code --input add=tasks.json --progress};
+   * see {@link GraphLauncher} for the options. Its {@code run} method returns the exit status
+   * instead of exiting the JVM.
+   *
+   * @return the runner
+   */
+  public static GraphLauncher launcher() {
+    return GraphLauncher.of(QuickstartGraph.class, new QuickstartGraph(new Quickstart()).graph())
+        .input("add", AddArgs.class);
+  }
+
+  /**
+   * Runs the graph from the command line: see {@link #launcher()}.
    *
    * @param args the command line
    */
   public static void main(String[] args) {
-    GraphLauncher.of(QuickstartGraph.class, DEFAULT_LAYOUT,
-            layout -> new QuickstartGraph(new Quickstart(), layout).graph())
-        .input("add", AddArgs.class)
-        .launch(args);
+    launcher().launch(args);
   }
 
   /**

@@ -1,12 +1,13 @@
 package demo;
 
-import io.celestialflow.GraphLauncher;
+import io.celestialflow.Execution;
 import io.celestialflow.GraphResult;
 import io.celestialflow.GraphRun;
 import io.celestialflow.Layout;
 import io.celestialflow.RunBuilder;
 import io.celestialflow.TaskGraph;
 import io.celestialflow.TaskStage;
+import io.celestialflow.launch.GraphLauncher;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -38,7 +39,7 @@ public final class TriageGraph implements AutoCloseable {
   public static final String NAME = "triage";
 
   /**
-   * The layout used unless the constructor is given another.
+   * The layout runs use unless they choose another.
    */
   public static final Layout DEFAULT_LAYOUT = Layout.SERIAL;
 
@@ -53,35 +54,32 @@ public final class TriageGraph implements AutoCloseable {
   private final TaskGraph graph;
 
   /**
-   * Wires the graph over {@code target}, with the {@link #DEFAULT_LAYOUT}.
+   * Wires the graph over {@code target}.
    *
    * @param target the object whose stage methods the stages call
    */
   public TriageGraph(Triage target) {
-    this(target, DEFAULT_LAYOUT);
-  }
-
-  /**
-   * Wires the graph over {@code target}.
-   *
-   * @param target the object whose stage methods the stages call
-   * @param layout how the stages are scheduled
-   */
-  public TriageGraph(Triage target, Layout layout) {
     Objects.requireNonNull(target, "target");
-    this.linesStage = TaskStage.<String, String>splitter("lines", target::lines).build();
-    this.classifyStage = TaskStage.<String, String>router("classify", target::classify).build();
+    this.linesStage = TaskStage.<String, String>splitter("lines", target::lines)
+        .taskType(String.class)
+        .build();
+    this.classifyStage = TaskStage.<String, String>router("classify", target::classify)
+        .taskType(String.class)
+        .build();
     this.urgentStage = TaskStage.<String, String>map("urgent", target::urgent)
-        .threads(2)
+        .execution(Execution.threads(2))
+        .taskType(String.class)
         .build();
     this.routineStage = TaskStage.<String, String>splitter(
-            "routine", task -> Arrays.asList(target.routine(task))).build();
+            "routine", task -> Arrays.asList(target.routine(task)))
+        .taskType(String.class)
+        .build();
     this.graph = TaskGraph.builder(NAME)
         .stages(linesStage, classifyStage, urgentStage, routineStage)
         .edge(linesStage, classifyStage)
         .edge(classifyStage, urgentStage)
         .edge(classifyStage, routineStage)
-        .layout(layout)
+        .layout(DEFAULT_LAYOUT)
         .build();
   }
 
@@ -169,16 +167,24 @@ public final class TriageGraph implements AutoCloseable {
   }
 
   /**
-   * Runs the graph from the command line, e.g. {@code --input lines=tasks.json --progress}; see
-   * {@link GraphLauncher} for the options.
+   * The command-line runner of a new graph, e.g. for {@code --input lines=tasks.json --progress};
+   * see {@link GraphLauncher} for the options. Its {@code run} method returns the exit status
+   * instead of exiting the JVM.
+   *
+   * @return the runner
+   */
+  public static GraphLauncher launcher() {
+    return GraphLauncher.of(TriageGraph.class, new TriageGraph(new Triage()).graph())
+        .input("lines", String.class);
+  }
+
+  /**
+   * Runs the graph from the command line: see {@link #launcher()}.
    *
    * @param args the command line
    */
   public static void main(String[] args) {
-    GraphLauncher.of(TriageGraph.class, DEFAULT_LAYOUT,
-            layout -> new TriageGraph(new Triage(), layout).graph())
-        .input("lines", String.class)
-        .launch(args);
+    launcher().launch(args);
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.celestialflow;
 
+import java.time.Duration;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.concurrent.locks.ReentrantLock;
@@ -12,37 +13,42 @@ import org.jspecify.annotations.Nullable;
  * endless-looking source streams in bounded memory.
  *
  * <p>Sources that are not collections may produce tasks slowly (a socket, a queue). Their chunk is
- * shared with the run's linger timer under a lock, which flushes whatever waited longer than {@link
- * #LINGER_NANOS}, so a task never sits in a half-filled chunk for long.
+ * shared with the run's tick under a lock, which hands over whatever waited longer than {@link
+ * RunEngine#TICK_NANOS} — but only if the stage's inbox has room, so a slow source cannot overfill
+ * it either: when the inbox is full the chunk keeps filling, and the feeder waits for room once it
+ * is full.
  */
-final class Feeder {
-  static final long LINGER_NANOS = 2_000_000;
-
+final class Feeder implements Ticking {
   private final RunEngine run;
   private final StageRuntime target;
   private final Object source;
+  private final int sourceIndex;
   private final int chunkSize;
   private final boolean lingering;
+  private final boolean lineage;
   private final ReentrantLock lock = new ReentrantLock();
   private final Thread thread;
   private Object[] buffer;
   private int count;
   private long firstBufferedAt;
   private long read;
+  private long taken;
+  private long nextId;
+  private long idLimit;
+  private volatile boolean exhausted;
+  private volatile boolean failed;
 
-  Feeder(RunEngine run, StageRuntime target, Object source, String threadName) {
+  Feeder(RunEngine run, StageRuntime target, Object source, int sourceIndex, String threadName) {
     this.run = run;
     this.target = target;
     this.source = source;
+    this.sourceIndex = sourceIndex;
     this.chunkSize = run.chunkSize();
     this.lingering = !(source instanceof Collection<?>);
+    this.lineage = run.tracksLineage();
     this.buffer = new Object[chunkSize];
-    this.thread = Thread.ofPlatform().name(threadName).daemon(true).unstarted(this::feed);
+    this.thread = run.newThread(threadName, this::feed);
     target.hold();
-  }
-
-  boolean lingering() {
-    return lingering;
   }
 
   void start() {
@@ -54,7 +60,12 @@ final class Feeder {
   }
 
   boolean join(long nanos) throws InterruptedException {
-    return thread.join(java.time.Duration.ofNanos(Math.max(1, nanos)));
+    return thread.join(Duration.ofNanos(Math.max(1, nanos)));
+  }
+
+  /** How far the source was read; final once the feeder's thread has ended. */
+  InputProgress progress() {
+    return new InputProgress(target.name(), sourceIndex, taken, exhausted, failed);
   }
 
   private void feed() {
@@ -63,6 +74,7 @@ final class Feeder {
       Iterator<?> it = iterator();
       while (!run.isCancelled() && it.hasNext()) {
         Object task = it.next();
+        taken++;
         if (task == null) {
           run.recordInputFailure(
               InputFailure.of(
@@ -75,32 +87,37 @@ final class Feeder {
           continue;
         }
         read++;
+        Object item = lineage ? Envelope.tracked(task, newId(), 0) : task;
         if (lingering) {
           lock.lock();
           try {
-            add(task);
+            add(item);
           } finally {
             lock.unlock();
           }
         } else {
-          add(task);
+          add(item);
         }
       }
+      exhausted = !run.isCancelled();
       lock.lock();
       try {
-        flush(true);
+        flush();
       } finally {
         lock.unlock();
       }
     } catch (InterruptedException e) {
       // Cancelled: the chunk being handed over was recorded as unfinished by the stage.
+    } catch (VirtualMachineError e) {
+      run.fatal(target, e);
     } catch (Throwable error) {
+      failed = true;
       if (!run.isCancelled()) {
         run.recordInputFailure(InputFailure.of(target.name(), read, error));
       }
       lock.lock();
       try {
-        flush(false);
+        flush();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       } finally {
@@ -118,6 +135,14 @@ final class Feeder {
     }
   }
 
+  private long newId() {
+    if (nextId == idLimit) {
+      nextId = run.reserveTaskIds(chunkSize);
+      idLimit = nextId + chunkSize;
+    }
+    return nextId++;
+  }
+
   private Iterator<?> iterator() {
     return switch (source) {
       case Iterable<?> iterable -> iterable.iterator();
@@ -128,43 +153,51 @@ final class Feeder {
   }
 
   private void add(Object task) throws InterruptedException {
-    if (count == 0) {
-      if (lingering) {
-        firstBufferedAt = System.nanoTime();
-      }
+    if (count == 0 && lingering) {
+      firstBufferedAt = run.clock().nanoTime();
     }
     buffer[count++] = task;
     if (count == chunkSize) {
-      flush(true);
+      flush();
     }
   }
 
-  /** Hands the buffered tasks to the stage; the caller holds the lock if the source lingers. */
-  private void flush(boolean blocking) throws InterruptedException {
+  /**
+   * Hands the buffered tasks to the stage, waiting for room; the caller holds the lock if needed.
+   */
+  private void flush() throws InterruptedException {
     if (count == 0) {
       return;
     }
-    Chunk chunk = new Chunk(buffer, 0, count);
-    buffer = new Object[chunkSize];
-    count = 0;
+    Chunk chunk = takeBuffer();
     if (run.isCancelled()) {
       target.acceptUnfinished(chunk);
     } else {
-      target.accept(chunk, blocking);
+      target.accept(chunk, true);
     }
   }
 
-  /** Called by the run's linger timer: flushes a chunk that has waited too long. */
-  void lingerCheck(long now) {
-    if (!lock.tryLock()) {
-      return; // the feeder is adding or waiting for room: it will flush by itself
+  private Chunk takeBuffer() {
+    Chunk chunk = new Chunk(buffer, 0, count);
+    buffer = new Object[chunkSize];
+    count = 0;
+    return chunk;
+  }
+
+  /** The run's tick: hands over a chunk that has waited too long, if the stage has room now. */
+  @Override
+  public void tick(long now) {
+    if (!lingering || !lock.tryLock()) {
+      return; // the feeder is adding or waiting for room: it will hand over by itself
     }
     try {
-      if (count > 0 && now - firstBufferedAt >= LINGER_NANOS) {
-        flush(false);
+      if (count > 0 && now - firstBufferedAt >= RunEngine.TICK_NANOS && !run.isCancelled()) {
+        Chunk chunk = new Chunk(buffer, 0, count);
+        if (target.tryAccept(chunk, true)) {
+          buffer = new Object[chunkSize];
+          count = 0;
+        }
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     } finally {
       lock.unlock();
     }

@@ -1,61 +1,36 @@
 package io.celestialflow;
 
-import java.time.Duration;
+import io.celestialflow.event.RunEvent;
 
 /**
- * Receives a run's events: the hook that progress bars, the dashboard, failure stores and metrics
- * build on. Events are per run and per stage, plus one per failed or retried task; successful tasks
- * are not announced one by one (read {@link GraphRun#status()} for counts).
+ * Receives a run's {@linkplain io.celestialflow.event events}: the hook that progress bars, the
+ * dashboard, run stores and metrics build on. Events are per run and per stage, plus one per failed
+ * or retried task; successful tasks are not announced one by one (read {@link GraphRun#status()}
+ * for counts, or attach a {@link io.celestialflow.spi.TaskObserver}).
  *
- * <p>Methods are called on engine threads, possibly concurrently: keep them short and thread-safe,
- * and hand slow work to your own executor. An exception thrown by a listener is logged and ignored.
+ * <pre>{@code
+ * GraphListener onFailure = event -> {
+ *   if (event instanceof TaskFailed f) {
+ *     alerts.send(f.failure().stage() + ": " + f.failure().message());
+ *   }
+ * };
+ * }</pre>
+ *
+ * <h2>Threads</h2>
+ *
+ * Events are delivered on engine threads, possibly several at once: keep the method short and
+ * thread-safe, and hand slow work to your own executor. An exception thrown by a listener is logged
+ * and ignored. From a listener, {@link GraphRun#cancel()} and {@link GraphRun#close()} stop the run
+ * (close does not wait when called from the run's own threads), and {@link GraphRun#await()} throws
+ * {@link GraphStateException} at once instead of waiting for a run that cannot end while its own
+ * thread waits.
  */
+@FunctionalInterface
 public interface GraphListener {
   /**
-   * The run has started: threads are up and inputs are being read.
+   * Receives one event.
    *
-   * @param run the run
+   * @param event the event
    */
-  default void runStarted(GraphRun run) {}
-
-  /**
-   * A stage has started processing (in the {@link Layout#SERIAL serial} layout, when its turn
-   * comes).
-   *
-   * @param stage the stage name
-   */
-  default void stageStarted(String stage) {}
-
-  /**
-   * A stage is done: no task is left for it and nothing upstream can send it more.
-   *
-   * @param stats its final counters
-   */
-  default void stageFinished(StageStats stats) {}
-
-  /**
-   * A task failed for good.
-   *
-   * @param failure the failure
-   */
-  default void taskFailed(TaskFailure failure) {}
-
-  /**
-   * A task failed with a retryable exception and will be tried again.
-   *
-   * @param stage the stage name
-   * @param task the task
-   * @param attempt the attempt that failed, starting at 1
-   * @param error the failure
-   * @param delay the wait before the next attempt
-   */
-  default void taskRetried(
-      String stage, Object task, int attempt, Throwable error, Duration delay) {}
-
-  /**
-   * The run has ended and every thread it started has stopped.
-   *
-   * @param result the result
-   */
-  default void runFinished(GraphResult result) {}
+  void onEvent(RunEvent event);
 }

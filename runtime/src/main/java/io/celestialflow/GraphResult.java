@@ -11,44 +11,65 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What a run produced: the outputs of the collected stages, every failure, every stage's final
- * counters, and — for a cancelled run — the tasks it did not finish. Immutable.
+ * What a run produced: the outputs of the collected stages, its failures, every stage's final
+ * counters, how far each input was read, and — for a cancelled run — the tasks it did not finish.
+ * Immutable.
  *
  * <p>For every stage, {@code received = succeeded + failed + duplicates + unfinished}.
  */
 public final class GraphResult {
+  private final String runId;
+  private final TaskGraph owner;
   private final String graph;
   private final RunState state;
   private final Instant startedAt;
   private final Duration elapsed;
   private final Map<String, List<Object>> outputs;
   private final List<TaskFailure> failures;
+  private final long failureCount;
   private final List<InputFailure> inputFailures;
+  private final List<InputProgress> inputs;
   private final Map<String, StageStats> stats;
   private final Map<String, List<Object>> unfinished;
   private final @Nullable Throwable cause;
 
   GraphResult(
-      String graph,
+      String runId,
+      TaskGraph owner,
       RunState state,
       Instant startedAt,
       Duration elapsed,
       Map<String, List<Object>> outputs,
       List<TaskFailure> failures,
+      long failureCount,
       List<InputFailure> inputFailures,
+      List<InputProgress> inputs,
       Map<String, StageStats> stats,
       Map<String, List<Object>> unfinished,
       @Nullable Throwable cause) {
-    this.graph = graph;
+    this.runId = runId;
+    this.owner = owner;
+    this.graph = owner.name();
     this.state = state;
     this.startedAt = startedAt;
     this.elapsed = elapsed;
     this.outputs = Collections.unmodifiableMap(new LinkedHashMap<>(outputs));
     this.failures = List.copyOf(failures);
+    this.failureCount = failureCount;
     this.inputFailures = List.copyOf(inputFailures);
+    this.inputs = List.copyOf(inputs);
     this.stats = Collections.unmodifiableMap(new LinkedHashMap<>(stats));
     this.unfinished = Collections.unmodifiableMap(new LinkedHashMap<>(unfinished));
     this.cause = cause;
+  }
+
+  /**
+   * The id of the run.
+   *
+   * @return the run id
+   */
+  public String runId() {
+    return runId;
   }
 
   /**
@@ -98,7 +119,8 @@ public final class GraphResult {
 
   /**
    * Why a cancelled run stopped, if it was not a plain {@link GraphRun#cancel()}: an interrupt of
-   * the waiting thread, or an internal error.
+   * the waiting thread, or an error in one of the run's threads (then {@link GraphRun#await()}
+   * throws it too).
    *
    * @return the cause, if any
    */
@@ -114,11 +136,16 @@ public final class GraphResult {
    *     RunBuilder#collect}
    * @param <O> the output type
    * @return the outputs
-   * @throws GraphInputException if the stage's outputs were not collected
+   * @throws GraphInputException if the stage's outputs were not collected, or the stage is not one
+   *     of this run's graph
    */
   @SuppressWarnings("unchecked")
   public <O> List<O> outputs(TaskStage<?, O> stage) {
-    return (List<O>) outputs(stage.name());
+    return (List<O>) outputs(nameOf(stage, "outputs"));
+  }
+
+  private String nameOf(TaskStage<?, ?> stage, String role) {
+    return owner.stages().get(owner.indexOf(stage, role)).name();
   }
 
   /**
@@ -152,12 +179,33 @@ public final class GraphResult {
   }
 
   /**
-   * Every task that failed for good, in the order the failures happened.
+   * The tasks that failed for good, in the order the failures happened — the first {@link
+   * RunBuilder#keepFailures(int)} of them (10,000 by default); {@link #failureCount()} counts them
+   * all, and listeners received every one as a {@link io.celestialflow.event.TaskFailed} event.
    *
-   * @return the failures
+   * @return the failures kept
    */
   public List<TaskFailure> failures() {
     return failures;
+  }
+
+  /**
+   * How many tasks failed for good, kept in {@link #failures()} or not.
+   *
+   * @return the number of failures
+   */
+  public long failureCount() {
+    return failureCount;
+  }
+
+  /**
+   * The failures of one stage that were kept.
+   *
+   * @param stage the stage
+   * @return its failures
+   */
+  public List<TaskFailure> failures(TaskStage<?, ?> stage) {
+    return failures(nameOf(stage, "failures"));
   }
 
   /**
@@ -183,6 +231,15 @@ public final class GraphResult {
    */
   public List<InputFailure> inputFailures() {
     return inputFailures;
+  }
+
+  /**
+   * How far each input source was read, in the order the inputs were added.
+   *
+   * @return the progress of every input
+   */
+  public List<InputProgress> inputs() {
+    return inputs;
   }
 
   /**
@@ -216,13 +273,14 @@ public final class GraphResult {
    * @return its counters
    */
   public StageStats stats(TaskStage<?, ?> stage) {
-    return stats(stage.name());
+    return stats(nameOf(stage, "stats"));
   }
 
   /**
    * The tasks a cancelled run left unfinished, by stage: queued, in flight, waiting for a retry, or
    * produced but not yet delivered. Empty for a completed run. Tasks an input source had not
-   * produced yet are not included. Feeding these lists to a new run resumes the work.
+   * produced yet are not included: {@link #inputs()} says how far each source was read. Feeding
+   * these lists and the unread rest of the inputs to a new run resumes the work.
    *
    * @return the unfinished tasks by stage name (stages with none are omitted)
    */
@@ -240,10 +298,23 @@ public final class GraphResult {
     return unfinished.getOrDefault(stage, List.of());
   }
 
+  /**
+   * The tasks a cancelled run left unfinished at one stage.
+   *
+   * @param stage the stage
+   * @param <I> the stage's task type
+   * @return the tasks (empty if none)
+   */
+  @SuppressWarnings("unchecked")
+  public <I> List<I> unfinished(TaskStage<I, ?> stage) {
+    return (List<I>) unfinished(nameOf(stage, "unfinished"));
+  }
+
   @Override
   public String toString() {
     StringBuilder sb = new StringBuilder();
-    sb.append("GraphResult[").append(graph).append(", ").append(state).append(", ");
+    sb.append("GraphResult[").append(graph).append(" ").append(runId).append(", ");
+    sb.append(state).append(", ");
     sb.append(elapsed.toMillis()).append(" ms");
     for (StageStats s : stats.values()) {
       sb.append(", ")

@@ -20,11 +20,25 @@ import java.util.stream.Stream;
  */
 public interface GraphRun extends AutoCloseable {
   /**
+   * The run's id: unique across runs and JVMs, carried by every event and status of the run.
+   *
+   * @return the run id
+   */
+  String runId();
+
+  /**
    * The graph this run belongs to.
    *
    * @return the graph
    */
   TaskGraph graph();
+
+  /**
+   * The layout this run uses: its own ({@link RunBuilder#layout}) or the graph's.
+   *
+   * @return the layout
+   */
+  Layout layout();
 
   /**
    * A live snapshot of every stage's counters; cheap, callable from any thread at any time.
@@ -36,7 +50,10 @@ public interface GraphRun extends AutoCloseable {
   /**
    * The result, completed once the run has ended and all its worker threads have stopped (the run's
    * supervisor thread completes it and ends right after; {@link #await()} and {@link #close()} also
-   * wait for that).
+   * wait for that). Each call returns a new future depending on the run's own: completing or
+   * cancelling it does not affect the run. If one of the run's threads failed with an error (such
+   * as {@link OutOfMemoryError}), the future fails with a {@link CelestialFlowException} caused by
+   * it.
    *
    * @return the future result
    */
@@ -47,6 +64,10 @@ public interface GraphRun extends AutoCloseable {
    * method returns its (cancelled) result and the thread's interrupt flag is set again.
    *
    * @return the result
+   * @throws CelestialFlowException caused by the error, if one of the run's threads failed with an
+   *     error (such as {@link OutOfMemoryError}): the run stopped at once
+   * @throws GraphStateException if called from one of the run's own threads (a listener, a stage
+   *     function), where waiting would never end
    */
   GraphResult await();
 
@@ -58,13 +79,16 @@ public interface GraphRun extends AutoCloseable {
   boolean isDone();
 
   /**
-   * Feeds one more task to a stage of a run started with {@link RunBuilder#keepOpen()}. The task is
-   * accepted at once, even if the stage's inbox is full.
+   * Feeds one more task to a stage of a run started with {@link RunBuilder#keepOpen()}. Like an
+   * input source, it waits while the stage's inbox is full (bounded memory), unless called from one
+   * of the run's own threads (a stage function, a listener), where waiting could deadlock: then the
+   * task is accepted at once.
    *
    * @param stage the stage
    * @param task the task
    * @param <I> the task type
-   * @throws GraphStateException if the run does not accept tasks (not kept open, or inputs closed)
+   * @throws GraphStateException if the run does not accept tasks (not kept open, inputs closed, or
+   *     the run was cancelled)
    * @throws GraphInputException if the stage is not in the graph
    */
   <I> void inject(TaskStage<I, ?> stage, I task);
@@ -85,6 +109,16 @@ public interface GraphRun extends AutoCloseable {
   void closeInputs();
 
   /**
+   * Stops accepting injected tasks for one stage (the original's termination signal): once every
+   * stage's inputs are closed, the run can end. Does nothing if the run was not kept open or the
+   * stage's inputs were already closed.
+   *
+   * @param stageName the stage name
+   * @throws GraphInputException if the graph has no such stage
+   */
+  void closeInputs(String stageName);
+
+  /**
    * The outputs of a stage as they are produced, for a stage registered with {@link
    * RunBuilder#stream(TaskStage)}. The stream blocks while it waits for more and ends with the run.
    * It is bounded: a producer waits while the consumer is behind, so consume it (or close it, after
@@ -102,7 +136,11 @@ public interface GraphRun extends AutoCloseable {
   /** Starts cancelling the run and returns at once; {@link #result()} completes when it stopped. */
   void cancel();
 
-  /** Cancels the run if it is still going and waits until it has stopped. Harmless if repeated. */
+  /**
+   * Cancels the run if it is still going and waits until it has stopped. Harmless if repeated.
+   * Called from one of the run's own threads (a listener, a stage function), it only cancels: the
+   * calling thread is one of those that must stop.
+   */
   @Override
   void close();
 }

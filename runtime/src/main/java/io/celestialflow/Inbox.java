@@ -14,8 +14,10 @@ import org.jspecify.annotations.Nullable;
  * <p>Bounded by {@code capacity} tasks for producers that {@linkplain #put put} with {@code
  * blocking = true}: they wait while the inbox is full (a whole chunk is accepted once there is any
  * room, so the inbox may exceed its capacity by one chunk per producer). Non-blocking puts are
- * always accepted: they are used on edges that close a cycle, for retries and injected tasks, which
- * must never wait on the stage they feed.
+ * always accepted: they are used on edges that close a cycle and for retries (at most the tasks the
+ * stage had claimed), which must never wait on the stage they feed. {@link #offer} adds only when
+ * there is room, for producers that must not wait but must not overfill either (the linger
+ * flushes).
  *
  * <p>Consumers {@linkplain #take take} up to a maximum number of tasks at once; with several
  * workers each takes a fair share of what is waiting (guided self-scheduling), so slow tasks spread
@@ -64,6 +66,34 @@ final class Inbox {
       if (closed) {
         return false;
       }
+      chunks.addLast(chunk);
+      size += chunk.size();
+      notEmpty.signal();
+    } finally {
+      lock.unlock();
+    }
+    Thread sleeper = wakeOnPut;
+    if (sleeper != null) {
+      LockSupport.unpark(sleeper);
+    }
+    return true;
+  }
+
+  /**
+   * Adds a chunk only if that needs no waiting: the inbox is open and, if {@code bounded}, below
+   * its capacity. {@code beforeAdd} runs under the lock just before the chunk becomes visible (the
+   * producer's accounting).
+   *
+   * @return false if the chunk was not added (full or closed): the caller keeps it
+   */
+  @SuppressWarnings("NonAtomicVolatileUpdate") // size is only written under the lock
+  boolean offer(Chunk chunk, boolean bounded, Runnable beforeAdd) {
+    lock.lock();
+    try {
+      if (closed || (bounded && size >= capacity)) {
+        return false;
+      }
+      beforeAdd.run();
       chunks.addLast(chunk);
       size += chunk.size();
       notEmpty.signal();
@@ -187,7 +217,22 @@ final class Inbox {
     }
   }
 
-  /** Removes and returns every waiting task (attempt wrappers included). */
+  /** Removes every waiting task without keeping them; returns how many there were. */
+  @SuppressWarnings("NonAtomicVolatileUpdate") // size is only written under the lock
+  int discard() {
+    lock.lock();
+    try {
+      int n = size;
+      chunks.clear();
+      size = 0;
+      notFull.signalAll();
+      return n;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Removes and returns every waiting task (envelopes included). */
   List<Object> drain() {
     lock.lock();
     try {
@@ -208,6 +253,15 @@ final class Inbox {
 
   int size() {
     return size;
+  }
+
+  boolean isClosed() {
+    lock.lock();
+    try {
+      return closed;
+    } finally {
+      lock.unlock();
+    }
   }
 
   int capacity() {

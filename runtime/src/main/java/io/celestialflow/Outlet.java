@@ -12,16 +12,33 @@ import org.slf4j.LoggerFactory;
  */
 sealed interface Outlet {
   /** Hands over a chunk of outputs, waiting for room if the outlet applies backpressure. */
-  void deliver(Chunk chunk, boolean mayBlock) throws InterruptedException;
+  void deliver(Chunk chunk) throws InterruptedException;
+
+  /**
+   * Hands over a chunk only if that needs no waiting and keeps every bound.
+   *
+   * @return false if the outlet has no room now (the caller keeps the chunk)
+   */
+  boolean offer(Chunk chunk);
 
   /** Hands over a chunk while the run is being cancelled: never waits, never loses a task. */
   void abandon(Chunk chunk);
 
-  /** An edge to a downstream stage. */
+  /**
+   * An edge to a downstream stage.
+   *
+   * @param target the downstream stage
+   * @param blocking whether the producer waits for room (false for edges that close a cycle)
+   */
   record ToStage(StageRuntime target, boolean blocking) implements Outlet {
     @Override
-    public void deliver(Chunk chunk, boolean mayBlock) throws InterruptedException {
-      target.accept(chunk, blocking && mayBlock);
+    public void deliver(Chunk chunk) throws InterruptedException {
+      target.accept(chunk, blocking);
+    }
+
+    @Override
+    public boolean offer(Chunk chunk) {
+      return target.tryAccept(chunk, blocking);
     }
 
     @Override
@@ -37,8 +54,14 @@ sealed interface Outlet {
     }
 
     @Override
-    public void deliver(Chunk chunk, boolean mayBlock) {
+    public void deliver(Chunk chunk) {
       chunks.add(chunk);
+    }
+
+    @Override
+    public boolean offer(Chunk chunk) {
+      chunks.add(chunk);
+      return true;
     }
 
     @Override
@@ -66,11 +89,11 @@ sealed interface Outlet {
     private static final Logger log = LoggerFactory.getLogger(Outlet.class);
 
     @Override
-    public void deliver(Chunk chunk, boolean mayBlock) {
+    public void deliver(Chunk chunk) {
       for (int i = chunk.from; i < chunk.to; i++) {
         try {
           callback.accept(chunk.items[i]);
-        } catch (RuntimeException | Error e) {
+        } catch (RuntimeException e) {
           log.warn(
               "output callback of stage '{}' threw on {}; the output is kept",
               stage,
@@ -81,17 +104,28 @@ sealed interface Outlet {
     }
 
     @Override
+    public boolean offer(Chunk chunk) {
+      deliver(chunk);
+      return true;
+    }
+
+    @Override
     public void abandon(Chunk chunk) {
-      deliver(chunk, false);
+      deliver(chunk);
     }
   }
 
   /** Feeds a {@link GraphRun#outputs} stream through a bounded channel (backpressure). */
   record Channel(Inbox channel) implements Outlet {
     @Override
-    public void deliver(Chunk chunk, boolean mayBlock) throws InterruptedException {
+    public void deliver(Chunk chunk) throws InterruptedException {
       // A closed channel means the consumer closed its stream: outputs are dropped.
-      channel.put(chunk, mayBlock);
+      channel.put(chunk, true);
+    }
+
+    @Override
+    public boolean offer(Chunk chunk) {
+      return channel.offer(chunk, true, () -> {}) || channel.isClosed();
     }
 
     @Override

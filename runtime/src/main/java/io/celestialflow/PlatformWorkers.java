@@ -4,43 +4,46 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@link ExecutionMode#SERIAL} (one thread) and {@link ExecutionMode#THREAD} with platform threads
- * ({@code workers} threads): each thread loops taking a chunk of tasks and running it. The pool is
- * bounded by construction and so is its queue — the stage's inbox — unlike {@code
- * Executors.newFixedThreadPool}.
+ * {@link Execution#serial()} (one thread) and {@link Execution#threads(int)} ({@code n} platform
+ * threads): each thread loops taking a chunk of tasks and running it through the stage's {@link
+ * TaskCore}. The pool is bounded by construction and so is its queue — the stage's inbox — unlike
+ * {@code Executors.newFixedThreadPool}.
  */
 final class PlatformWorkers implements StageDriver {
   private final StageRuntime stage;
   private final Thread[] threads;
+  private final WorkerContext[] contexts;
 
   PlatformWorkers(StageRuntime stage, int workers, String threadPrefix) {
     this.stage = stage;
     this.threads = new Thread[workers];
+    this.contexts = new WorkerContext[workers];
     for (int i = 0; i < workers; i++) {
+      WorkerContext ctx = new WorkerContext(stage, stage.chunkSize());
+      contexts[i] = ctx;
+      stage.run().registerTicking(ctx);
       threads[i] =
-          Thread.ofPlatform()
-              .name(workers == 1 ? threadPrefix : threadPrefix + "-" + i)
-              .daemon(true)
-              .unstarted(this::work);
+          stage
+              .run()
+              .newThread(workers == 1 ? threadPrefix : threadPrefix + "-" + i, () -> work(ctx));
     }
   }
 
-  private void work() {
-    WorkerContext ctx = new WorkerContext(stage, stage.chunkSize(), true);
-    stage.run().registerLingering(ctx);
+  private void work(WorkerContext ctx) {
+    RunEngine run = stage.run();
+    TaskCore core = stage.core();
     try {
       stage.awaitGate();
       int consumers = threads.length;
       Chunk chunk;
-      while (!stage.run().isCancelled()
-          && (chunk = stage.next(consumers, stage.chunkSize())) != null) {
-        stage.inFlight.add(chunk.size());
-        stage.processChunk(chunk, ctx);
+      while (!run.isCancelled() && (chunk = stage.next(consumers, stage.chunkSize())) != null) {
+        stage.claimed.add(chunk.size());
+        core.runChunk(chunk, ctx);
       }
     } catch (InterruptedException e) {
-      // Cancelled: processChunk has recorded what this thread held; the thread ends.
-    } catch (RuntimeException | Error e) {
-      stage.run().internalError(stage, e);
+      // Cancelled: runChunk has recorded what this thread held; the thread ends.
+    } catch (Throwable e) {
+      run.fatal(stage, e);
     }
   }
 
@@ -67,5 +70,16 @@ final class PlatformWorkers implements StageDriver {
       all &= t.join(Duration.ofNanos(left));
     }
     return all;
+  }
+
+  @Override
+  public int running() {
+    int n = 0;
+    for (WorkerContext ctx : contexts) {
+      if (ctx.isRunning()) {
+        n++;
+      }
+    }
+    return n;
   }
 }

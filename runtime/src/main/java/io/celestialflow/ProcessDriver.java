@@ -64,6 +64,7 @@ final class ProcessDriver implements StageDriver {
   private static final int START_ATTEMPTS = 3;
 
   private final StageRuntime stage;
+  private final TaskCore core;
   private final ProcessSpec spec;
   private final String name;
   private final String threadPrefix;
@@ -89,6 +90,7 @@ final class ProcessDriver implements StageDriver {
       throw new IllegalStateException("stage '" + stage.name() + "' is not a PROCESS stage");
     }
     this.spec = s;
+    this.core = stage.core();
     this.name = stage.name();
     this.threadPrefix = threadPrefix;
     this.heartbeatNanos = spec.heartbeatTimeout().toNanos();
@@ -103,8 +105,7 @@ final class ProcessDriver implements StageDriver {
     for (int i = 0; i < workers; i++) {
       slots[i] = new Slot(i);
     }
-    this.watchdog =
-        Thread.ofPlatform().name(threadPrefix + "-watchdog").daemon(true).unstarted(this::watch);
+    this.watchdog = stage.run().newThread(threadPrefix + "-watchdog", this::watch);
   }
 
   @Override
@@ -154,6 +155,18 @@ final class ProcessDriver implements StageDriver {
     return stage.run().isCancelled();
   }
 
+  @Override
+  public int running() {
+    int n = 0;
+    for (Slot s : slots) {
+      WorkerProcess w = s.current();
+      if (w != null && w.progress.started() > w.progress.finished()) {
+        n++;
+      }
+    }
+    return n;
+  }
+
   // ---------------------------------------------------------------- watchdog
 
   private void watch() {
@@ -200,10 +213,10 @@ final class ProcessDriver implements StageDriver {
   // ---------------------------------------------------------------- slots
 
   /** A task sent to a worker, waiting for its result. */
-  private record Held(long seq, Object item, int bytes) {}
+  private record Held(long seq, Object item, Observers.@Nullable Observation obs, int bytes) {}
 
   /** A task checked in and encoded, not yet sent. */
-  private record Encoded(Object item, byte[] bytes) {}
+  private record Encoded(Object item, Observers.@Nullable Observation obs, byte[] bytes) {}
 
   /** One result entry as read from the wire, before it is decoded. */
   private record Entry(byte status, byte[][] payloads, List<String> targets) {}
@@ -233,8 +246,8 @@ final class ProcessDriver implements StageDriver {
     Slot(int index) {
       this.index = index;
       String p = threadPrefix + "-w" + index;
-      this.sender = Thread.ofPlatform().name(p + "-send").daemon(true).unstarted(this::send);
-      this.keeper = Thread.ofPlatform().name(p).daemon(true).unstarted(this::keep);
+      this.sender = stage.run().newThread(p + "-send", this::send);
+      this.keeper = stage.run().newThread(p, this::keep);
     }
 
     @Nullable WorkerProcess current() {
@@ -289,7 +302,7 @@ final class ProcessDriver implements StageDriver {
     // -------------------------------------------------------------- sender
 
     private void send() {
-      WorkerContext ctx = new WorkerContext(stage, 2, true);
+      WorkerContext ctx = new WorkerContext(stage, 2);
       Wire.Frame frame = new Wire.Frame(64 * 1024);
       try {
         stage.awaitGate();
@@ -302,7 +315,7 @@ final class ProcessDriver implements StageDriver {
           if (chunk == null) {
             break;
           }
-          stage.inFlight.add(chunk.size());
+          stage.claimed.add(chunk.size());
           List<Encoded> batch = checkIn(chunk, ctx);
           ctx.settle();
           sendAll(batch, frame, ctx);
@@ -310,7 +323,7 @@ final class ProcessDriver implements StageDriver {
       } catch (InterruptedException e) {
         // Cancelled: sendAll recorded what this thread held.
       } catch (RuntimeException | Error e) {
-        stage.run().internalError(stage, e);
+        stage.run().fatal(stage, e);
       } finally {
         close();
       }
@@ -348,13 +361,12 @@ final class ProcessDriver implements StageDriver {
       TaskCodec<Object> codec = spec.input();
       for (int i = chunk.from; i < chunk.to; i++) {
         Object item = chunk.items[i];
-        stage.mark(ctx);
+        Object task = core.admit(item, ctx);
+        if (task == null) {
+          continue; // a duplicate, counted by admit
+        }
+        Observers.Observation obs = core.observe(item, task);
         try {
-          Object task = stage.admit(item, ctx);
-          if (task == null) {
-            ctx.done++; // a duplicate, counted by admit
-            continue;
-          }
           String why = broken;
           if (why != null) {
             throw new WorkerCrashedException(why);
@@ -365,10 +377,9 @@ final class ProcessDriver implements StageDriver {
           } catch (CodecException e) {
             throw e.forStage(name, "send a task to a worker process");
           }
-          batch.add(new Encoded(item, bytes));
+          batch.add(new Encoded(item, obs, bytes));
         } catch (RuntimeException e) {
-          stage.fail(item, e, ctx);
-          ctx.done++;
+          core.fail(item, e, obs, ctx);
         }
       }
       return batch;
@@ -389,9 +400,8 @@ final class ProcessDriver implements StageDriver {
               break;
             }
             for (; next < batch.size(); next++) { // every slot gave up: the stage is broken
-              stage.mark(ctx);
-              stage.fail(batch.get(next).item(), new WorkerCrashedException(why), ctx);
-              ctx.done++;
+              Encoded e = batch.get(next);
+              core.fail(e.item(), new WorkerCrashedException(why), e.obs(), ctx);
             }
             break;
           }
@@ -407,7 +417,7 @@ final class ProcessDriver implements StageDriver {
             while (end < batch.size() && (end == next || bytes < MAX_BATCH_BYTES)) {
               Encoded e = batch.get(end++);
               bytes += e.bytes().length;
-              held.addLast(new Held(w.nextSeq++, e.item(), e.bytes().length));
+              held.addLast(new Held(w.nextSeq++, e.item(), e.obs(), e.bytes().length));
               heldBytes += e.bytes().length;
               frame.putBytes(e.bytes());
             }
@@ -427,8 +437,7 @@ final class ProcessDriver implements StageDriver {
       } finally {
         if (next < batch.size()) { // interrupted by a cancellation
           for (int i = next; i < batch.size(); i++) {
-            stage.recordUnfinished(batch.get(i).item());
-            ctx.done++;
+            core.abandon(batch.get(i).item(), ctx);
           }
           ctx.settle();
         } else {
@@ -478,7 +487,7 @@ final class ProcessDriver implements StageDriver {
     // -------------------------------------------------------------- keeper
 
     private void keep() {
-      WorkerContext ctx = new WorkerContext(stage, stage.chunkSize(), true);
+      WorkerContext ctx = new WorkerContext(stage, stage.chunkSize());
       int failedStarts = 0;
       try {
         while (!mustStop()) {
@@ -520,7 +529,7 @@ final class ProcessDriver implements StageDriver {
           handleEnd(w, error, ctx);
         }
       } catch (RuntimeException | Error e) {
-        stage.run().internalError(stage, e);
+        stage.run().fatal(stage, e);
       }
     }
 
@@ -637,8 +646,7 @@ final class ProcessDriver implements StageDriver {
       try {
         while (settled < n) {
           Entry entry = readEntry(in);
-          apply(done[settled].item(), entry, ctx);
-          ctx.done++;
+          apply(done[settled], entry, ctx);
           settled++;
           ctx.flushIfFull();
         }
@@ -705,10 +713,11 @@ final class ProcessDriver implements StageDriver {
     }
 
     /** Decodes one result and emits it, or records the failure; never throws. */
-    private void apply(Object item, Entry entry, WorkerContext ctx) {
-      stage.mark(ctx);
+    private void apply(Held task, Entry entry, WorkerContext ctx) throws InterruptedException {
+      Object item = task.item();
+      Object raw;
       try {
-        Object raw =
+        raw =
             switch (entry.status()) {
               case Wire.VALUE -> decode(entry.payloads()[0]);
               case Wire.VALUES -> {
@@ -725,14 +734,18 @@ final class ProcessDriver implements StageDriver {
                           entry.payloads()[0], "of stage '" + name + "' (worker " + index + ")"));
               default -> null; // NONE (a consumer) or NULL (the engine reports a null result)
             };
-        stage.emit(raw, ctx);
-        ctx.succeeded++;
       } catch (RemoteFailure f) {
-        stage.fail(item, f.error, ctx);
+        core.fail(item, f.error, task.obs(), ctx);
+        return;
       } catch (CodecException e) {
-        stage.fail(item, e.forStage(name, "read a result from a worker process"), ctx);
+        core.fail(item, e.forStage(name, "read a result from a worker process"), task.obs(), ctx);
+        return;
       } catch (RuntimeException e) {
-        stage.fail(item, e, ctx);
+        core.fail(item, e, task.obs(), ctx);
+        return;
+      }
+      if (!core.succeed(item, raw, task.obs(), ctx)) {
+        throw new InterruptedException("cancelled while emitting");
       }
     }
 
@@ -784,8 +797,7 @@ final class ProcessDriver implements StageDriver {
       }
       if (cancelled()) {
         for (Held h : left) {
-          stage.recordUnfinished(h.item());
-          ctx.done++;
+          core.abandon(h.item(), ctx);
         }
         ctx.settle();
         return;
@@ -825,9 +837,7 @@ final class ProcessDriver implements StageDriver {
                         + w.pid
                         + ") was killed")
                 : new WorkerCrashedException(what + " while running this task" + w.tail());
-        stage.mark(ctx);
-        stage.fail(culprit.item(), cause, ctx);
-        ctx.done++;
+        core.fail(culprit.item(), cause, culprit.obs(), ctx);
         ctx.settle();
       }
       log.warn(
@@ -849,9 +859,9 @@ final class ProcessDriver implements StageDriver {
       Object[] again = new Object[items.size()];
       for (int i = 0; i < again.length; i++) {
         Object item = items.get(i);
-        again[i] = item instanceof Attempt ? item : new Attempt(item, 1);
+        again[i] = Envelope.rerun(item);
       }
-      stage.inFlight.add(-again.length); // before they can be taken and finished elsewhere
+      stage.claimed.add(-again.length); // before they can be taken and finished elsewhere
       Chunk chunk = new Chunk(again, 0, again.length);
       boolean requeued;
       try {

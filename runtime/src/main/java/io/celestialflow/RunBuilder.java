@@ -1,5 +1,6 @@
 package io.celestialflow;
 
+import io.celestialflow.spi.TaskObserver;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -10,6 +11,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Configures one run of a {@link TaskGraph}: its inputs, which outputs to keep, stream or hand to a
@@ -37,8 +39,17 @@ public final class RunBuilder {
   private final Map<Integer, List<Consumer<Object>>> callbacks = new LinkedHashMap<>();
   private final Set<Integer> streams = new LinkedHashSet<>();
   private final List<GraphListener> listeners = new ArrayList<>();
+  private final List<TaskObserver> observers = new ArrayList<>();
   private boolean keepOpen;
+  private @Nullable Layout layout;
+  private boolean lineage;
+  private int keepFailures = DEFAULT_KEEP_FAILURES;
+  private boolean keepFailuresSet;
+  private EngineClock clock = EngineClock.SYSTEM;
   private boolean used;
+
+  /** How many failures a run keeps in memory unless told otherwise. */
+  public static final int DEFAULT_KEEP_FAILURES = 10_000;
 
   /** One input source and the stage it feeds. */
   record Input(int stage, Object source) {}
@@ -171,6 +182,75 @@ public final class RunBuilder {
   }
 
   /**
+   * Runs with this layout instead of the graph's ({@link TaskGraph#layout()}).
+   *
+   * @param layout the layout
+   * @return this builder
+   * @throws GraphDefinitionException if it was already set, or is {@link Layout#SERIAL} for a graph
+   *     with a cycle or with an explicit inbox capacity
+   */
+  public RunBuilder layout(Layout layout) {
+    Objects.requireNonNull(layout, "layout");
+    if (this.layout != null) {
+      throw new GraphDefinitionException("the run's layout was already set to " + this.layout);
+    }
+    graph.checkLayout(layout);
+    this.layout = layout;
+    return this;
+  }
+
+  /**
+   * Tracks task identity: every task gets an id, unique in the run, and the id of the task whose
+   * output it is (see {@link io.celestialflow.spi.TaskRef}); failures carry it ({@link
+   * TaskFailure#taskId()}) and {@link TaskObserver}s see it, which is what lineage records are made
+   * of. Off by default, when it costs nothing per task; on, one small object per task.
+   *
+   * @return this builder
+   */
+  public RunBuilder trackLineage() {
+    this.lineage = true;
+    return this;
+  }
+
+  /**
+   * Keeps at most this many {@link TaskFailure}s in memory for {@link GraphResult#failures()}
+   * (default {@value #DEFAULT_KEEP_FAILURES}); later failures are counted ({@link
+   * GraphResult#failureCount()}) and still sent to listeners, so a run where millions of tasks fail
+   * stays in bounded memory. Use a listener (or the run store) to keep them all.
+   *
+   * @param max the most failures kept, 0 or more
+   * @return this builder
+   */
+  public RunBuilder keepFailures(int max) {
+    if (max < 0) {
+      throw new GraphDefinitionException("keepFailures must be 0 or more, was " + max);
+    }
+    if (keepFailuresSet) {
+      throw new GraphDefinitionException("keepFailures was already set to " + keepFailures);
+    }
+    this.keepFailures = max;
+    this.keepFailuresSet = true;
+    return this;
+  }
+
+  /**
+   * Adds a per-task observer for this run only.
+   *
+   * @param observer the observer
+   * @return this builder
+   */
+  public RunBuilder observer(TaskObserver observer) {
+    observers.add(Objects.requireNonNull(observer, "observer"));
+    return this;
+  }
+
+  /** Replaces the engine's clock and timer (tests: deterministic backoff and timeouts). */
+  RunBuilder clock(EngineClock clock) {
+    this.clock = Objects.requireNonNull(clock, "clock");
+    return this;
+  }
+
+  /**
    * Adds a listener for this run only.
    *
    * @param listener the listener
@@ -202,9 +282,23 @@ public final class RunBuilder {
       }
     }
     collected.addAll(collect);
+    List<TaskObserver> allObservers = new ArrayList<>(graph.observers());
+    allObservers.addAll(observers);
     RunEngine engine =
         new RunEngine(
-            graph, List.copyOf(inputs), collected, callbacks, streams, listeners, keepOpen);
+            new RunSpec(
+                graph,
+                layout == null ? graph.layout() : layout,
+                List.copyOf(inputs),
+                collected,
+                callbacks,
+                streams,
+                listeners,
+                List.copyOf(allObservers),
+                keepOpen,
+                lineage,
+                keepFailures,
+                clock));
     engine.start();
     return engine;
   }
@@ -213,8 +307,14 @@ public final class RunBuilder {
    * Runs to the end on the calling thread's behalf (see {@link GraphRun#await()} for interrupts).
    *
    * @return the result
+   * @throws GraphStateException if outputs are {@linkplain #stream streamed} (use {@link #start()})
    */
   public GraphResult run() {
+    if (!streams.isEmpty()) {
+      throw new GraphStateException(
+          "run() would wait forever once the output stream of a streamed stage filled up, as"
+              + " nobody reads it; use start(), read run.outputs(stage), then run.await()");
+    }
     try (GraphRun run = start()) {
       return run.await();
     }

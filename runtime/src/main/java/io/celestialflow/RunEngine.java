@@ -1,58 +1,86 @@
 package io.celestialflow;
 
+import io.celestialflow.event.InputFailed;
+import io.celestialflow.event.RunEvent;
+import io.celestialflow.event.RunFinished;
+import io.celestialflow.event.RunStarted;
+import io.celestialflow.event.StageFinished;
+import io.celestialflow.event.StageStarted;
+import io.celestialflow.event.TaskFailed;
+import io.celestialflow.event.TaskRetried;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.Spliterator;
-import java.util.Spliterators;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import java.util.stream.StreamSupport;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One run of a graph: builds a {@link StageRuntime} per stage, starts their drivers and the input
- * feeders, keeps the run's outstanding-task count, and — on a supervisor thread — stops everything
- * once that count reaches zero or the run is cancelled, then builds the {@link GraphResult}.
+ * One run of a graph: builds a {@link StageRuntime} per stage, starts their drivers, the input
+ * feeders and the run's timer, keeps the run's outstanding-task count, and — on a supervisor thread
+ * — stops everything once that count reaches zero, the run is cancelled, or an error in one of its
+ * threads ends it; then builds the {@link GraphResult}.
  *
  * <h2>Phases</h2>
  *
  * {@code RUNNING → QUIESCENT} when the outstanding count reaches zero (every input exhausted, no
- * task queued, in flight or waiting for a retry); {@code RUNNING → CANCELLING} on {@link
- * #cancel()}. Exactly one of the two transitions happens; the supervisor wakes on it.
+ * task queued, in flight or waiting for a retry); {@code RUNNING → CANCELLING} on {@link #cancel()}
+ * or a fatal error ({@link #fatal}). Exactly one of the two transitions happens; the supervisor
+ * wakes on it.
+ *
+ * <h2>The run's own threads</h2>
+ *
+ * Every thread the run starts knows it belongs to the run ({@link #onOwnThread()}): called from
+ * there, {@link #close()} only cancels (the caller is one of the threads that must stop), {@link
+ * #await()} fails at once, and {@link #inject} does not wait for room. An error that escapes any of
+ * them (an {@link OutOfMemoryError}, a bug) ends the run promptly with that cause: the first steps
+ * of {@link #fatal} allocate nothing, and a failed run drops its collected outputs first.
  */
 final class RunEngine implements GraphRun {
   private static final Logger log = LoggerFactory.getLogger(RunEngine.class);
+
+  /** How often the run's tick looks at lingering chunks, stuck workers and deadlines. */
+  static final long TICK_NANOS = 2_000_000;
+
   private static final long STOP_TIMEOUT_SECONDS = 30;
   private static final int RUNNING = 0;
   private static final int QUIESCENT = 1;
   private static final int CANCELLING = 2;
-  private static final AtomicLong RUN_IDS = new AtomicLong();
+  private static final AtomicLong RUN_NUMBERS = new AtomicLong();
+  private static final ThreadLocal<@Nullable RunEngine> OWNER = new ThreadLocal<>();
+
+  /**
+   * Memory set aside to be given back when a run fails with an {@link OutOfMemoryError}, so that
+   * ending the run (logging, stopping threads, building the result) has room to work in.
+   */
+  private static final int RESERVE_BYTES = 2 << 20;
+
+  private static volatile byte @Nullable [] reserve = new byte[RESERVE_BYTES];
 
   private final TaskGraph graph;
+  private final Layout layout;
+  private final String runId;
   private final String threadPrefix;
   private final StageRuntime[] stages;
   private final List<Feeder> feeders = new ArrayList<>();
@@ -61,10 +89,18 @@ final class RunEngine implements GraphRun {
   private final Map<Integer, Inbox> channels = new LinkedHashMap<>();
   private final Set<Integer> channelsTaken = ConcurrentHashMap.newKeySet();
   private final int chunkSize;
+  private final boolean lineage;
+  private final int keepFailures;
+  private final EngineClock clock;
+  private final EngineClock.RunTimer timer;
+  private final List<Ticking> ticking = new CopyOnWriteArrayList<>();
 
   private final AtomicLong outstanding = new AtomicLong();
+  private final AtomicLong taskIds = new AtomicLong();
   private final AtomicInteger phase = new AtomicInteger(RUNNING);
   private volatile boolean cancelled;
+  private final AtomicReference<@Nullable Throwable> fatalError = new AtomicReference<>();
+  private volatile boolean failed;
   private final CountDownLatch stopSignal = new CountDownLatch(1);
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final CompletableFuture<GraphResult> result = new CompletableFuture<>();
@@ -74,49 +110,61 @@ final class RunEngine implements GraphRun {
   private final Instant startedAt = Instant.now();
 
   private final ConcurrentLinkedQueue<TaskFailure> failures = new ConcurrentLinkedQueue<>();
+  private final AtomicLong failureCount = new AtomicLong();
   private final ConcurrentLinkedQueue<InputFailure> inputFailures = new ConcurrentLinkedQueue<>();
 
   private final boolean keepOpen;
   private final ReentrantReadWriteLock injectLock = new ReentrantReadWriteLock();
-  private boolean inputsOpen;
 
   private final ReentrantLock lazyLock = new ReentrantLock();
-  private volatile @Nullable ScheduledExecutorService scheduler;
   private volatile @Nullable ExecutorService timedExecutor;
   private final Set<RetryTicket> retryTickets = ConcurrentHashMap.newKeySet();
-  private @Nullable ScheduledFuture<?> lingerTask;
   private final Thread supervisor;
-  private final List<WorkerContext> lingering = new java.util.concurrent.CopyOnWriteArrayList<>();
-  private final List<Thread> timerThreads = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-  /** A scheduled retry, so that cancellation can find and record it. */
-  private record RetryTicket(StageRuntime stage, Attempt attempt) {}
+  /** A scheduled retry, so that cancellation can find and record it. Identity, never equals. */
+  private static final class RetryTicket {
+    final StageRuntime stage;
+    final Envelope attempt;
 
-  RunEngine(
-      TaskGraph graph,
-      List<RunBuilder.Input> inputs,
-      Set<Integer> collected,
-      Map<Integer, List<Consumer<Object>>> callbacks,
-      Set<Integer> streamed,
-      List<GraphListener> runListeners,
-      boolean keepOpen) {
-    this.graph = graph;
-    this.threadPrefix = "cf-" + graph.name() + "-" + RUN_IDS.incrementAndGet();
+    RetryTicket(StageRuntime stage, Envelope attempt) {
+      this.stage = stage;
+      this.attempt = attempt;
+    }
+  }
+
+  RunEngine(RunSpec spec) {
+    if (reserve == null) {
+      try {
+        reserve = new byte[RESERVE_BYTES]; // an earlier run spent it
+      } catch (OutOfMemoryError e) {
+        // Still short of memory: this run goes without.
+      }
+    }
+    this.graph = spec.graph();
+    this.layout = spec.layout();
+    this.runId = UUID.randomUUID().toString();
+    this.threadPrefix = "cf-" + graph.name() + "-" + RUN_NUMBERS.incrementAndGet();
     this.chunkSize = graph.chunkSize();
-    this.keepOpen = keepOpen;
+    this.keepOpen = spec.keepOpen();
+    this.lineage = spec.lineage();
+    this.keepFailures = spec.keepFailures();
+    this.clock = spec.clock();
+    this.timer = clock.newTimer(threadPrefix + "-timer", e -> fatal(null, e));
     List<GraphListener> all = new ArrayList<>(graph.listeners());
-    all.addAll(runListeners);
+    all.addAll(spec.listeners());
     this.listeners = List.copyOf(all);
 
     TaskGraph.Topology topo = graph.topology();
-    boolean streaming = graph.layout() == Layout.STREAMING;
+    boolean streaming = layout == Layout.STREAMING;
     List<TaskStage<?, ?>> defs = graph.stages();
     int n = defs.size();
     this.stages = new StageRuntime[n];
     // In the serial layout a stage's whole output waits for the next stage's turn: unbounded.
     int capacity = streaming ? graph.inboxCapacity() : Integer.MAX_VALUE;
     for (int i = 0; i < n; i++) {
-      stages[i] = new StageRuntime(this, defs.get(i), i, topo.predecessors()[i].length, capacity);
+      String prefix = threadPrefix + "-" + defs.get(i).name();
+      stages[i] =
+          new StageRuntime(this, defs.get(i), i, topo.predecessors()[i].length, capacity, prefix);
     }
     for (int i = 0; i < n; i++) {
       int[] succ = topo.successors()[i];
@@ -128,49 +176,48 @@ final class RunEngine implements GraphRun {
         outlets.add(new Outlet.ToStage(stages[succ[k]], blocking));
         edgeNames[k] = defs.get(succ[k]).name();
       }
-      if (collected.contains(i)) {
+      if (spec.collected().contains(i)) {
         Outlet.Collect c = new Outlet.Collect();
         collectors.put(i, c);
         outlets.add(c);
       }
-      for (Consumer<Object> cb : callbacks.getOrDefault(i, List.of())) {
+      for (Consumer<Object> cb : spec.callbacks().getOrDefault(i, List.of())) {
         outlets.add(new Outlet.Callback(defs.get(i).name(), cb));
       }
-      if (streamed.contains(i)) {
+      if (spec.streamed().contains(i)) {
         Inbox channel = new Inbox(graph.inboxCapacity());
         channels.put(i, channel);
         outlets.add(new Outlet.Channel(channel));
       }
-      stages[i].wire(outlets.toArray(new Outlet[0]), succ.length, edgeNames, succ);
-      stages[i].driver = StageDriver.of(stages[i], threadPrefix + "-" + defs.get(i).name());
+      Observers observers = Observers.of(spec.observers(), defs.get(i), runId, clock);
+      stages[i].wire(outlets.toArray(new Outlet[0]), succ.length, edgeNames, succ, observers);
+      stages[i].driver = StageDriver.of(stages[i], stages[i].threadPrefix());
     }
     int f = 0;
-    for (RunBuilder.Input input : inputs) {
+    for (RunBuilder.Input input : spec.inputs()) {
       StageRuntime target = stages[input.stage()];
-      feeders.add(
+      Feeder feeder =
           new Feeder(
-              this, target, input.source(), threadPrefix + "-feed-" + target.name() + "-" + f++));
+              this, target, input.source(), f, threadPrefix + "-feed-" + target.name() + "-" + f);
+      feeders.add(feeder);
+      ticking.add(feeder);
+      f++;
     }
-    this.supervisor =
-        Thread.ofPlatform()
-            .name(threadPrefix + "-supervisor")
-            .daemon(true)
-            .unstarted(this::supervise);
+    this.supervisor = newThread(threadPrefix + "-supervisor", this::supervise);
     if (keepOpen) {
-      inputsOpen = true;
       for (StageRuntime s : stages) {
-        s.hold();
+        s.holdInputs();
       }
     }
   }
 
   void start() {
     graph.register(this);
-    fire(l -> l.runStarted(this));
+    fire(new RunStarted(runId, graph.name(), Instant.now(), this));
     for (StageRuntime s : stages) {
       requireDriver(s).start();
     }
-    boolean streaming = graph.layout() == Layout.STREAMING;
+    boolean streaming = layout == Layout.STREAMING;
     for (StageRuntime s : stages) {
       if (streaming || !s.hasPendingPredecessors()) {
         s.openGate();
@@ -179,10 +226,7 @@ final class RunEngine implements GraphRun {
     for (Feeder f : feeders) {
       f.start();
     }
-    lingerTask =
-        scheduler()
-            .scheduleWithFixedDelay(
-                this::lingerCheck, Feeder.LINGER_NANOS, Feeder.LINGER_NANOS, TimeUnit.NANOSECONDS);
+    timer.every(TICK_NANOS, this::tick);
     supervisor.start();
     for (StageRuntime s : stages) {
       s.tryFinish();
@@ -200,24 +244,70 @@ final class RunEngine implements GraphRun {
     return d;
   }
 
-  /**
-   * Every {@link Feeder#LINGER_NANOS}: flushes input chunks that waited too long and publishes the
-   * finished work of workers stuck in a long task, so nothing done waits behind something slow.
-   */
-  private void lingerCheck() {
-    long now = System.nanoTime();
-    for (Feeder f : feeders) {
-      if (f.lingering()) {
-        f.lingerCheck(now);
-      }
-    }
-    for (WorkerContext ctx : lingering) {
-      ctx.lingerCheck();
+  /** Every {@link #TICK_NANOS}: lingering chunks, stuck workers, deadlines. */
+  private void tick() {
+    long now = clock.nanoTime();
+    for (Ticking t : ticking) {
+      t.tick(now);
     }
   }
 
-  void registerLingering(WorkerContext ctx) {
-    lingering.add(ctx);
+  void registerTicking(Ticking t) {
+    ticking.add(t);
+  }
+
+  // ---------------------------------------------------------------- threads
+
+  /**
+   * A platform daemon thread of this run: it knows it is one, and an error escaping it is fatal.
+   */
+  Thread newThread(String name, Runnable body) {
+    return Thread.ofPlatform().name(name).daemon(true).unstarted(owned(body));
+  }
+
+  /** An executor starting one virtual thread of this run per task. */
+  ExecutorService newVirtualExecutor(String namePrefix) {
+    ThreadFactory virtual = Thread.ofVirtual().name(namePrefix, 0).factory();
+    return Executors.newThreadPerTaskExecutor(r -> virtual.newThread(owned(r)));
+  }
+
+  private Runnable owned(Runnable body) {
+    return () -> {
+      OWNER.set(this);
+      try {
+        body.run();
+      } catch (Throwable t) {
+        try {
+          fatal(null, t);
+        } catch (Throwable again) {
+          emergencyStop(t);
+        }
+      } finally {
+        OWNER.remove();
+      }
+    };
+  }
+
+  /** Whether the calling thread is one of this run's. */
+  boolean onOwnThread() {
+    return OWNER.get() == this;
+  }
+
+  ExecutorService timedExecutor() {
+    ExecutorService e = timedExecutor;
+    if (e == null) {
+      lazyLock.lock();
+      try {
+        e = timedExecutor;
+        if (e == null) {
+          e = newVirtualExecutor(threadPrefix + "-timed-");
+          timedExecutor = e;
+        }
+      } finally {
+        lazyLock.unlock();
+      }
+    }
+    return e;
   }
 
   // ---------------------------------------------------------------- accounting
@@ -226,8 +316,26 @@ final class RunEngine implements GraphRun {
     return cancelled;
   }
 
+  /** Whether an error ended the run (then it keeps no task lists). */
+  boolean isFailed() {
+    return failed;
+  }
+
+  boolean tracksLineage() {
+    return lineage;
+  }
+
+  EngineClock clock() {
+    return clock;
+  }
+
   int chunkSize() {
     return chunkSize;
+  }
+
+  /** Reserves {@code n} task ids; returns the first. Ids start at 1. */
+  long reserveTaskIds(int n) {
+    return taskIds.getAndAdd(n) + 1;
   }
 
   void addOutstanding(long n) {
@@ -239,8 +347,7 @@ final class RunEngine implements GraphRun {
     if (left == 0) {
       quiesce();
     } else if (left < 0) {
-      internalError(
-          null, new IllegalStateException("outstanding task count went negative: " + left));
+      fatal(null, new IllegalStateException("outstanding task count went negative: " + left));
     }
   }
 
@@ -253,8 +360,10 @@ final class RunEngine implements GraphRun {
   // ---------------------------------------------------------------- events and records
 
   void recordFailure(TaskFailure failure) {
-    failures.add(failure);
-    fire(l -> l.taskFailed(failure));
+    if (failureCount.getAndIncrement() < keepFailures) {
+      failures.add(failure);
+    }
+    fire(new TaskFailed(runId, graph.name(), failure.failedAt(), failure));
   }
 
   void recordInputFailure(InputFailure failure) {
@@ -265,19 +374,23 @@ final class RunEngine implements GraphRun {
         failure.exceptionType(),
         failure.message());
     inputFailures.add(failure);
+    fire(new InputFailed(runId, graph.name(), Instant.now(), failure));
   }
 
-  void fireRetried(String stage, Object task, int attempt, Throwable error, Duration delay) {
-    fire(l -> l.taskRetried(stage, task, attempt, error, delay));
+  void fireRetried(
+      String stage, Object task, long taskId, int attempt, Throwable error, Duration delay) {
+    fire(
+        new TaskRetried(
+            runId, graph.name(), Instant.now(), stage, task, taskId, attempt, error, delay));
   }
 
   void fireStageStarted(String stage) {
-    fire(l -> l.stageStarted(stage));
+    fire(new StageStarted(runId, graph.name(), Instant.now(), stage));
   }
 
   void stageFinished(StageRuntime stage) {
     StageStats stats = stage.stats(System.nanoTime());
-    fire(l -> l.stageFinished(stats));
+    fire(new StageFinished(runId, graph.name(), Instant.now(), stats));
     if (!cancelled) {
       for (int succ : stage.successors()) {
         stages[succ].predecessorFinished();
@@ -285,29 +398,71 @@ final class RunEngine implements GraphRun {
     }
   }
 
-  private void fire(Consumer<GraphListener> event) {
+  private void fire(RunEvent event) {
     for (GraphListener l : listeners) {
       try {
-        event.accept(l);
-      } catch (RuntimeException | Error e) {
+        l.onEvent(event);
+      } catch (RuntimeException e) {
         log.warn("listener {} of graph '{}' threw; ignored", l, graph.name(), e);
       }
     }
   }
 
-  /** A bug in the engine (or an Error on a worker): log it and cancel rather than hang. */
-  void internalError(@Nullable StageRuntime stage, Throwable error) {
-    log.error(
-        "internal error in graph '{}'{}; cancelling the run",
-        graph.name(),
-        stage == null ? "" : " at stage '" + stage.name() + "'",
-        error);
-    cancel(error);
+  /**
+   * An error escaped one of the run's threads, or a task's function threw one that means the JVM is
+   * in trouble: the run ends now with that cause. The first steps allocate nothing, so that an
+   * {@link OutOfMemoryError} cannot stop the run from learning that it must end.
+   */
+  void fatal(@Nullable StageRuntime stage, Throwable error) {
+    reserve = null; // first of all: room to work in, if memory is what ran out
+    if (!fatalError.compareAndSet(null, error)) {
+      return;
+    }
+    emergencyStop(error);
+    try {
+      for (Outlet.Collect c : collectors.values()) {
+        c.chunks().clear(); // the likeliest heap hog; nobody will read it now
+      }
+      for (StageRuntime s : stages) {
+        s.releaseGate();
+        s.inbox.close();
+        s.recordUnfinished(s.inbox.discard()); // the serial layout's whole outputs, say
+      }
+      log.error(
+          "run {} of graph '{}' failed{}; stopping it",
+          runId,
+          graph.name(),
+          stage == null ? "" : " at stage '" + stage.name() + "'",
+          error);
+    } catch (Throwable ignored) {
+      // Out of memory still: the supervisor finishes the job.
+    }
   }
 
-  // ---------------------------------------------------------------- retries and timeouts
+  /** The allocation-free part of ending a run: flags, and the supervisor's wake-up. */
+  private void emergencyStop(Throwable error) {
+    reserve = null;
+    if (fatalError.get() == null) {
+      fatalError.set(error);
+    }
+    failed = true;
+    cancelled = true;
+    if (phase.compareAndSet(RUNNING, CANCELLING)) {
+      cause = error;
+    }
+    stopSignal.countDown();
+  }
 
-  void scheduleRetry(StageRuntime stage, Attempt attempt, Duration delay) {
+  private void closeInboxes() {
+    for (StageRuntime s : stages) {
+      s.releaseGate();
+      s.inbox.close();
+    }
+  }
+
+  // ---------------------------------------------------------------- retries
+
+  void scheduleRetry(StageRuntime stage, Envelope attempt, Duration delay) {
     if (delay.isZero() || delay.isNegative()) {
       stage.retryDue(attempt);
       return;
@@ -320,85 +475,35 @@ final class RunEngine implements GraphRun {
       }
       return;
     }
-    if (!schedule(
+    boolean scheduled =
+        timer.schedule(
             () -> {
               if (retryTickets.remove(ticket)) {
                 stage.retryDue(attempt);
               }
             },
-            delay)
-        && retryTickets.remove(ticket)) {
+            delay.toNanos());
+    if (!scheduled && retryTickets.remove(ticket)) {
       // The run stopped between the check above and now: the retry will never run.
       stage.retryDropped(attempt);
     }
   }
 
-  /**
-   * Runs a short action on the run's timer after {@code delay}.
-   *
-   * @return false if the run's timer has stopped, so the action will never run
-   */
-  boolean schedule(Runnable action, Duration delay) {
-    try {
-      var unused = scheduler().schedule(action, delay.toNanos(), TimeUnit.NANOSECONDS);
-      return true;
-    } catch (RejectedExecutionException e) {
-      return false;
-    }
-  }
-
-  private ScheduledExecutorService scheduler() {
-    ScheduledExecutorService s = scheduler;
-    if (s == null) {
-      lazyLock.lock();
-      try {
-        s = scheduler;
-        if (s == null) {
-          java.util.concurrent.ThreadFactory timers =
-              Thread.ofPlatform().name(threadPrefix + "-timer").daemon(true).factory();
-          ScheduledThreadPoolExecutor pool =
-              new ScheduledThreadPoolExecutor(
-                  1,
-                  r -> {
-                    Thread t = timers.newThread(r);
-                    timerThreads.add(t); // joined when the run stops
-                    return t;
-                  });
-          pool.setRemoveOnCancelPolicy(true);
-          s = pool;
-          scheduler = s;
-        }
-      } finally {
-        lazyLock.unlock();
-      }
-    }
-    return s;
-  }
-
-  ExecutorService timedExecutor() {
-    ExecutorService e = timedExecutor;
-    if (e == null) {
-      lazyLock.lock();
-      try {
-        e = timedExecutor;
-        if (e == null) {
-          e =
-              Executors.newThreadPerTaskExecutor(
-                  Thread.ofVirtual().name(threadPrefix + "-timed-", 0).factory());
-          timedExecutor = e;
-        }
-      } finally {
-        lazyLock.unlock();
-      }
-    }
-    return e;
-  }
-
   // ---------------------------------------------------------------- GraphRun
+
+  @Override
+  public String runId() {
+    return runId;
+  }
 
   @Override
   public TaskGraph graph() {
     return graph;
+  }
+
+  @Override
+  public Layout layout() {
+    return layout;
   }
 
   @Override
@@ -408,62 +513,59 @@ final class RunEngine implements GraphRun {
     for (StageRuntime s : stages) {
       list.add(s.stats(now));
     }
-    return new GraphStatus(graph.name(), state, Duration.ofNanos(now - startNanos), list);
+    return new GraphStatus(runId, graph.name(), state, Duration.ofNanos(now - startNanos), list);
   }
 
   @Override
   public CompletableFuture<GraphResult> result() {
-    return result;
+    return result.copy();
   }
 
   @Override
   public GraphResult await() {
+    if (onOwnThread()) {
+      throw new GraphStateException(
+          "await() was called on run "
+              + runId
+              + " of graph '"
+              + graph.name()
+              + "' from one of its own threads (a listener or a stage function): the run cannot"
+              + " end while that thread waits; use result() or a RunFinished listener instead");
+    }
     try {
-      GraphResult r = result.get();
-      joinSupervisor(); // it completed the result and is ending: once joined, no thread is left
-      return r;
+      stopped.await();
     } catch (InterruptedException e) {
       cancel(e);
-      GraphResult r = awaitUninterruptibly();
+      awaitStopped(Long.MAX_VALUE, TimeUnit.NANOSECONDS);
       Thread.currentThread().interrupt();
-      return r;
-    } catch (ExecutionException e) {
-      throw new CelestialFlowException("run of graph '" + graph.name() + "' failed", causeOf(e));
     }
+    joinSupervisor();
+    Throwable error = fatalError.get();
+    if (error != null) {
+      throw failure(error);
+    }
+    return result.join();
   }
 
-  private GraphResult awaitUninterruptibly() {
+  private CelestialFlowException failure(Throwable error) {
+    return new CelestialFlowException(
+        "run " + runId + " of graph '" + graph.name() + "' failed: " + error, error);
+  }
+
+  /** Waits for the supervisor's last steps (bounded: it only returns from its finally block). */
+  private void joinSupervisor() {
     boolean interrupted = false;
-    try {
-      while (true) {
-        try {
-          GraphResult r = result.get();
-          joinSupervisor();
-          return r;
-        } catch (InterruptedException e) {
-          interrupted = true;
-        } catch (ExecutionException e) {
-          throw new CelestialFlowException(
-              "run of graph '" + graph.name() + "' failed", causeOf(e));
-        }
-      }
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
+    while (true) {
+      try {
+        supervisor.join(Duration.ofSeconds(STOP_TIMEOUT_SECONDS));
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
       }
     }
-  }
-
-  /** Waits for the supervisor's last steps, unless called from it (a completion callback). */
-  private void joinSupervisor() throws InterruptedException {
-    if (Thread.currentThread() != supervisor) {
-      supervisor.join();
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
-  }
-
-  private static Throwable causeOf(ExecutionException e) {
-    Throwable c = e.getCause();
-    return c == null ? e : c;
   }
 
   @Override
@@ -485,21 +587,49 @@ final class RunEngine implements GraphRun {
     if (task == null) {
       throw new GraphInputException("cannot inject a null task into stage '" + stage.name() + "'");
     }
+    if (!keepOpen) {
+      throw new GraphStateException(
+          "run of graph '"
+              + graph.name()
+              + "' does not accept injected tasks; start it with keepOpen()");
+    }
+    Object item = lineage ? Envelope.tracked(task, reserveTaskIds(1), 0) : task;
     injectLock.readLock().lock();
     try {
-      if (!inputsOpen) {
+      if (cancelled) {
         throw new GraphStateException(
-            keepOpen
-                ? "run of graph '" + graph.name() + "' no longer accepts tasks: inputs were closed"
-                : "run of graph '"
-                    + graph.name()
-                    + "' does not accept injected tasks; start it with keepOpen()");
+            "run " + runId + " of graph '" + graph.name() + "' was cancelled; task not accepted");
       }
-      stage.accept(Chunk.of(task), false);
+      if (!stage.inputsOpen()) {
+        throw new GraphStateException(
+            "run of graph '"
+                + graph.name()
+                + "' no longer accepts tasks for stage '"
+                + stage.name()
+                + "': its inputs were closed");
+      }
+      // Like an input source, wait for room; not on the run's own threads, where it could deadlock.
+      stage.accept(Chunk.of(item), !onOwnThread());
     } catch (InterruptedException e) {
-      Thread.currentThread().interrupt(); // a non-blocking put does not wait
+      Thread.currentThread().interrupt();
+      throw new GraphStateException(
+          "interrupted while waiting for room in stage '"
+              + stage.name()
+              + "'; task recorded as"
+              + " unfinished");
     } finally {
       injectLock.readLock().unlock();
+    }
+  }
+
+  @Override
+  public void closeInputs(String stageName) {
+    StageRuntime stage = stages[graph.indexOf(stageName)];
+    injectLock.writeLock().lock();
+    try {
+      stage.closeInputs();
+    } finally {
+      injectLock.writeLock().unlock();
     }
   }
 
@@ -507,15 +637,11 @@ final class RunEngine implements GraphRun {
   public void closeInputs() {
     injectLock.writeLock().lock();
     try {
-      if (!inputsOpen) {
-        return;
+      for (StageRuntime s : stages) {
+        s.closeInputs();
       }
-      inputsOpen = false;
     } finally {
       injectLock.writeLock().unlock();
-    }
-    for (StageRuntime s : stages) {
-      s.release(1);
     }
   }
 
@@ -534,48 +660,7 @@ final class RunEngine implements GraphRun {
       throw new GraphStateException(
           "the output stream of stage '" + stage.name() + "' was already obtained");
     }
-    Iterator<Object> it = new ChannelIterator(channel, this);
-    return (Stream<O>)
-        StreamSupport.stream(Spliterators.spliteratorUnknownSize(it, Spliterator.NONNULL), false)
-            .onClose(channel::close);
-  }
-
-  /** Reads a stream channel chunk by chunk, blocking until outputs arrive or the run ends. */
-  private static final class ChannelIterator implements Iterator<Object> {
-    private final Inbox channel;
-    private final RunEngine run;
-    private @Nullable Chunk current;
-
-    ChannelIterator(Inbox channel, RunEngine run) {
-      this.channel = channel;
-      this.run = run;
-    }
-
-    @Override
-    public boolean hasNext() {
-      while (current == null || current.from >= current.to) {
-        try {
-          current = channel.take(1, Integer.MAX_VALUE);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new CelestialFlowException(
-              "interrupted while waiting for outputs of graph '" + run.graph.name() + "'", e);
-        }
-        if (current == null) {
-          return false;
-        }
-      }
-      return true;
-    }
-
-    @Override
-    public Object next() {
-      if (!hasNext()) {
-        throw new java.util.NoSuchElementException();
-      }
-      Chunk c = java.util.Objects.requireNonNull(current);
-      return c.items[c.from++];
-    }
+    return (Stream<O>) OutputChannel.stream(channel, graph.name());
   }
 
   @Override
@@ -587,31 +672,28 @@ final class RunEngine implements GraphRun {
     if (phase.compareAndSet(RUNNING, CANCELLING)) {
       cause = why;
       cancelled = true;
-      for (StageRuntime s : stages) {
-        s.releaseGate();
-        s.inbox.close();
-      }
       stopSignal.countDown();
+      closeInboxes();
     }
   }
 
   @Override
   public void close() {
     cancel();
-    awaitStopped(STOP_TIMEOUT_SECONDS + 5, TimeUnit.SECONDS);
+    if (!onOwnThread()) {
+      awaitStopped(STOP_TIMEOUT_SECONDS + 5, TimeUnit.SECONDS);
+    }
   }
 
   void awaitStopped(long timeout, TimeUnit unit) {
     boolean interrupted = false;
-    long deadline = System.nanoTime() + unit.toNanos(timeout);
+    long deadline = System.nanoTime() + Math.min(unit.toNanos(timeout), Long.MAX_VALUE / 4);
     while (true) {
       try {
         if (!stopped.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
           log.warn("run of graph '{}' did not stop within {} {}", graph.name(), timeout, unit);
-        } else {
-          if (Thread.currentThread() != supervisor) {
-            supervisor.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
-          }
+        } else if (!onOwnThread()) {
+          supervisor.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
         }
         break;
       } catch (InterruptedException e) {
@@ -639,21 +721,31 @@ final class RunEngine implements GraphRun {
       stopEverything(wasCancelled);
       r = buildResult(wasCancelled);
       state = r.state();
-    } catch (RuntimeException | Error e) {
-      log.error("supervisor of graph '{}' failed", graph.name(), e);
-      cause = e;
-      state = RunState.CANCELLED;
-      r = buildResult(true);
-    } finally {
-      graph.unregister(this);
-      if (r != null) {
-        GraphResult done = r;
-        fire(l -> l.runFinished(done));
-        result.complete(done);
-      } else {
-        result.completeExceptionally(new IllegalStateException("run ended without a result"));
+    } catch (Throwable e) {
+      fatal(null, e);
+      try {
+        r = buildResult(true);
+        state = r.state();
+      } catch (Throwable again) {
+        r = null;
       }
-      stopped.countDown();
+    } finally {
+      try {
+        graph.unregister(this);
+        if (r != null) {
+          fire(new RunFinished(runId, graph.name(), Instant.now(), r));
+        }
+        Throwable error = fatalError.get();
+        if (error != null) {
+          result.completeExceptionally(failure(error));
+        } else if (r != null) {
+          result.complete(r);
+        } else {
+          result.completeExceptionally(new IllegalStateException("run ended without a result"));
+        }
+      } finally {
+        stopped.countDown();
+      }
     }
   }
 
@@ -669,13 +761,7 @@ final class RunEngine implements GraphRun {
   }
 
   private void stopEverything(boolean wasCancelled) {
-    ScheduledFuture<?> linger = lingerTask;
-    if (linger != null) {
-      linger.cancel(false);
-    }
-    for (StageRuntime s : stages) {
-      s.inbox.close();
-    }
+    closeInboxes();
     if (wasCancelled) {
       for (Feeder f : feeders) {
         f.interrupt();
@@ -685,7 +771,7 @@ final class RunEngine implements GraphRun {
       }
       for (RetryTicket t : List.copyOf(retryTickets)) {
         if (retryTickets.remove(t)) {
-          t.stage().retryDropped(t.attempt());
+          t.stage.retryDropped(t.attempt);
         }
       }
     }
@@ -722,61 +808,68 @@ final class RunEngine implements GraphRun {
     }
     if (wasCancelled) {
       for (StageRuntime s : stages) {
-        for (Object item : s.inbox.drain()) {
-          s.recordUnfinished(item);
+        if (failed) {
+          s.recordUnfinished(s.inbox.discard()); // counted, not kept: memory may be short
+        } else {
+          for (Object item : s.inbox.drain()) {
+            s.recordUnfinished(item);
+          }
         }
       }
     }
     for (Inbox channel : channels.values()) {
       channel.close();
     }
-    ScheduledExecutorService sched = scheduler;
-    if (sched != null) {
-      sched.shutdownNow();
-      // Wait for the timer thread too: once the run's result is out, none of its threads is left.
-      // (A terminated pool's thread may still be exiting, so join it as well.)
-      try {
-        if (!sched.awaitTermination(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-          log.warn("the timer of graph '{}' did not stop in time", graph.name());
-        }
-        for (Thread t : timerThreads) {
-          t.join(Duration.ofSeconds(STOP_TIMEOUT_SECONDS));
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+    try {
+      // Once the run's result is out, none of its threads is left: the timer's included.
+      if (!timer.stop(TimeUnit.SECONDS.toNanos(STOP_TIMEOUT_SECONDS))) {
+        log.warn("the timer of graph '{}' did not stop in time", graph.name());
       }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
   private GraphResult buildResult(boolean wasCancelled) {
     long now = System.nanoTime();
     Map<String, List<Object>> outputs = new LinkedHashMap<>();
-    for (Map.Entry<Integer, Outlet.Collect> e : collectors.entrySet()) {
-      outputs.put(stages[e.getKey()].name(), e.getValue().toList());
-    }
     Map<String, StageStats> stats = new LinkedHashMap<>();
     Map<String, List<Object>> unfinished = new LinkedHashMap<>();
+    if (!failed) {
+      for (Map.Entry<Integer, Outlet.Collect> e : collectors.entrySet()) {
+        outputs.put(stages[e.getKey()].name(), e.getValue().toList());
+      }
+    }
     for (StageRuntime s : stages) {
       stats.put(s.name(), s.stats(now));
       if (!s.unfinishedTasks().isEmpty()) {
         unfinished.put(s.name(), List.copyOf(s.unfinishedTasks()));
       }
     }
+    List<InputProgress> inputs = new ArrayList<>(feeders.size());
+    for (Feeder f : feeders) {
+      inputs.add(f.progress());
+    }
+    RunState end =
+        failed ? RunState.FAILED : wasCancelled ? RunState.CANCELLED : RunState.COMPLETED;
     return new GraphResult(
-        graph.name(),
-        wasCancelled ? RunState.CANCELLED : RunState.COMPLETED,
+        runId,
+        graph,
+        end,
         startedAt,
         Duration.ofNanos(now - startNanos),
         outputs,
         List.copyOf(failures),
+        failureCount.get(),
         List.copyOf(inputFailures),
+        inputs,
         stats,
         unfinished,
-        cause);
+        failed ? fatalError.get() : cause);
   }
 
   @Override
   public String toString() {
-    return "GraphRun[" + graph.name() + ", " + state + "]";
+    return "GraphRun[" + graph.name() + " " + runId + ", " + state + "]";
   }
 }

@@ -10,5 +10,11 @@ public enum RunState {
    * The run was cancelled, closed or interrupted before it completed; {@link
    * GraphResult#unfinished()} holds the tasks it did not finish.
    */
-  CANCELLED
+  CANCELLED,
+  /**
+   * An error in one of the run's threads (such as {@link OutOfMemoryError}) ended the run at once;
+   * {@link GraphResult#cause()} holds it, and {@link GraphRun#await()} throws it. Outputs and
+   * unfinished tasks are not kept (memory may be what the JVM lacked); the counters are.
+   */
+  FAILED
 }

@@ -4,8 +4,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs one stage's tasks during a run: the execution strategy. Each implementation takes chunks
- * from the stage's inbox and hands tasks to {@link StageRuntime}'s shared per-task logic; they
- * differ only in which threads do the work.
+ * from the stage's inbox and hands tasks to the stage's {@link TaskCore}; they differ only in which
+ * threads do the work.
  */
 sealed interface StageDriver
     permits PlatformWorkers, VirtualThreadDispatcher, AsyncDispatcher, ProcessDriver {
@@ -22,16 +22,17 @@ sealed interface StageDriver
    */
   boolean join(long timeout, TimeUnit unit) throws InterruptedException;
 
+  /** How many tasks are running right now (a snapshot for the {@code running} figure). */
+  int running();
+
   static StageDriver of(StageRuntime stage, String threadPrefix) {
-    TaskStage<?, ?> s = stage.stage();
-    return switch (s.mode()) {
-      case SERIAL -> new PlatformWorkers(stage, 1, threadPrefix);
-      case THREAD ->
-          s.virtualThreads()
-              ? new VirtualThreadDispatcher(stage, s.workers(), threadPrefix)
-              : new PlatformWorkers(stage, s.workers(), threadPrefix);
-      case ASYNC -> new AsyncDispatcher(stage, s.workers(), threadPrefix);
-      case PROCESS -> new ProcessDriver(stage, s.workers(), threadPrefix);
+    return switch (stage.stage().execution()) {
+      case Execution.Serial s -> new PlatformWorkers(stage, 1, threadPrefix);
+      case Execution.Threads t -> new PlatformWorkers(stage, t.threads(), threadPrefix);
+      case Execution.VirtualThreads v ->
+          new VirtualThreadDispatcher(stage, v.maxInFlight(), threadPrefix);
+      case Execution.Async a -> new AsyncDispatcher(stage, a.maxOutstanding(), threadPrefix);
+      case Execution.Processes p -> new ProcessDriver(stage, p.workers(), threadPrefix);
     };
   }
 }

@@ -3,85 +3,258 @@ package io.celestialflow;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One task that failed for good: its stage, the task itself, what went wrong and after how many
- * attempts. Failure is data: it is recorded here and in the stage's {@code failed} count, and the
- * run goes on.
+ * attempts. Failure is data: it is recorded here, in the stage's {@code failed} count and as a
+ * {@link io.celestialflow.event.TaskFailed} event, and the run goes on.
  *
- * @param stage the name of the stage whose function failed
- * @param task the task that failed
- * @param exceptionType the fully qualified class name of the exception
- * @param message the exception's message (empty if it had none)
- * @param stackTrace the exception's stack trace, causes included
- * @param attempts how many times the task was attempted
- * @param failedAt when the last attempt failed
+ * <p>Made by the engine from the exception itself, a failure renders the stack trace only when it
+ * is first asked for ({@link #stackTrace()}), so a run where millions of tasks fail does not pay
+ * for millions of traces nobody reads. Made with {@link #of(String, Object, long, List, String,
+ * String, int, Instant)} — by a store reading failures back — it holds the rendered trace.
+ * Immutable and thread-safe; equal when all their fields are.
  */
-public record TaskFailure(
-    String stage,
-    Object task,
-    String exceptionType,
-    String message,
-    String stackTrace,
-    int attempts,
-    Instant failedAt) {
+public final class TaskFailure {
+  private final String stage;
+  private final Object task;
+  private final long taskId;
+  private final List<String> exceptionTypes;
+  private final String message;
+  private final int attempts;
+  private final Instant failedAt;
+  private volatile @Nullable Throwable error;
+  private volatile @Nullable String stackTrace;
 
-  /**
-   * Validates the record.
-   *
-   * @param stage the stage
-   * @param task the task
-   * @param exceptionType the exception class name
-   * @param message the message
-   * @param stackTrace the stack trace
-   * @param attempts the attempts
-   * @param failedAt the time
-   */
-  public TaskFailure {
-    Objects.requireNonNull(stage, "stage");
-    Objects.requireNonNull(task, "task");
-    Objects.requireNonNull(exceptionType, "exceptionType");
-    Objects.requireNonNull(message, "message");
-    Objects.requireNonNull(stackTrace, "stackTrace");
-    Objects.requireNonNull(failedAt, "failedAt");
+  private TaskFailure(
+      String stage,
+      Object task,
+      long taskId,
+      List<String> exceptionTypes,
+      String message,
+      @Nullable Throwable error,
+      @Nullable String stackTrace,
+      int attempts,
+      Instant failedAt) {
+    this.stage = Objects.requireNonNull(stage, "stage");
+    this.task = Objects.requireNonNull(task, "task");
+    this.taskId = taskId;
+    this.exceptionTypes = List.copyOf(exceptionTypes);
+    if (this.exceptionTypes.isEmpty()) {
+      throw new IllegalArgumentException("a failure needs its exception type");
+    }
+    this.message = Objects.requireNonNull(message, "message");
+    this.error = error;
+    this.stackTrace = stackTrace;
+    if (attempts < 1) {
+      throw new IllegalArgumentException("attempts must be at least 1, was " + attempts);
+    }
+    this.attempts = attempts;
+    this.failedAt = Objects.requireNonNull(failedAt, "failedAt");
   }
 
   /**
-   * Builds a failure record from an exception.
+   * A failure caused by an exception; its stack trace is rendered when first asked for.
    *
    * @param stage the stage
    * @param task the task
+   * @param taskId the task's id, or 0 when the run does not track identity
    * @param error the exception
-   * @param attempts how many attempts were made
-   * @return the record
+   * @param attempts how many attempts were made, at least 1
+   * @return the failure
    */
-  public static TaskFailure of(String stage, Object task, Throwable error, int attempts) {
-    StringWriter trace = new StringWriter();
-    error.printStackTrace(new PrintWriter(trace));
+  public static TaskFailure of(
+      String stage, Object task, long taskId, Throwable error, int attempts) {
     String message = error.getMessage();
     return new TaskFailure(
         stage,
         task,
-        error.getClass().getName(),
+        taskId,
+        typesOf(error.getClass()),
         message == null ? "" : message,
-        trace.toString(),
+        error,
+        null,
         attempts,
         Instant.now());
   }
 
   /**
-   * Whether the failure was caused by an exception of the given type (or a subtype).
+   * A failure as recorded elsewhere (a run store, another process).
+   *
+   * @param stage the stage
+   * @param task the task
+   * @param taskId the task's id, or 0
+   * @param exceptionTypes the exception's class name followed by its superclasses' (most specific
+   *     first); at least one
+   * @param message the message (empty if none)
+   * @param stackTrace the rendered stack trace
+   * @param attempts how many attempts were made, at least 1
+   * @param failedAt when the last attempt failed
+   * @return the failure
+   */
+  public static TaskFailure of(
+      String stage,
+      Object task,
+      long taskId,
+      List<String> exceptionTypes,
+      String message,
+      String stackTrace,
+      int attempts,
+      Instant failedAt) {
+    return new TaskFailure(
+        stage,
+        task,
+        taskId,
+        exceptionTypes,
+        message,
+        null,
+        Objects.requireNonNull(stackTrace, "stackTrace"),
+        attempts,
+        failedAt);
+  }
+
+  /**
+   * The names of a throwable class and its superclasses up to {@link Throwable}, most specific
+   * first.
+   *
+   * @param type the class
+   * @return the names
+   */
+  public static List<String> typesOf(Class<?> type) {
+    List<String> names = new ArrayList<>(4);
+    for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+      names.add(c.getName());
+    }
+    return names;
+  }
+
+  /**
+   * The name of the stage whose function failed.
+   *
+   * @return the stage name
+   */
+  public String stage() {
+    return stage;
+  }
+
+  /**
+   * The task that failed.
+   *
+   * @return the task
+   */
+  public Object task() {
+    return task;
+  }
+
+  /**
+   * The task's id when the run tracked task identity ({@link RunBuilder#trackLineage()}), else 0.
+   *
+   * @return the id
+   */
+  public long taskId() {
+    return taskId;
+  }
+
+  /**
+   * The fully qualified class name of the exception.
+   *
+   * @return the class name
+   */
+  public String exceptionType() {
+    return exceptionTypes.get(0);
+  }
+
+  /**
+   * The exception's class name followed by its superclasses', most specific first, up to {@code
+   * java.lang.Throwable}.
+   *
+   * @return the class names
+   */
+  public List<String> exceptionTypes() {
+    return exceptionTypes;
+  }
+
+  /**
+   * The exception's message.
+   *
+   * @return the message (empty if it had none)
+   */
+  public String message() {
+    return message;
+  }
+
+  /**
+   * The exception's stack trace, causes included; rendered on first use.
+   *
+   * @return the stack trace
+   */
+  public String stackTrace() {
+    String trace = stackTrace;
+    if (trace != null) {
+      return trace;
+    }
+    Throwable e = error;
+    if (e == null) { // another thread rendered it meanwhile (it sets the trace first)
+      return Objects.requireNonNull(stackTrace);
+    }
+    StringWriter out = new StringWriter();
+    e.printStackTrace(new PrintWriter(out));
+    trace = out.toString();
+    stackTrace = trace;
+    error = null; // the trace is all that is kept: the exception may hold on to a lot
+    return trace;
+  }
+
+  /**
+   * How many times the task was attempted.
+   *
+   * @return the attempts, at least 1
+   */
+  public int attempts() {
+    return attempts;
+  }
+
+  /**
+   * When the last attempt failed.
+   *
+   * @return the time
+   */
+  public Instant failedAt() {
+    return failedAt;
+  }
+
+  /**
+   * Whether the failure was caused by an exception of the given type or a subclass of it. Decided
+   * by name, from {@link #exceptionTypes()}, so it also works for exceptions whose class another
+   * class loader (or another process) defined.
    *
    * @param type the exception type
-   * @return true if {@link #exceptionType()} names {@code type} or a subclass of it
+   * @return true if the exception was a {@code type}
    */
   public boolean isA(Class<? extends Throwable> type) {
-    try {
-      return type.isAssignableFrom(Class.forName(exceptionType, false, type.getClassLoader()));
-    } catch (ClassNotFoundException | LinkageError e) {
-      return type.getName().equals(exceptionType);
-    }
+    return exceptionTypes.contains(type.getName());
+  }
+
+  @Override
+  public boolean equals(@Nullable Object o) {
+    return o instanceof TaskFailure f
+        && taskId == f.taskId
+        && attempts == f.attempts
+        && stage.equals(f.stage)
+        && task.equals(f.task)
+        && exceptionTypes.equals(f.exceptionTypes)
+        && message.equals(f.message)
+        && failedAt.equals(f.failedAt)
+        && stackTrace().equals(f.stackTrace());
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(stage, task, taskId, exceptionTypes, message, attempts, failedAt);
   }
 
   /** A one-line summary: stage, task, exception type and message, attempts. */
@@ -92,7 +265,7 @@ public record TaskFailure(
         + ", task="
         + task
         + ", "
-        + exceptionType
+        + exceptionType()
         + (message.isEmpty() ? "" : ": " + message)
         + ", attempts="
         + attempts

@@ -1,5 +1,6 @@
 package io.celestialflow;
 
+import io.celestialflow.spi.TaskObserver;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -66,7 +67,9 @@ public final class TaskGraph implements AutoCloseable {
   private final Layout layout;
   private final int inboxCapacity;
   private final int chunkSize;
+  private final boolean explicitCapacity;
   private final List<GraphListener> listeners;
+  private final List<TaskObserver> observers;
   private final Topology topology;
   private final Set<RunEngine> activeRuns = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
@@ -83,9 +86,19 @@ public final class TaskGraph implements AutoCloseable {
     this.layout = b.layout;
     this.inboxCapacity = b.inboxCapacity;
     this.chunkSize = b.chunkSize;
+    this.explicitCapacity = b.explicitCapacity;
     this.listeners = List.copyOf(b.listeners);
+    this.observers = List.copyOf(b.observers);
     this.topology = Topology.of(stages, index, edges);
-    if (layout == Layout.SERIAL && !topology.acyclic()) {
+    checkLayout(layout);
+  }
+
+  /** Rejects a layout this graph cannot run with. */
+  void checkLayout(Layout candidate) {
+    if (candidate != Layout.SERIAL) {
+      return;
+    }
+    if (!topology.acyclic()) {
       throw new GraphDefinitionException(
           "graph '"
               + name
@@ -94,6 +107,33 @@ public final class TaskGraph implements AutoCloseable {
               + "), so it cannot use the SERIAL layout, which runs stages one at a time in"
               + " topological order; use Layout.STREAMING");
     }
+    if (explicitCapacity) {
+      throw new GraphDefinitionException(
+          "graph '"
+              + name
+              + "' sets an inbox capacity, which the SERIAL layout cannot honour: a stage's whole"
+              + " output waits for the next stage's turn, so its inboxes are unbounded; drop"
+              + " inboxCapacity(...) or use Layout.STREAMING");
+    }
+  }
+
+  /**
+   * A builder holding this graph's stages, edges and settings, to derive a variant (another layout,
+   * more stages): settings may be set again once on it.
+   *
+   * @return a new builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder(name);
+    stages.forEach(b::stage);
+    b.edges.addAll(edges);
+    b.layout = layout;
+    b.inboxCapacity = inboxCapacity;
+    b.explicitCapacity = explicitCapacity;
+    b.chunkSize = chunkSize;
+    b.listeners.addAll(listeners);
+    b.observers.addAll(observers);
+    return b;
   }
 
   /**
@@ -341,6 +381,10 @@ public final class TaskGraph implements AutoCloseable {
     return listeners;
   }
 
+  List<TaskObserver> observers() {
+    return observers;
+  }
+
   void register(RunEngine run) {
     activeRuns.add(run);
     if (closed) {
@@ -518,8 +562,12 @@ public final class TaskGraph implements AutoCloseable {
     private Layout layout = Layout.STREAMING;
     private boolean layoutSet;
     private int inboxCapacity = DEFAULT_INBOX_CAPACITY;
+    private boolean explicitCapacity;
+    private boolean inboxCapacitySet;
     private int chunkSize = DEFAULT_CHUNK_SIZE;
+    private boolean chunkSizeSet;
     private final List<GraphListener> listeners = new ArrayList<>();
+    private final List<TaskObserver> observers = new ArrayList<>();
 
     private Builder(String name) {
       Objects.requireNonNull(name, "name");
@@ -644,7 +692,8 @@ public final class TaskGraph implements AutoCloseable {
     }
 
     /**
-     * Sets the layout (default {@link Layout#STREAMING}).
+     * Sets the layout runs use unless they choose another ({@link RunBuilder#layout}); default
+     * {@link Layout#STREAMING}.
      *
      * @param layout the layout
      * @return this builder
@@ -661,7 +710,9 @@ public final class TaskGraph implements AutoCloseable {
 
     /**
      * Sets how many tasks a stage's inbox holds before producers wait (default {@value
-     * #DEFAULT_INBOX_CAPACITY}). Edges that close a cycle never wait.
+     * #DEFAULT_INBOX_CAPACITY}). Edges that close a cycle never wait. The {@link Layout#SERIAL}
+     * layout cannot honour a capacity (a stage's whole output waits for the next stage's turn), so
+     * setting one rules that layout out.
      *
      * @param tasks the capacity, at least 1
      * @return this builder
@@ -670,7 +721,13 @@ public final class TaskGraph implements AutoCloseable {
       if (tasks < 1) {
         throw new GraphDefinitionException("inbox capacity must be at least 1, was " + tasks);
       }
+      if (inboxCapacitySet) {
+        throw new GraphDefinitionException(
+            "graph '" + name + "': inbox capacity was already set to " + inboxCapacity);
+      }
       this.inboxCapacity = tasks;
+      this.inboxCapacitySet = true;
+      this.explicitCapacity = true;
       return this;
     }
 
@@ -686,7 +743,12 @@ public final class TaskGraph implements AutoCloseable {
       if (tasks < 1) {
         throw new GraphDefinitionException("chunk size must be at least 1, was " + tasks);
       }
+      if (chunkSizeSet) {
+        throw new GraphDefinitionException(
+            "graph '" + name + "': chunk size was already set to " + chunkSize);
+      }
       this.chunkSize = tasks;
+      this.chunkSizeSet = true;
       return this;
     }
 
@@ -698,6 +760,17 @@ public final class TaskGraph implements AutoCloseable {
      */
     public Builder listener(GraphListener listener) {
       listeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /**
+     * Adds a per-task observer to every run.
+     *
+     * @param observer the observer
+     * @return this builder
+     */
+    public Builder observer(TaskObserver observer) {
+      observers.add(Objects.requireNonNull(observer, "observer"));
       return this;
     }
 

@@ -1,6 +1,7 @@
 package io.celestialflow;
 
 import io.celestialflow.codec.CodecFactory;
+import java.lang.reflect.Type;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -30,7 +31,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <pre>{@code
  * TaskStage<String, Page> download = TaskStage.map("download", (String url) -> http.get(url))
- *     .virtualThreads(200)
+ *     .execution(Execution.virtualThreads(200))
  *     .retry(RetryPolicy.on(IOException.class).maxAttempts(4))
  *     .timeout(Duration.ofSeconds(10))
  *     .dedupe()
@@ -52,9 +53,8 @@ public final class TaskStage<I, O> {
   private final StageKind kind;
   private final boolean async;
   private final TaskFunction<Object, ?> function;
-  private final ExecutionMode mode;
-  private final int workers;
-  private final boolean virtualThreads;
+  private final Execution execution;
+  private final @Nullable Type taskType;
   private final RetryPolicy retry;
   private final @Nullable Duration timeout;
   private final boolean dedupe;
@@ -66,9 +66,8 @@ public final class TaskStage<I, O> {
     this.kind = b.kind;
     this.async = b.async;
     this.function = b.function;
-    this.mode = b.effectiveMode();
-    this.workers = b.effectiveWorkers();
-    this.virtualThreads = b.virtualThreads;
+    this.execution = b.effectiveExecution();
+    this.taskType = b.taskType;
     this.retry = b.retry;
     this.timeout = b.timeout;
     this.dedupe = b.dedupe;
@@ -295,31 +294,40 @@ public final class TaskStage<I, O> {
   }
 
   /**
-   * The execution mode.
+   * How the stage runs its tasks.
+   *
+   * @return the execution strategy
+   */
+  public Execution execution() {
+    return execution;
+  }
+
+  /**
+   * The execution mode, as reported in counters: {@code execution().mode()}.
    *
    * @return the mode
    */
   public ExecutionMode mode() {
-    return mode;
+    return execution.mode();
   }
 
   /**
-   * The worker limit: threads for {@link ExecutionMode#THREAD}, outstanding tasks for {@link
-   * ExecutionMode#ASYNC} and virtual threads, 1 for {@link ExecutionMode#SERIAL}.
+   * The concurrency limit: {@code execution().workers()}.
    *
    * @return the limit, at least 1
    */
   public int workers() {
-    return workers;
+    return execution.workers();
   }
 
   /**
-   * Whether a {@link ExecutionMode#THREAD} stage runs each task on its own virtual thread.
+   * The type of the tasks the stage takes, when it was declared ({@link Builder#taskType}): tools
+   * that decode tasks from text (the dashboard's injection, the run store's resume) use it.
    *
-   * @return true for virtual threads
+   * @return the task type, if declared
    */
-  public boolean virtualThreads() {
-    return virtualThreads;
+  public Optional<Type> taskType() {
+    return Optional.ofNullable(taskType);
   }
 
   /**
@@ -362,6 +370,24 @@ public final class TaskStage<I, O> {
     return function;
   }
 
+  /**
+   * Calls the stage's function once, outside any run: what a remote worker serving this stage in
+   * another process does with each task it receives. The result is the function's own: one output
+   * for a map stage, the outputs ({@link Iterable}, {@link Stream}, iterator or array) for a
+   * splitter, a {@link Routed} value for a router, {@code null} for a consumer, and a {@link
+   * CompletionStage} of those for an asynchronous stage. Policies (retries, timeout, duplicate
+   * checking) are the engine's and do not apply here.
+   *
+   * @param task the task
+   * @return what the function returned
+   * @throws Exception what the function threw
+   * @throws IllegalStateException for a {@link ExecutionMode#PROCESS} stage, whose function exists
+   *     only in its worker JVMs
+   */
+  public @Nullable Object apply(I task) throws Exception {
+    return function.apply(Objects.requireNonNull(task, "task"));
+  }
+
   @Nullable Function<Object, ?> dedupeKey() {
     return dedupeKey;
   }
@@ -377,14 +403,7 @@ public final class TaskStage<I, O> {
    * @return the description
    */
   public String describe() {
-    String exec =
-        switch (mode) {
-          case SERIAL -> "SERIAL";
-          case THREAD -> (virtualThreads ? "VIRTUAL THREADS x" : "THREAD x") + workers;
-          case ASYNC -> "ASYNC x" + workers;
-          case PROCESS -> "PROCESS x" + workers;
-        };
-    return name + " (" + kind + ", " + exec + ")";
+    return name + " (" + kind + ", " + execution.describe() + ")";
   }
 
   @Override
@@ -406,9 +425,8 @@ public final class TaskStage<I, O> {
     private final StageKind kind;
     private final boolean async;
     private final TaskFunction<Object, ?> function;
-    private @Nullable ExecutionMode mode;
-    private int workers;
-    private boolean virtualThreads;
+    private @Nullable Execution execution;
+    private @Nullable Type taskType;
     private RetryPolicy retry = RetryPolicy.none();
     private boolean retrySet;
     private @Nullable Duration timeout;
@@ -446,109 +464,67 @@ public final class TaskStage<I, O> {
     }
 
     /**
-     * Sets the execution mode; see also {@link #serial()}, {@link #threads(int)} and {@link
-     * #virtualThreads(int)}.
+     * Sets how the stage runs its tasks (see {@link Execution} for which strategies fit which
+     * stage). The default is {@link Execution#serial()} for a synchronous function, {@link
+     * Execution#async(int) async(}{@value TaskStage#DEFAULT_ASYNC_WORKERS}{@code )} for one
+     * returning a {@link CompletionStage} and {@link Execution#processes(int) processes(1)} for a
+     * class run in worker JVMs.
      *
-     * @param mode the mode
+     * @param execution the strategy
      * @return this builder
+     * @throws GraphDefinitionException if it was already set or does not fit the stage
      */
-    public Builder<I, O> mode(ExecutionMode mode) {
-      Objects.requireNonNull(mode, "mode");
-      if (this.mode != null) {
+    public Builder<I, O> execution(Execution execution) {
+      Objects.requireNonNull(execution, "execution");
+      if (this.execution != null) {
         throw new GraphDefinitionException(
-            "stage '" + name + "': execution mode was already set to " + this.mode);
+            "stage '" + name + "': execution was already set to " + this.execution.describe());
       }
-      if ((process != null) != (mode == ExecutionMode.PROCESS)) {
+      boolean processes = execution instanceof Execution.Processes;
+      if ((process != null) != processes) {
         throw new GraphDefinitionException(
             process != null
                 ? "stage '"
                     + name
-                    + "' is defined by a class for worker processes, so its mode is"
-                    + " PROCESS, not "
-                    + mode
+                    + "' is defined by a class for worker processes, so its execution is"
+                    + " Execution.processes(n), not "
+                    + execution.describe()
                 : "stage '"
                     + name
-                    + "': PROCESS needs a class, not a lambda (a lambda cannot be"
+                    + "': worker processes need a class, not a lambda (a lambda cannot be"
                     + " recreated in another JVM); use TaskStage.process(name, Class)");
       }
-      if (async != (mode == ExecutionMode.ASYNC)) {
+      boolean asyncExecution = execution instanceof Execution.Async;
+      if (async != asyncExecution) {
         throw new GraphDefinitionException(
             async
                 ? "stage '"
                     + name
-                    + "' returns a CompletionStage, so its mode is ASYNC, not "
-                    + mode
+                    + "' returns a CompletionStage, so its execution is Execution.async(n), not "
+                    + execution.describe()
                 : "stage '"
                     + name
-                    + "' is synchronous; ASYNC needs a function returning CompletionStage"
-                    + " (TaskStage.async, asyncSplitter or asyncRouter)");
+                    + "' is synchronous; Execution.async(n) needs a function returning"
+                    + " CompletionStage (TaskStage.async, asyncSplitter or asyncRouter)");
       }
-      this.mode = mode;
+      this.execution = execution;
       return this;
     }
 
     /**
-     * Sets the worker limit: threads for {@link ExecutionMode#THREAD}, outstanding tasks for
-     * virtual threads and {@link ExecutionMode#ASYNC}, worker JVMs for {@link
-     * ExecutionMode#PROCESS}.
+     * Declares the type of the tasks the stage takes, for tools that decode tasks from text: the
+     * dashboard's task injection and the run store's resume. The generated graph classes declare it
+     * for every stage.
      *
-     * @param workers the limit, at least 1
+     * @param type the task type (a class, or a generic type such as {@code List<String>})
      * @return this builder
      */
-    public Builder<I, O> workers(int workers) {
-      if (workers < 1) {
-        throw new GraphDefinitionException(
-            "stage '" + name + "': workers must be at least 1, was " + workers);
+    public Builder<I, O> taskType(Type type) {
+      Objects.requireNonNull(type, "type");
+      if (this.taskType != null) {
+        throw new GraphDefinitionException("stage '" + name + "': task type was already set");
       }
-      if (this.workers != 0) {
-        throw new GraphDefinitionException(
-            "stage '" + name + "': workers was already set to " + this.workers);
-      }
-      this.workers = workers;
-      return this;
-    }
-
-    /**
-     * Runs tasks one at a time on the stage's own thread (the default for synchronous stages).
-     *
-     * @return this builder
-     */
-    public Builder<I, O> serial() {
-      return mode(ExecutionMode.SERIAL);
-    }
-
-    /**
-     * Runs tasks on a pool of {@code workers} platform threads.
-     *
-     * @param workers the number of threads, at least 1
-     * @return this builder
-     */
-    public Builder<I, O> threads(int workers) {
-      return mode(ExecutionMode.THREAD).workers(workers);
-    }
-
-    /**
-     * Runs each task on its own virtual thread, at most {@code maxInFlight} at once: for tasks that
-     * block (I/O, sleeps), where thousands may wait at the same time.
-     *
-     * @param maxInFlight the most tasks in flight, at least 1
-     * @return this builder
-     */
-    public Builder<I, O> virtualThreads(int maxInFlight) {
-      mode(ExecutionMode.THREAD).workers(maxInFlight);
-      this.virtualThreads = true;
-      return this;
-    }
-
-    /**
-     * Marks a {@link ExecutionMode#THREAD} stage as using virtual threads; {@link #workers(int)} is
-     * then the most tasks in flight.
-     *
-     * @param virtual true for virtual threads
-     * @return this builder
-     */
-    public Builder<I, O> useVirtualThreads(boolean virtual) {
-      this.virtualThreads = virtual;
+      this.taskType = type;
       return this;
     }
 
@@ -597,8 +573,15 @@ public final class TaskStage<I, O> {
      * @return this builder
      */
     public Builder<I, O> dedupe() {
+      requireNoDedupe();
       this.dedupe = true;
       return this;
+    }
+
+    private void requireNoDedupe() {
+      if (dedupe) {
+        throw new GraphDefinitionException("stage '" + name + "': dedupe was already set");
+      }
     }
 
     /**
@@ -609,6 +592,7 @@ public final class TaskStage<I, O> {
      */
     @SuppressWarnings("unchecked")
     public Builder<I, O> dedupe(Function<? super I, ?> key) {
+      requireNoDedupe();
       this.dedupe = true;
       this.dedupeKey = (Function<Object, ?>) Objects.requireNonNull(key, "key");
       return this;
@@ -709,40 +693,18 @@ public final class TaskStage<I, O> {
      * @throws GraphDefinitionException if the settings do not fit together
      */
     public TaskStage<I, O> build() {
-      ExecutionMode m = effectiveMode();
-      if (m == ExecutionMode.SERIAL && workers > 1) {
-        throw new GraphDefinitionException(
-            "stage '"
-                + name
-                + "': SERIAL runs one task at a time, so workers must be 1, was "
-                + workers
-                + "; use threads("
-                + workers
-                + ") for a pool");
-      }
-      if (virtualThreads && m != ExecutionMode.THREAD) {
-        throw new GraphDefinitionException(
-            "stage '" + name + "': virtual threads need THREAD mode, not " + m);
-      }
       ProcessSpec.Builder p = process;
       return new TaskStage<>(this, p == null ? null : p.build(name, kind));
     }
 
-    private ExecutionMode effectiveMode() {
-      if (mode != null) {
-        return mode;
+    private Execution effectiveExecution() {
+      if (execution != null) {
+        return execution;
       }
       if (process != null) {
-        return ExecutionMode.PROCESS;
+        return Execution.processes(1);
       }
-      return async ? ExecutionMode.ASYNC : ExecutionMode.SERIAL;
-    }
-
-    private int effectiveWorkers() {
-      if (workers != 0) {
-        return workers;
-      }
-      return effectiveMode() == ExecutionMode.ASYNC ? DEFAULT_ASYNC_WORKERS : 1;
+      return async ? Execution.async(DEFAULT_ASYNC_WORKERS) : Execution.serial();
     }
   }
 }

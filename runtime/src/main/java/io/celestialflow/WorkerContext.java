@@ -2,38 +2,45 @@ package io.celestialflow;
 
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import org.jspecify.annotations.Nullable;
 
 /**
- * What one worker accumulates while it processes a chunk of tasks: per-outlet output buffers and
- * the outcome tallies. Outputs leave in chunks ({@link #flushIfFull()}, {@link #flushAll()}) and
- * tallies are published to the stage's striped counters once per chunk ({@link #settle()}), which
- * is what keeps small tasks cheap.
+ * What one worker accumulates while it processes tasks: per-outlet output buffers, the outcome
+ * tallies, and a block of task ids when the run tracks lineage. Outputs leave in chunks ({@link
+ * #flushIfFull()}, {@link #flushAll()}) and tallies are published to the stage's striped counters
+ * once per chunk ({@link #settle()}), which is what keeps small tasks cheap.
  *
  * <h2>Lingering</h2>
  *
  * A worker that finished ten quick tasks and is now stuck in a slow one must not hold the ten
  * results back. While the worker is inside a user function ({@link #enterTask()} … {@link
- * #exitTask()}), the run's linger timer may take over the context: if it sees the worker in the
- * same task at two consecutive ticks, it flushes the buffers (without waiting for room) and settles
- * the tallies on the worker's behalf. A small state machine decides who owns the buffers: the
- * worker ({@code OWNED}), nobody while the user's code runs ({@code IN_TASK}), or the timer ({@code
- * FLUSHING}). The worker pays one release store and one uncontended CAS per task.
+ * #exitTask()}), the run's tick may take over the context: if it sees the worker in the same task
+ * at two consecutive ticks, it hands the buffers to a short-lived virtual thread that delivers them
+ * without waiting — only where there is room, so the bound on inboxes holds — and settles the
+ * tallies once nothing is left buffered. A small state machine decides who owns the buffers: the
+ * worker ({@code OWNED}), nobody while the user's code runs ({@code IN_TASK}), or the flusher
+ * ({@code FLUSHING}). The worker pays one release store and one uncontended CAS per task; if it
+ * comes back while a flush runs (a slow output callback, say), it parks until the flush is done.
  *
- * <p>Buffers are only flushed between tasks (by the worker) or while the worker is inside a task
- * (by the timer), so the outputs of the task in progress can always be rolled back if it fails
- * halfway: a splitter whose iterator throws emits nothing.
+ * <p>Buffers are flushed between tasks (by the worker), while the worker is inside a task (by the
+ * flusher), or — for a splitter emitting many outputs — while it emits, whenever a buffer holds a
+ * chunk. So the outputs of the task in progress can be rolled back if it fails, except those a
+ * splitter already handed on (they stay delivered and counted).
  */
-final class WorkerContext {
+final class WorkerContext implements Ticking {
   private static final int OWNED = 0;
   private static final int IN_TASK = 1;
   private static final int FLUSHING = 2;
+  private static final int ID_BLOCK = 256;
 
   private final StageRuntime stage;
+  private final RunEngine run;
   private final Outlet[] outlets;
   private final int edgeCount;
   private final int chunkSize;
   private final int initialCapacity;
-  private final boolean mayBlock;
+  private final boolean lineage;
   private final Object[][] buffers;
   private final int[] lengths;
   private final int[] marks;
@@ -43,6 +50,15 @@ final class WorkerContext {
   private final AtomicInteger state = new AtomicInteger(OWNED);
   private long taskSeq;
   private long lastSeenSeq = -1;
+  private volatile @Nullable Thread waiting;
+
+  /** A synchronous task with a timeout in progress: when it is due, and how to stop it. */
+  private volatile long deadline;
+
+  private volatile @Nullable TimedCall timed;
+
+  private long nextId;
+  private long idLimit;
 
   int succeeded;
   int failed;
@@ -52,16 +68,15 @@ final class WorkerContext {
 
   /**
    * @param initialCapacity the initial size of each output buffer
-   * @param mayBlock whether delivering may wait for room downstream (false on threads that are not
-   *     the engine's, such as the completion threads of asynchronous stages)
    */
-  WorkerContext(StageRuntime stage, int initialCapacity, boolean mayBlock) {
+  WorkerContext(StageRuntime stage, int initialCapacity) {
     this.stage = stage;
+    this.run = stage.run();
     this.outlets = stage.outlets();
     this.edgeCount = stage.edgeCount();
     this.chunkSize = stage.chunkSize();
     this.initialCapacity = initialCapacity;
-    this.mayBlock = mayBlock;
+    this.lineage = run.tracksLineage();
     this.buffers = new Object[outlets.length][];
     this.lengths = new int[outlets.length];
     this.marks = new int[outlets.length];
@@ -70,18 +85,29 @@ final class WorkerContext {
     }
   }
 
-  /** Sends an output to every edge and every sink. */
-  void emitAll(Object value) {
-    for (int i = 0; i < outlets.length; i++) {
+  StageRuntime stage() {
+    return stage;
+  }
+
+  // ---------------------------------------------------------------- emitting
+
+  /** Sends an output of {@code parent} to every edge and every sink. */
+  void emitAll(Object value, Object parent) {
+    Object item = lineage ? Envelope.tracked(value, newId(), Envelope.id(parent)) : value;
+    for (int i = 0; i < edgeCount; i++) {
+      add(i, item);
+    }
+    for (int i = edgeCount; i < outlets.length; i++) {
       add(i, value);
     }
     emitted++;
   }
 
-  /** Sends an output along the given edges (by edge index) and to every sink. */
-  void emitRouted(int[] edges, int count, Object value) {
+  /** Sends an output of {@code parent} along the given edges (by edge index) and to every sink. */
+  void emitRouted(int[] edges, int count, Object value, Object parent) {
+    Object item = lineage ? Envelope.tracked(value, newId(), Envelope.id(parent)) : value;
     for (int k = 0; k < count; k++) {
-      add(edges[k], value);
+      add(edges[k], item);
     }
     for (int i = edgeCount; i < outlets.length; i++) {
       add(i, value);
@@ -108,22 +134,31 @@ final class WorkerContext {
     return routeScratch;
   }
 
+  /** A new task id (lineage), from a block reserved from the run. */
+  private long newId() {
+    if (nextId == idLimit) {
+      nextId = run.reserveTaskIds(ID_BLOCK);
+      idLimit = nextId + ID_BLOCK;
+    }
+    return nextId++;
+  }
+
   /** Remembers the buffer positions before a task runs. */
   void mark() {
     System.arraycopy(lengths, 0, marks, 0, lengths.length);
     markEmitted = emitted;
   }
 
-  /** Forgets the outputs of the task that just failed. */
+  /** Forgets the outputs the task that just failed had not handed on yet. */
   void rollback() {
     // Slots past the mark are simply overwritten later; a chunk only ever exposes [0, length).
     System.arraycopy(marks, 0, lengths, 0, lengths.length);
     emitted = markEmitted;
   }
 
-  // ---------------------------------------------------------------- hand-off with the timer
+  // ---------------------------------------------------------------- hand-off with the flusher
 
-  /** The worker is about to run user code: the timer may flush on its behalf meanwhile. */
+  /** The worker is about to run user code: the tick may flush on its behalf meanwhile. */
   void enterTask() {
     taskSeq++;
     state.setRelease(IN_TASK);
@@ -131,16 +166,36 @@ final class WorkerContext {
 
   /** The worker is back from user code and owns its buffers again. */
   void exitTask() {
-    while (!state.compareAndSet(IN_TASK, OWNED)) {
-      Thread.onSpinWait(); // the timer is flushing: a few microseconds at most
+    if (state.compareAndSet(IN_TASK, OWNED)) {
+      return;
+    }
+    // A flush runs on our behalf (it may call a slow output callback): wait for it, parked.
+    waiting = Thread.currentThread();
+    try {
+      while (!state.compareAndSet(IN_TASK, OWNED)) {
+        LockSupport.park(this);
+      }
+    } finally {
+      waiting = null;
     }
   }
 
+  /** Whether the worker is inside a user function right now (for the {@code running} figure). */
+  boolean isRunning() {
+    return state.get() != OWNED;
+  }
+
+  @Override
+  public void tick(long now) {
+    lingerCheck();
+    deadlineCheck(now);
+  }
+
   /**
-   * Called by the run's linger timer. If the worker has been inside the same task since the last
-   * tick, publishes what it completed before that task.
+   * Called by the run's tick. If the worker has been inside the same task since the last tick,
+   * hands what it completed before that task to a flusher.
    */
-  void lingerCheck() {
+  private void lingerCheck() {
     if (state.get() != IN_TASK) {
       lastSeenSeq = -1;
       return;
@@ -150,25 +205,79 @@ final class WorkerContext {
       lastSeenSeq = seq;
       return;
     }
+    if (!hasBuffered() && !hasTallies()) {
+      return;
+    }
     if (!state.compareAndSet(IN_TASK, FLUSHING)) {
       return;
     }
     try {
+      Thread.ofVirtual().name(stage.threadPrefix() + "-flush").start(this::flushOnBehalf);
+    } catch (Throwable t) {
+      endFlush();
+      throw t;
+    }
+  }
+
+  private boolean hasTallies() {
+    return done != 0 || emitted != 0;
+  }
+
+  /** On a flusher thread, while the worker is inside a task: deliver where there is room. */
+  private void flushOnBehalf() {
+    try {
+      boolean all = true;
       for (int i = 0; i < outlets.length; i++) {
         if (lengths[i] > 0) {
-          Chunk chunk = takeBuffer(i);
-          try {
-            outlets[i].deliver(chunk, false);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt(); // a non-blocking delivery does not wait
+          Chunk chunk = new Chunk(buffers[i], 0, lengths[i]);
+          if (outlets[i].offer(chunk)) {
+            buffers[i] = new Object[initialCapacity];
+            lengths[i] = 0;
+          } else {
+            all = false;
           }
         }
-        marks[i] = 0; // the worker is between mark() and its outputs: nothing of its own is lost
       }
-      markEmitted = emitted;
-      settle();
+      if (all) {
+        // The worker is between mark() and its next outputs: nothing of its own is lost.
+        Arrays.fill(marks, 0);
+        settle();
+        markEmitted = 0;
+      } else {
+        System.arraycopy(lengths, 0, marks, 0, lengths.length);
+      }
+    } catch (Throwable t) {
+      run.fatal(stage, t);
     } finally {
-      state.set(IN_TASK);
+      endFlush();
+    }
+  }
+
+  private void endFlush() {
+    state.set(IN_TASK);
+    Thread w = waiting;
+    if (w != null) {
+      LockSupport.unpark(w);
+    }
+  }
+
+  // ---------------------------------------------------------------- timeouts
+
+  /** A synchronous task with a timeout starts: the tick fails it once {@code due} has passed. */
+  void timedStart(TimedCall call, long due) {
+    deadline = due;
+    timed = call;
+  }
+
+  void timedEnd() {
+    timed = null;
+  }
+
+  /** Called by the run's tick: times out the task in progress if it is due. */
+  private void deadlineCheck(long now) {
+    TimedCall call = timed;
+    if (call != null && now - deadline >= 0) {
+      call.timeOut();
     }
   }
 
@@ -177,7 +286,7 @@ final class WorkerContext {
   void flushIfFull() throws InterruptedException {
     for (int i = 0; i < outlets.length; i++) {
       if (lengths[i] >= chunkSize) {
-        outlets[i].deliver(takeBuffer(i), mayBlock);
+        outlets[i].deliver(takeBuffer(i));
       }
     }
   }
@@ -185,7 +294,23 @@ final class WorkerContext {
   void flushAll() throws InterruptedException {
     for (int i = 0; i < outlets.length; i++) {
       if (lengths[i] > 0) {
-        outlets[i].deliver(takeBuffer(i), mayBlock);
+        outlets[i].deliver(takeBuffer(i));
+      }
+    }
+  }
+
+  /**
+   * While a splitter emits: once a buffer holds a chunk, hands every buffer on (waiting for room),
+   * so a task emitting millions of outputs stays in bounded memory. What left can no longer be
+   * rolled back.
+   */
+  void flushWhileSplitting() throws InterruptedException {
+    for (int i = 0; i < outlets.length; i++) {
+      if (lengths[i] >= chunkSize) {
+        flushAll();
+        Arrays.fill(marks, 0);
+        markEmitted = emitted;
+        return;
       }
     }
   }

@@ -39,7 +39,8 @@ class BoundedMemoryTest {
           }
         };
     TaskStage<Long, Long> plusOne = TaskStage.map("plusOne", (Long x) -> x + 1).build();
-    TaskStage<Long, Long> twice = TaskStage.map("twice", (Long x) -> 2 * x).threads(2).build();
+    TaskStage<Long, Long> twice =
+        TaskStage.map("twice", (Long x) -> 2 * x).execution(Execution.threads(2)).build();
     TaskStage<Long, Long> minusTwo = TaskStage.map("minusTwo", (Long x) -> x - 2).build();
     LongAdder sum = new LongAdder();
     try (TaskGraph graph =

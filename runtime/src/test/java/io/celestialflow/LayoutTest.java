@@ -54,7 +54,7 @@ class LayoutTest {
             .edge(second, last)
             .edge(side, last)
             .layout(Layout.SERIAL)
-            .inboxCapacity(8) // ignored by the serial layout: a whole stage's output must fit
+            .chunkSize(8)
             .build()) {
       GraphResult result = graph.run(first, Checks.range(0, 1000));
 

@@ -3,12 +3,19 @@ package io.celestialflow;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.time.Duration;
+import io.celestialflow.event.InputFailed;
+import io.celestialflow.event.RunFinished;
+import io.celestialflow.event.RunStarted;
+import io.celestialflow.event.StageFinished;
+import io.celestialflow.event.StageStarted;
+import io.celestialflow.event.TaskFailed;
+import io.celestialflow.event.TaskRetried;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
-import java.util.concurrent.CompletableFuture;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -25,43 +32,16 @@ import org.junit.jupiter.params.provider.EnumSource;
 @Timeout(30)
 class LifecycleTest {
 
-  /**
-   * A stage whose tasks from 10 on wait until released, so a test can catch a run mid-way. An
-   * asynchronous function must not block (it runs on the stage's dispatcher), so there they wait as
-   * futures that complete on release.
-   */
-  private static TaskStage<Integer, Integer> gated(Mode mode, String name, CountDownLatch release) {
-    if (mode == Mode.ASYNC || mode == Mode.ASYNC_COMPLETED) {
-      return TaskStage.async(
-              name,
-              (Integer x) ->
-                  x >= 10
-                      ? CompletableFuture.runAsync(() -> awaitQuietly(release), WAITERS)
-                          .thenApply(v -> x)
-                      : CompletableFuture.completedFuture(x))
-          .workers(16)
-          .build();
-    }
-    return mode.map(
-        name,
-        (Integer x) -> {
-          if (x >= 10) {
-            release.await();
-          }
-          return x;
-        });
-  }
-
   @ParameterizedTest
   @EnumSource(Mode.class)
   void cancelStopsEveryThreadAndReportsUnfinishedTasks(Mode mode) throws Exception {
     CountDownLatch never = new CountDownLatch(1);
-    TaskStage<Integer, Integer> first = gated(mode, "first", never);
+    TaskStage<Integer, Integer> first = mode.gated("first", never, 10);
     TaskStage<Integer, Integer> second = mode.map("second", (Integer x) -> x);
     String name = "cancel-" + mode;
     TaskGraph graph = TaskGraph.builder(name).stages(first, second).edge(first, second).build();
     GraphRun run = graph.start(first, Checks.range(0, 500));
-    awaitCondition(() -> run.status().stage("second").succeeded() == 10);
+    Checks.eventually(() -> run.status().stats("second").succeeded() == 10);
 
     run.cancel();
     GraphResult result = run.result().get(10, TimeUnit.SECONDS);
@@ -83,15 +63,14 @@ class LifecycleTest {
   @Test
   void interruptingTheWaitingThreadCancelsTheRunAndKeepsTheFlag() throws Exception {
     CountDownLatch never = new CountDownLatch(1);
-    TaskStage<Integer, Integer> stuck = gated(Mode.THREAD, "stuck", never);
+    TaskStage<Integer, Integer> stuck = Mode.THREAD.gated("stuck", never, 10);
     AtomicReference<GraphRun> started = new AtomicReference<>();
     AtomicReference<GraphResult> seen = new AtomicReference<>();
     AtomicReference<Boolean> flag = new AtomicReference<>();
     GraphListener capture =
-        new GraphListener() {
-          @Override
-          public void runStarted(GraphRun run) {
-            started.set(run);
+        event -> {
+          if (event instanceof RunStarted s) {
+            started.set(s.run());
           }
         };
     try (TaskGraph graph = TaskGraph.builder("interrupt").stage(stuck).listener(capture).build()) {
@@ -101,8 +80,8 @@ class LifecycleTest {
             flag.set(Thread.currentThread().isInterrupted());
           });
       caller.start();
-      awaitCondition(
-          () -> started.get() != null && started.get().status().stage("stuck").succeeded() == 10);
+      Checks.eventually(
+          () -> started.get() != null && started.get().status().stats("stuck").succeeded() == 10);
       caller.interrupt();
       caller.join(10_000);
 
@@ -121,10 +100,10 @@ class LifecycleTest {
   @Test
   void closingTheGraphCancelsItsRunsAndRefusesNewOnes() throws Exception {
     CountDownLatch never = new CountDownLatch(1);
-    TaskStage<Integer, Integer> stuck = gated(Mode.VIRTUAL, "stuck", never);
+    TaskStage<Integer, Integer> stuck = Mode.VIRTUAL.gated("stuck", never, 10);
     TaskGraph graph = TaskGraph.builder("close").stage(stuck).build();
     GraphRun run = graph.start(stuck, Checks.range(0, 50));
-    awaitCondition(() -> run.status().stage("stuck").succeeded() == 10);
+    Checks.eventually(() -> run.status().stats("stuck").succeeded() == 10);
 
     graph.close();
 
@@ -207,7 +186,7 @@ class LifecycleTest {
                 .build();
         GraphRun run = graph.newRun().keepOpen().start()) {
       run.inject(step, 3);
-      awaitCondition(() -> run.status().stage("show").succeeded() == 3);
+      Checks.eventually(() -> run.status().stats("show").succeeded() == 3);
       assertThat(run.isDone()).as("inputs open: the run waits for more").isFalse();
       run.inject("step", 1);
       run.closeInputs();
@@ -224,7 +203,7 @@ class LifecycleTest {
   @Test
   void injectingIntoARunThatWasNotKeptOpenIsRefused() {
     CountDownLatch release = new CountDownLatch(1);
-    TaskStage<Integer, Integer> stage = gated(Mode.SERIAL, "stage", release);
+    TaskStage<Integer, Integer> stage = Mode.SERIAL.gated("stage", release, 10);
     try (TaskGraph graph = TaskGraph.builder("closed-inputs").stage(stage).build();
         GraphRun run = graph.start(stage, List.of(10))) {
       assertThatThrownBy(() -> run.inject(stage, 1))
@@ -238,17 +217,17 @@ class LifecycleTest {
   @Test
   void statusIsReadableWhileRunningAndAddsUp() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
-    TaskStage<Integer, Integer> stage = gated(Mode.THREAD, "stage", release);
+    TaskStage<Integer, Integer> stage = Mode.THREAD.gated("stage", release, 10);
     try (TaskGraph graph = TaskGraph.builder("status").stage(stage).inboxCapacity(1000).build();
         GraphRun run = graph.start(stage, Checks.range(0, 200))) {
-      awaitCondition(() -> run.status().stage("stage").succeeded() == 10);
-      awaitCondition(() -> run.status().stage("stage").inFlight() >= 1);
+      Checks.eventually(() -> run.status().stats("stage").succeeded() == 10);
+      Checks.eventually(() -> run.status().stats("stage").claimed() >= 1);
       GraphStatus mid = run.status();
-      StageStats s = mid.stage("stage");
+      StageStats s = mid.stats("stage");
       assertThat(mid.state()).isEqualTo(RunState.RUNNING);
       assertThat(s.received()).isEqualTo(200);
       assertThat(s.succeeded()).isEqualTo(10);
-      assertThat(s.pending() + s.inFlight()).isEqualTo(190);
+      assertThat(s.pending() + s.claimed()).isEqualTo(190);
       assertThat(s.finished()).isFalse();
       release.countDown();
       GraphResult result = run.await();
@@ -321,9 +300,9 @@ class LifecycleTest {
     try (TaskGraph graph = TaskGraph.builder("slow-source").stage(stage).build();
         GraphRun run = graph.newRun().input(stage, slow).onOutput(stage, seen::add).start()) {
       queue.add(1);
-      awaitCondition(() -> seen.contains(1)); // delivered although the chunk is far from full
+      Checks.eventually(() -> seen.contains(1)); // delivered although the chunk is far from full
       queue.add(2);
-      awaitCondition(() -> seen.contains(2));
+      Checks.eventually(() -> seen.contains(2));
       queue.add(-1);
       assertThat(run.await().outputs(stage)).containsExactly(1, 2);
     }
@@ -370,32 +349,20 @@ class LifecycleTest {
   @Test
   void listenersSeeTheLifeOfARun() {
     List<String> events = new CopyOnWriteArrayList<>();
+    Set<String> runIds = ConcurrentHashMap.newKeySet();
     GraphListener listener =
-        new GraphListener() {
-          @Override
-          public void runStarted(GraphRun run) {
-            events.add("run started");
-          }
-
-          @Override
-          public void stageStarted(String stage) {
-            events.add(stage + " started");
-          }
-
-          @Override
-          public void stageFinished(StageStats stats) {
-            events.add(stats.stage() + " finished " + stats.succeeded());
-          }
-
-          @Override
-          public void taskFailed(TaskFailure failure) {
-            events.add("failed " + failure.task());
-          }
-
-          @Override
-          public void runFinished(GraphResult result) {
-            events.add("run finished " + result.state());
-          }
+        event -> {
+          runIds.add(event.runId());
+          events.add(
+              switch (event) {
+                case RunStarted s -> "run started";
+                case StageStarted s -> s.stage() + " started";
+                case StageFinished f -> f.stats().stage() + " finished " + f.stats().succeeded();
+                case TaskFailed f -> "failed " + f.failure().task();
+                case RunFinished f -> "run finished " + f.result().state();
+                case TaskRetried r -> "retried " + r.task();
+                case InputFailed f -> "input failed " + f.failure().message();
+              });
         };
     TaskStage<Integer, Integer> a =
         TaskStage.map(
@@ -414,6 +381,7 @@ class LifecycleTest {
     assertThat(events)
         .contains("a started", "b started", "failed 2", "a finished 2", "b finished 2");
     assertThat(events.indexOf("a finished 2")).isLessThan(events.indexOf("b finished 2"));
+    assertThat(runIds).as("one run, one id on every event").hasSize(1);
   }
 
   @Test
@@ -428,36 +396,14 @@ class LifecycleTest {
 
   @Test
   void aGraphRunsAgainAndConcurrently() throws Exception {
-    TaskStage<Integer, Integer> a = TaskStage.map("a", (Integer x) -> x * 2).threads(2).build();
+    TaskStage<Integer, Integer> a =
+        TaskStage.map("a", (Integer x) -> x * 2).execution(Execution.threads(2)).build();
     try (TaskGraph graph = TaskGraph.builder("again").stage(a).build()) {
       GraphRun r1 = graph.start(a, Checks.range(0, 1000));
       GraphRun r2 = graph.start(a, Checks.range(0, 10));
       assertThat(r1.await().outputs(a)).hasSize(1000);
       assertThat(r2.await().outputs(a)).hasSize(10);
       assertThat(graph.run(a, List.of(21)).outputs(a)).containsExactly(42);
-    }
-  }
-
-  /** Where asynchronous test tasks wait: never the common pool, which the engine may need. */
-  private static final java.util.concurrent.ExecutorService WAITERS =
-      java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
-
-  private static void awaitQuietly(CountDownLatch latch) {
-    try {
-      latch.await();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  static void awaitCondition(java.util.function.BooleanSupplier condition)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("condition not reached within 10 s");
-      }
-      Thread.sleep(2);
     }
   }
 }

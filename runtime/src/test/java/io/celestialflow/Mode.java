@@ -2,6 +2,7 @@ package io.celestialflow;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.UnaryOperator;
@@ -66,12 +67,47 @@ enum Mode {
     return configure(b).build();
   }
 
+  /**
+   * A stage whose tasks from {@code from} on wait until {@code release} opens, so a test can catch
+   * a run mid-way. An asynchronous function must not block (it runs on the stage's dispatcher), so
+   * there they wait as futures that complete on release.
+   */
+  TaskStage<Integer, Integer> gated(String name, CountDownLatch release, int from) {
+    if (this == ASYNC || this == ASYNC_COMPLETED) {
+      return TaskStage.async(
+              name,
+              (Integer x) ->
+                  x >= from
+                      ? CompletableFuture.runAsync(() -> awaitQuietly(release), ASYNC_POOL)
+                          .thenApply(v -> x)
+                      : CompletableFuture.completedFuture(x))
+          .execution(Execution.async(16))
+          .build();
+    }
+    return map(
+        name,
+        (Integer x) -> {
+          if (x >= from) {
+            release.await();
+          }
+          return x;
+        });
+  }
+
+  static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   private <I, O> TaskStage.Builder<I, O> configure(TaskStage.Builder<I, O> b) {
     return switch (this) {
-      case SERIAL -> b.serial();
-      case THREAD -> b.threads(4);
-      case VIRTUAL -> b.virtualThreads(64);
-      case ASYNC, ASYNC_COMPLETED -> b.workers(16);
+      case SERIAL -> b.execution(Execution.serial());
+      case THREAD -> b.execution(Execution.threads(4));
+      case VIRTUAL -> b.execution(Execution.virtualThreads(64));
+      case ASYNC, ASYNC_COMPLETED -> b.execution(Execution.async(16));
     };
   }
 

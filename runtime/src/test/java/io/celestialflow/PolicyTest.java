@@ -2,6 +2,7 @@ package io.celestialflow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.celestialflow.event.TaskRetried;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -49,11 +50,9 @@ class PolicyTest {
             b -> b.retry(policy));
     List<String> retried = new CopyOnWriteArrayList<>();
     GraphListener listener =
-        new GraphListener() {
-          @Override
-          public void taskRetried(
-              String stage, Object task, int attempt, Throwable error, Duration delay) {
-            retried.add(task + "#" + attempt);
+        event -> {
+          if (event instanceof TaskRetried r) {
+            retried.add(r.task() + "#" + r.attempt());
           }
         };
     try (TaskGraph graph =
@@ -106,7 +105,7 @@ class PolicyTest {
                         x == 0
                             ? new CompletableFuture<Integer>()
                             : CompletableFuture.completedFuture(x))
-                .workers(1)
+                .execution(Execution.async(1))
                 .timeout(Duration.ofMillis(200))
                 .build()
             : TaskStage.map(
@@ -122,9 +121,12 @@ class PolicyTest {
                       }
                       return x;
                     })
-                .mode(mode == Mode.SERIAL ? ExecutionMode.SERIAL : ExecutionMode.THREAD)
-                .workers(1)
-                .useVirtualThreads(mode == Mode.VIRTUAL)
+                .execution(
+                    switch (mode) {
+                      case SERIAL -> Execution.serial();
+                      case VIRTUAL -> Execution.virtualThreads(1);
+                      default -> Execution.threads(1);
+                    })
                 .timeout(Duration.ofMillis(200))
                 .build();
     try (TaskGraph graph = TaskGraph.builder("timeout-" + mode).stage(slow).build()) {

@@ -53,7 +53,8 @@ class ProcessModeTest {
   private static Set<Path> progressFiles() throws IOException {
     try (var files =
         Files.newDirectoryStream(
-            Path.of(System.getProperty("java.io.tmpdir")), "celestialflow-worker-*.progress")) {
+            Path.of(System.getProperty("java.io.tmpdir")),
+            "celestialflow-worker-" + ProcessHandle.current().pid() + "-*.progress")) {
       Set<Path> out = new HashSet<>();
       files.forEach(out::add);
       return out;
@@ -73,7 +74,9 @@ class ProcessModeTest {
   @Test
   void cpuBoundStageComputesTheSameValuesAsALocalLoop() {
     TaskStage<Long, Integer> steps =
-        TaskStage.process("steps", ProcessStages.CollatzSteps.class).workers(2).build();
+        TaskStage.process("steps", ProcessStages.CollatzSteps.class)
+            .execution(Execution.processes(2))
+            .build();
     List<Long> inputs = LongStream.rangeClosed(1, 3000).boxed().toList();
     try (TaskGraph graph = TaskGraph.builder("process-cpu").stage(steps).build()) {
       GraphResult result = graph.run(steps, inputs);
@@ -92,7 +95,9 @@ class ProcessModeTest {
   @Test
   void recordsListsAndMapsTravelWithTheirExactTypes() {
     TaskStage<Segment, ProcessStages.Measured> measure =
-        TaskStage.process("measure", ProcessStages.Measure.class).workers(2).build();
+        TaskStage.process("measure", ProcessStages.Measure.class)
+            .execution(Execution.processes(2))
+            .build();
     TaskStage<List<Point>, Map<String, List<Integer>>> quadrants =
         TaskStage.process("quadrants", ProcessStages.Quadrants.class).build();
     List<Segment> segments = new ArrayList<>();
@@ -124,9 +129,9 @@ class ProcessModeTest {
   @Test
   void manySmallTasksStreamThroughInBatchesBetweenOtherModes() {
     TaskStage<Integer, Integer> before =
-        TaskStage.map("before", (Integer x) -> x * 3).threads(2).build();
+        TaskStage.map("before", (Integer x) -> x * 3).execution(Execution.threads(2)).build();
     TaskStage<Integer, Integer> inc =
-        TaskStage.process("inc", ProcessStages.Inc.class).workers(2).build();
+        TaskStage.process("inc", ProcessStages.Inc.class).execution(Execution.processes(2)).build();
     TaskStage<Integer, Long> after = TaskStage.map("after", (Integer x) -> (long) x).build();
     try (TaskGraph graph =
         TaskGraph.builder("process-small")
@@ -147,13 +152,17 @@ class ProcessModeTest {
   void splittersRoutersAndConsumersRunInWorkersToo(@TempDir Path dir) throws IOException {
     Path sink = dir.resolve("sink.txt");
     TaskStage<String, String> words =
-        TaskStage.processSplitter("words", ProcessStages.Words.class).workers(2).build();
+        TaskStage.processSplitter("words", ProcessStages.Words.class)
+            .execution(Execution.processes(2))
+            .build();
     TaskStage<String, Void> write =
         TaskStage.processConsumer("write", ProcessStages.AppendLine.class)
             .systemProperty("test.sink", sink.toString())
             .build();
     TaskStage<Integer, Integer> parity =
-        TaskStage.processRouter("parity", ProcessStages.Parity.class).workers(2).build();
+        TaskStage.processRouter("parity", ProcessStages.Parity.class)
+            .execution(Execution.processes(2))
+            .build();
     TaskStage<Integer, Integer> even = TaskStage.map("even", (Integer x) -> x).build();
     TaskStage<Integer, Integer> odd = TaskStage.map("odd", (Integer x) -> -x).build();
     try (TaskGraph graph =
@@ -184,7 +193,7 @@ class ProcessModeTest {
   void dedupeAndRetryWorkAsInEveryMode() {
     TaskStage<Integer, Integer> stage =
         TaskStage.process("failodd", ProcessStages.FailOdd.class)
-            .workers(2)
+            .execution(Execution.processes(2))
             .dedupe()
             .retry(RetryPolicy.on(IOException.class).maxAttempts(2).backoff(Duration.ZERO))
             .build();
@@ -230,7 +239,9 @@ class ProcessModeTest {
   @Test
   void aWorkerThatCallsSystemExitFailsOnlyItsTaskAndIsReplaced() {
     TaskStage<Integer, Integer> stage =
-        TaskStage.process("exit13", ProcessStages.ExitOn13.class).workers(2).build();
+        TaskStage.process("exit13", ProcessStages.ExitOn13.class)
+            .execution(Execution.processes(2))
+            .build();
     try (TaskGraph graph = TaskGraph.builder("process-exit").stage(stage).build()) {
       GraphResult result = graph.run(stage, ints(0, 40));
 
@@ -253,7 +264,7 @@ class ProcessModeTest {
   void aCrashIsRetriedLikeAnyFailure(@TempDir Path dir) {
     TaskStage<Integer, Integer> stage =
         TaskStage.process("once13", ProcessStages.ExitOnceOn13.class)
-            .workers(2)
+            .execution(Execution.processes(2))
             .systemProperty("test.marker", dir.resolve("marker").toString())
             .retry(RetryPolicy.on(WorkerCrashedException.class).maxAttempts(2))
             .build();
@@ -271,7 +282,10 @@ class ProcessModeTest {
   @Test
   void aWorkerOutOfMemoryDiesAloneAndTheDrivingJvmCarriesOn() {
     TaskStage<Integer, Integer> stage =
-        TaskStage.process("hog", ProcessStages.HogOn3.class).workers(2).heap("64m").build();
+        TaskStage.process("hog", ProcessStages.HogOn3.class)
+            .execution(Execution.processes(2))
+            .heap("64m")
+            .build();
     try (TaskGraph graph = TaskGraph.builder("process-oom").stage(stage).build()) {
       GraphResult result = graph.run(stage, ints(0, 10));
 
@@ -289,7 +303,7 @@ class ProcessModeTest {
   void aWorkerKilledFromOutsideMidRunLosesNothing() throws Exception {
     TaskStage<Integer, long[]> stage =
         TaskStage.process("slowpid", ProcessStages.SlowPid.class)
-            .workers(2)
+            .execution(Execution.processes(2))
             .retry(RetryPolicy.on(WorkerCrashedException.class).maxAttempts(3))
             .build();
     CountDownLatch someDone = new CountDownLatch(10);
@@ -324,7 +338,7 @@ class ProcessModeTest {
   void aHungWorkerIsKilledAfterItsHeartbeatTimeout() {
     TaskStage<Integer, Integer> stage =
         TaskStage.process("freeze", ProcessStages.FreezeOn7.class)
-            .workers(2)
+            .execution(Execution.processes(2))
             // Long enough that a healthy worker starved of CPU on a loaded machine is not killed.
             .heartbeatTimeout(Duration.ofMillis(1500))
             .build();
@@ -346,7 +360,7 @@ class ProcessModeTest {
   void aTaskPastTheStageTimeoutKillsItsWorkerAndFailsAlone() {
     TaskStage<Integer, Integer> stage =
         TaskStage.process("hang5", ProcessStages.HangOn5.class)
-            .workers(2)
+            .execution(Execution.processes(2))
             .timeout(Duration.ofSeconds(1))
             .build();
     try (TaskGraph graph = TaskGraph.builder("process-timeout").stage(stage).build()) {
@@ -366,7 +380,7 @@ class ProcessModeTest {
   void aStageWhoseWorkersCannotStartFailsItsTasksWithTheReasonAndEnds() {
     TaskStage<Integer, Integer> stage =
         TaskStage.process("broken", ProcessStages.BrokenConstructor.class)
-            .workers(2)
+            .execution(Execution.processes(2))
             .workerOutput(WorkerOutput.discard())
             .build();
     try (TaskGraph graph = TaskGraph.builder("process-broken").stage(stage).build()) {
@@ -388,7 +402,7 @@ class ProcessModeTest {
   void transientStartFailuresDoNotBreakTheStage(@TempDir Path dir) {
     TaskStage<Integer, Integer> stage =
         TaskStage.process("flaky", ProcessStages.FlakyStart.class)
-            .workers(2)
+            .execution(Execution.processes(2))
             .systemProperty("test.dir", dir.toString())
             .workerOutput(WorkerOutput.discard())
             .build();
@@ -540,7 +554,9 @@ class ProcessModeTest {
   @Test
   void cancellingARunRecordsEveryHeldTaskAndStopsEveryWorker() throws Exception {
     TaskStage<Integer, Integer> slow =
-        TaskStage.process("slow", ProcessStages.Slow.class).workers(2).build();
+        TaskStage.process("slow", ProcessStages.Slow.class)
+            .execution(Execution.processes(2))
+            .build();
     CountDownLatch started = new CountDownLatch(4);
     try (TaskGraph graph = TaskGraph.builder("process-cancel").stage(slow).build()) {
       GraphRun run =
@@ -595,7 +611,9 @@ class ProcessModeTest {
   static final class OrphanParent {
     public static void main(String[] args) throws InterruptedException {
       TaskStage<Integer, Integer> slow =
-          TaskStage.process("slow", ProcessStages.Slow.class).workers(2).build();
+          TaskStage.process("slow", ProcessStages.Slow.class)
+              .execution(Execution.processes(2))
+              .build();
       TaskGraph graph = TaskGraph.builder("orphans").stage(slow).build();
       CountDownLatch running = new CountDownLatch(2);
       GraphRun run =
@@ -630,12 +648,13 @@ class ProcessModeTest {
     assertThatThrownBy(() -> TaskStage.map("m", (Integer x) -> x).heap("1g"))
         .isInstanceOf(GraphDefinitionException.class)
         .hasMessageContaining("applies only to PROCESS stages");
-    assertThatThrownBy(() -> TaskStage.map("m", (Integer x) -> x).mode(ExecutionMode.PROCESS))
+    assertThatThrownBy(() -> TaskStage.map("m", (Integer x) -> x).execution(Execution.processes(2)))
         .isInstanceOf(GraphDefinitionException.class)
-        .hasMessageContaining("PROCESS needs a class");
-    assertThatThrownBy(() -> TaskStage.process("p", ProcessStages.Inc.class).threads(2))
+        .hasMessageContaining("worker processes need a class");
+    assertThatThrownBy(
+            () -> TaskStage.process("p", ProcessStages.Inc.class).execution(Execution.threads(2)))
         .isInstanceOf(GraphDefinitionException.class)
-        .hasMessageContaining("its mode is PROCESS");
+        .hasMessageContaining("so its execution is Execution.processes(n), not THREAD x2");
     assertThatThrownBy(() -> TaskStage.process("p", ProcessStages.Inc.class).heap("lots"))
         .isInstanceOf(GraphDefinitionException.class)
         .hasMessageContaining("not a JVM size");
@@ -647,7 +666,7 @@ class ProcessModeTest {
         .isInstanceOf(GraphDefinitionException.class);
     TaskStage<Integer, Integer> ok =
         TaskStage.process("p", ProcessStages.Inc.class)
-            .workers(3)
+            .execution(Execution.processes(3))
             .heap("128m")
             .systemProperty("a", "b")
             .jvmArgs("-XX:+UseSerialGC")
@@ -660,7 +679,7 @@ class ProcessModeTest {
   @Test
   void aRunWithNoTasksStartsAndStopsItsWorkersCleanly() {
     TaskStage<Integer, Integer> inc =
-        TaskStage.process("inc", ProcessStages.Inc.class).workers(2).build();
+        TaskStage.process("inc", ProcessStages.Inc.class).execution(Execution.processes(2)).build();
     try (TaskGraph graph = TaskGraph.builder("process-empty").stage(inc).build()) {
       GraphResult result = graph.run(inc, List.of());
       assertThat(result.isCompleted()).isTrue();

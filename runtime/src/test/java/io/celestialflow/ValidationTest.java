@@ -58,25 +58,30 @@ class ValidationTest {
     assertThatThrownBy(() -> TaskStage.map(" ", (Integer x) -> x))
         .isInstanceOf(GraphDefinitionException.class)
         .hasMessage("a stage name must not be blank");
-    assertThatThrownBy(() -> TaskStage.map("x", (Integer x) -> x).threads(0))
+    assertThatThrownBy(() -> Execution.threads(0))
         .isInstanceOf(GraphDefinitionException.class)
-        .hasMessage("stage 'x': workers must be at least 1, was 0");
-    assertThatThrownBy(() -> TaskStage.map("x", (Integer x) -> x).virtualThreads(-3))
+        .hasMessage("threads must be at least 1, was 0");
+    assertThatThrownBy(() -> Execution.virtualThreads(-3))
         .isInstanceOf(GraphDefinitionException.class)
-        .hasMessage("stage 'x': workers must be at least 1, was -3");
-    assertThatThrownBy(() -> TaskStage.map("x", (Integer x) -> x).serial().threads(2))
-        .isInstanceOf(GraphDefinitionException.class)
-        .hasMessage("stage 'x': execution mode was already set to SERIAL");
-    assertThatThrownBy(() -> TaskStage.map("x", (Integer x) -> x).workers(4).build())
-        .isInstanceOf(GraphDefinitionException.class)
-        .hasMessageContaining("SERIAL runs one task at a time, so workers must be 1, was 4");
-    assertThatThrownBy(() -> TaskStage.map("x", (Integer x) -> x).mode(ExecutionMode.ASYNC))
-        .isInstanceOf(GraphDefinitionException.class)
-        .hasMessageContaining("ASYNC needs a function returning CompletionStage");
+        .hasMessage("virtual threads in flight must be at least 1, was -3");
     assertThatThrownBy(() ->
-            TaskStage.async("x", (Integer x) -> CompletableFuture.completedFuture(x)).threads(2))
+            TaskStage.map("x", (Integer x) -> x)
+                .execution(Execution.serial())
+                .execution(Execution.threads(2)))
         .isInstanceOf(GraphDefinitionException.class)
-        .hasMessageContaining("returns a CompletionStage, so its mode is ASYNC, not THREAD");
+        .hasMessage("stage 'x': execution was already set to SERIAL");
+    assertThatThrownBy(() -> TaskStage.map("x", (Integer x) -> x).execution(Execution.async(4)))
+        .isInstanceOf(GraphDefinitionException.class)
+        .hasMessageContaining("Execution.async(n) needs a function returning CompletionStage");
+    assertThatThrownBy(() -> TaskStage.map("x", (Integer x) -> x).dedupe().dedupe())
+        .isInstanceOf(GraphDefinitionException.class)
+        .hasMessage("stage 'x': dedupe was already set");
+    assertThatThrownBy(() ->
+            TaskStage.async("x", (Integer x) -> CompletableFuture.completedFuture(x))
+                .execution(Execution.threads(2)))
+        .isInstanceOf(GraphDefinitionException.class)
+        .hasMessageContaining(
+            "returns a CompletionStage, so its execution is Execution.async(n), not THREAD x2");
     assertThatThrownBy(() -> TaskStage.map("x", (Integer x) -> x).timeout(Duration.ZERO))
         .isInstanceOf(GraphDefinitionException.class)
         .hasMessage("stage 'x': timeout must be positive, was PT0S");

@@ -1,5 +1,6 @@
 package io.celestialflow.benchmarks;
 
+import io.celestialflow.Execution;
 import io.celestialflow.GraphResult;
 import io.celestialflow.TaskGraph;
 import io.celestialflow.TaskStage;
@@ -59,7 +60,7 @@ public class AsyncCompletedBenchmark {
     tasks = Workloads.tasks(TASKS);
     stage =
         TaskStage.<Long, Long>async("increment", AsyncCompletedBenchmark::completedIncrement)
-            .workers(LIMIT)
+            .execution(Execution.async(LIMIT))
             .build();
     graph = TaskGraph.builder("async-completed-bench").stage(stage).build();
   }

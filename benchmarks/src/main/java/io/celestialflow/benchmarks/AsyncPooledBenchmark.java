@@ -1,5 +1,6 @@
 package io.celestialflow.benchmarks;
 
+import io.celestialflow.Execution;
 import io.celestialflow.GraphResult;
 import io.celestialflow.TaskGraph;
 import io.celestialflow.TaskStage;
@@ -69,7 +70,10 @@ public class AsyncPooledBenchmark {
             POOL_THREADS, Thread.ofPlatform().name("async-pool-", 0).daemon(true).factory());
     ExecutorService p = pool;
     function = x -> CompletableFuture.supplyAsync(() -> Workloads.increment(x), p);
-    stage = TaskStage.<Long, Long>async("increment", function::apply).workers(LIMIT).build();
+    stage =
+        TaskStage.<Long, Long>async("increment", function::apply)
+            .execution(Execution.async(LIMIT))
+            .build();
     graph = TaskGraph.builder("async-pooled-bench").stage(stage).build();
   }
 

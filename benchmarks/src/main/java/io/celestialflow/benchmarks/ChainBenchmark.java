@@ -1,5 +1,6 @@
 package io.celestialflow.benchmarks;
 
+import io.celestialflow.Execution;
 import io.celestialflow.GraphResult;
 import io.celestialflow.TaskGraph;
 import io.celestialflow.TaskStage;
@@ -51,10 +52,10 @@ public class ChainBenchmark {
   @Setup(Level.Trial)
   public void setUp() {
     tasks = Workloads.tasks(TASKS);
-    first = TaskStage.map("plus-one", Workloads::chainFirst).serial().build();
+    first = TaskStage.map("plus-one", Workloads::chainFirst).execution(Execution.serial()).build();
     TaskStage<Long, Long> second =
-        TaskStage.map("times-two", Workloads::chainSecond).serial().build();
-    last = TaskStage.map("minus-one", Workloads::chainThird).serial().build();
+        TaskStage.map("times-two", Workloads::chainSecond).execution(Execution.serial()).build();
+    last = TaskStage.map("minus-one", Workloads::chainThird).execution(Execution.serial()).build();
     graph =
         TaskGraph.builder("chain-bench")
             .stages(first, second, last)

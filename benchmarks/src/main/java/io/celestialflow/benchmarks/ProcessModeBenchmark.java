@@ -1,5 +1,6 @@
 package io.celestialflow.benchmarks;
 
+import io.celestialflow.Execution;
 import io.celestialflow.GraphRun;
 import io.celestialflow.TaskFunction;
 import io.celestialflow.TaskGraph;
@@ -166,7 +167,7 @@ public class ProcessModeBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-      open(TaskStage.process("inc", Increment.class).workers(2).build());
+      open(TaskStage.process("inc", Increment.class).execution(Execution.processes(2)).build());
     }
   }
 
@@ -177,7 +178,7 @@ public class ProcessModeBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-      open(TaskStage.map("inc", new Increment()).threads(2).build());
+      open(TaskStage.map("inc", new Increment()).execution(Execution.threads(2)).build());
     }
   }
 
@@ -253,8 +254,10 @@ public class ProcessModeBenchmark {
       }
       open(
           mode.equals("PROCESS")
-              ? TaskStage.process("spin", Spin.class).workers(workers).build()
-              : TaskStage.map("spin", new Spin()).threads(workers).build());
+              ? TaskStage.process("spin", Spin.class)
+                  .execution(Execution.processes(workers))
+                  .build()
+              : TaskStage.map("spin", new Spin()).execution(Execution.threads(workers)).build());
     }
 
     /** The rounds that take about {@link #HEAVY_NANOS} on this machine, once compiled. */

@@ -1,5 +1,6 @@
 package io.celestialflow.benchmarks;
 
+import io.celestialflow.Execution;
 import io.celestialflow.GraphResult;
 import io.celestialflow.TaskGraph;
 import io.celestialflow.TaskStage;
@@ -47,7 +48,7 @@ public class SerialStageBenchmark {
   @Setup(Level.Trial)
   public void setUp() {
     tasks = Workloads.tasks(TASKS);
-    stage = TaskStage.map("increment", Workloads::increment).serial().build();
+    stage = TaskStage.map("increment", Workloads::increment).execution(Execution.serial()).build();
     graph = TaskGraph.builder("serial-bench").stage(stage).build();
   }
 

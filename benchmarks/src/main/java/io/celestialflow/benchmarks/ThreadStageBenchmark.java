@@ -1,5 +1,6 @@
 package io.celestialflow.benchmarks;
 
+import io.celestialflow.Execution;
 import io.celestialflow.GraphResult;
 import io.celestialflow.TaskGraph;
 import io.celestialflow.TaskStage;
@@ -58,7 +59,10 @@ public class ThreadStageBenchmark {
   @Setup(Level.Trial)
   public void setUp() {
     tasks = Workloads.tasks(TASKS);
-    stage = TaskStage.map("increment", Workloads::increment).threads(WORKERS).build();
+    stage =
+        TaskStage.map("increment", Workloads::increment)
+            .execution(Execution.threads(WORKERS))
+            .build();
     graph = TaskGraph.builder("thread-bench").stage(stage).build();
     pool =
         new ThreadPoolExecutor(

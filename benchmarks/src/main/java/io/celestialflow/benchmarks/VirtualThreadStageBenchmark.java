@@ -1,5 +1,6 @@
 package io.celestialflow.benchmarks;
 
+import io.celestialflow.Execution;
 import io.celestialflow.GraphResult;
 import io.celestialflow.TaskGraph;
 import io.celestialflow.TaskStage;
@@ -61,7 +62,7 @@ public class VirtualThreadStageBenchmark {
     tasks = Workloads.tasks(TASKS);
     stage =
         TaskStage.map("sleep", VirtualThreadStageBenchmark::sleepThenIncrement)
-            .virtualThreads(TASKS)
+            .execution(Execution.virtualThreads(TASKS))
             .build();
     graph = TaskGraph.builder("virtual-thread-bench").stage(stage).build();
   }

@@ -178,7 +178,7 @@ final class GraphWriter {
     type.addField(
         FieldSpec.builder(
                 Names.LAYOUT, "DEFAULT_LAYOUT", Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
-            .addJavadoc("The layout used unless the constructor is given another.\n")
+            .addJavadoc("The layout runs use unless they choose another.\n")
             .initializer("$T.$L", Names.LAYOUT, model.layout())
             .build());
   }
@@ -191,36 +191,18 @@ final class GraphWriter {
   }
 
   private void addConstructors(TypeSpec.Builder type) {
-    ParameterSpec target = ParameterSpec.builder(model.target(), "target").build();
-    ParameterSpec layout = ParameterSpec.builder(Names.LAYOUT, "layout").build();
-    boolean instance = model.needsInstance();
-
-    MethodSpec.Builder defaults = MethodSpec.constructorBuilder().addModifiers(Modifier.PUBLIC);
-    if (instance) {
-      defaults
-          .addJavadoc("Wires the graph over {@code target}, with the {@link #DEFAULT_LAYOUT}.\n")
-          .addJavadoc("\n@param target the object whose stage methods the stages call\n")
-          .addParameter(target)
-          .addStatement("this(target, DEFAULT_LAYOUT)");
-    } else {
-      defaults
-          .addJavadoc("Wires the graph, with the {@link #DEFAULT_LAYOUT}.\n")
-          .addStatement("this(DEFAULT_LAYOUT)");
-    }
-    type.addMethod(defaults.build());
-
-    MethodSpec.Builder full = MethodSpec.constructorBuilder().addModifiers(Modifier.PUBLIC);
-    if (instance) {
-      full.addJavadoc("Wires the graph over {@code target}.\n\n")
+    MethodSpec.Builder constructor = MethodSpec.constructorBuilder().addModifiers(Modifier.PUBLIC);
+    if (model.needsInstance()) {
+      constructor
+          .addJavadoc("Wires the graph over {@code target}.\n\n")
           .addJavadoc("@param target the object whose stage methods the stages call\n")
-          .addParameter(target)
+          .addParameter(ParameterSpec.builder(model.target(), "target").build())
           .addStatement("$T.requireNonNull(target, $S)", OBJECTS, "target");
     } else {
-      full.addJavadoc("Wires the graph.\n\n");
+      constructor.addJavadoc("Wires the graph.\n");
     }
-    full.addJavadoc("@param layout how the stages are scheduled\n").addParameter(layout);
     for (StageModel s : model.stages()) {
-      full.addStatement(stageInitializer(s));
+      constructor.addStatement(stageInitializer(s));
     }
     CodeBlock.Builder graph =
         CodeBlock.builder()
@@ -231,9 +213,9 @@ final class GraphWriter {
     for (GraphModel.Edge e : model.edges()) {
       graph.add("\n.edge($L, $L)", field(e.from()), field(e.to()));
     }
-    graph.add("\n.layout(layout)\n.build()");
-    full.addStatement(graph.build());
-    type.addMethod(full.build());
+    graph.add("\n.layout(DEFAULT_LAYOUT)\n.build()");
+    constructor.addStatement(graph.build());
+    type.addMethod(constructor.build());
   }
 
   /** {@code this.add = TaskStage.<AddArgs, Integer>map("add", ...).threads(4).build()}. */
@@ -322,12 +304,14 @@ final class GraphWriter {
     switch (d.mode()) {
       case "THREAD" ->
           calls.add(
-              d.virtualThreads()
-                  ? CodeBlock.of("virtualThreads($L)", workers)
-                  : CodeBlock.of("threads($L)", workers));
+              CodeBlock.of(
+                  "execution($T.$L($L))",
+                  Names.EXECUTION,
+                  d.virtualThreads() ? "virtualThreads" : "threads",
+                  workers));
       case "ASYNC" -> {
         if (d.workers() > 0) {
-          calls.add(CodeBlock.of("workers($L)", d.workers()));
+          calls.add(CodeBlock.of("execution($T.async($L))", Names.EXECUTION, d.workers()));
         }
       }
       case "PROCESS" -> calls.addAll(processSettings(d));
@@ -335,6 +319,7 @@ final class GraphWriter {
         // SERIAL is the default of synchronous stages.
       }
     }
+    calls.add(CodeBlock.of("taskType($L)", typeValue(s.inputName())));
     if (!d.retryOn().isEmpty()) {
       List<CodeBlock> types = new ArrayList<>();
       for (var t : d.retryOn()) {
@@ -373,7 +358,7 @@ final class GraphWriter {
   private static List<CodeBlock> processSettings(StageDeclaration d) {
     List<CodeBlock> calls = new ArrayList<>();
     if (d.workers() > 0) {
-      calls.add(CodeBlock.of("workers($L)", d.workers()));
+      calls.add(CodeBlock.of("execution($T.processes($L))", Names.EXECUTION, d.workers()));
     }
     if (!d.heap().isEmpty()) {
       calls.add(CodeBlock.of("heap($S)", d.heap()));
@@ -473,43 +458,61 @@ final class GraphWriter {
 
   private void addMain(TypeSpec.Builder type) {
     CodeBlock instance =
-        model.needsInstance() ? CodeBlock.of("new $T(), ", model.target()) : CodeBlock.of("");
-    CodeBlock factory = CodeBlock.of("layout -> new $T($Llayout).graph()", self, instance);
-    CodeBlock start = CodeBlock.of("$T.of($T.class, DEFAULT_LAYOUT,", Names.GRAPH_LAUNCHER, self);
+        model.needsInstance() ? CodeBlock.of("new $T()", model.target()) : CodeBlock.of("");
+    CodeBlock graph = CodeBlock.of("new $T($L).graph()", self, instance);
+    CodeBlock start = CodeBlock.of("return $T.of($T.class,", Names.GRAPH_LAUNCHER, self);
     CodeBlock.Builder body = CodeBlock.builder().add(start);
-    if (fits(STATEMENT_INDENT, start, factory, CodeBlock.of(" )"))) {
-      body.add(" $L)", factory);
+    if (fits(STATEMENT_INDENT, start, graph, CodeBlock.of(" )"))) {
+      body.add(" $L)", graph);
     } else {
-      body.add("\n$>$>$L)$<$<", factory);
+      body.add("\n$>$>$L)$<$<", graph);
     }
     for (StageModel s : model.entries()) {
       body.add("\n.input($S, $L)", s.name(), taskType(s.inputName()));
     }
-    body.add("\n.launch(args)");
+    String example = model.entries().isEmpty() ? "stage" : model.entries().get(0).name();
+    type.addMethod(
+        MethodSpec.methodBuilder("launcher")
+            .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+            .returns(Names.GRAPH_LAUNCHER)
+            .addJavadoc(
+                "The command-line runner of a new graph, e.g. for {@code --input $L=tasks.json"
+                    + " --progress};\nsee {@link $T} for the options. Its {@code run} method returns"
+                    + " the exit status\ninstead of exiting the JVM.\n\n",
+                example,
+                Names.GRAPH_LAUNCHER)
+            .addJavadoc("@return the runner\n")
+            .addStatement(body.build())
+            .build());
     type.addMethod(
         MethodSpec.methodBuilder("main")
             .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
             .addParameter(String[].class, "args")
-            .addJavadoc(
-                "Runs the graph from the command line, e.g. {@code --input $L=tasks.json --progress};"
-                    + " see\n{@link $T} for the options.\n\n",
-                model.entries().isEmpty() ? "stage" : model.entries().get(0).name(),
-                Names.GRAPH_LAUNCHER)
+            .addJavadoc("Runs the graph from the command line: see {@link #launcher()}.\n\n")
             .addJavadoc("@param args the command line\n")
-            .addStatement(body.build())
+            .addStatement("launcher().launch(args)")
             .build());
+  }
+
+  /** A {@code java.lang.reflect.Type} expression for a task type, for {@code taskType(...)}. */
+  private static CodeBlock typeValue(TypeName type) {
+    return generic(type) ? CodeBlock.of("$L.type()", taskType(type)) : taskType(type);
   }
 
   /** {@code Foo.class}, or a {@code TaskType} for generic types that a class literal cannot say. */
   private static CodeBlock taskType(TypeName type) {
+    return generic(type)
+        ? CodeBlock.of("new $T<$T>() {}", Names.TASK_TYPE, type)
+        : CodeBlock.of("$T.class", type);
+  }
+
+  /** Whether a class literal cannot say the type: it has type arguments (maybe in an array). */
+  private static boolean generic(TypeName type) {
     TypeName t = type;
     while (t instanceof ArrayTypeName a) {
       t = a.componentType();
     }
-    if (t instanceof ParameterizedTypeName) {
-      return CodeBlock.of("new $T<$T>() {}", Names.TASK_TYPE, type);
-    }
-    return CodeBlock.of("$T.class", type);
+    return t instanceof ParameterizedTypeName;
   }
 
   // ---------------------------------------------------------------- nested types

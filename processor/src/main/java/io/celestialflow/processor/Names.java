@@ -32,7 +32,8 @@ final class Names {
   static final ClassName GRAPH_RUN = ClassName.get(PACKAGE, "GraphRun");
   static final ClassName GRAPH_RESULT = ClassName.get(PACKAGE, "GraphResult");
   static final ClassName RETRY_POLICY = ClassName.get(PACKAGE, "RetryPolicy");
-  static final ClassName GRAPH_LAUNCHER = ClassName.get(PACKAGE, "GraphLauncher");
+  static final ClassName EXECUTION = ClassName.get(PACKAGE, "Execution");
+  static final ClassName GRAPH_LAUNCHER = ClassName.get(PACKAGE + ".launch", "GraphLauncher");
   static final ClassName TASK_TYPE = GRAPH_LAUNCHER.nestedClass("TaskType");
   static final ClassName TASK_FUNCTION = ClassName.get(PACKAGE, "TaskFunction");
   static final ClassName TASK_CONSUMER = ClassName.get(PACKAGE, "TaskConsumer");

@@ -1,5 +1,6 @@
 package io.celestialflow.structure;
 
+import io.celestialflow.Execution;
 import io.celestialflow.ExecutionMode;
 import io.celestialflow.GraphDefinitionException;
 import io.celestialflow.StageKind;
@@ -47,7 +48,11 @@ public record StageInfo(
    */
   public static StageInfo of(TaskStage<?, ?> stage) {
     return new StageInfo(
-        stage.name(), stage.kind(), stage.mode(), stage.workers(), stage.virtualThreads());
+        stage.name(),
+        stage.kind(),
+        stage.mode(),
+        stage.workers(),
+        stage.execution() instanceof Execution.VirtualThreads);
   }
 
   /**

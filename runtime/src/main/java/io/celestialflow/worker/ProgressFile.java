@@ -45,7 +45,10 @@ public final class ProgressFile {
    * @throws IOException if it cannot be created
    */
   public static ProgressFile create() throws IOException {
-    Path p = Files.createTempFile("celestialflow-worker-", ".progress");
+    // The parent's pid in the name: whose files these are, when several JVMs share the directory.
+    Path p =
+        Files.createTempFile(
+            "celestialflow-worker-" + ProcessHandle.current().pid() + "-", ".progress");
     try {
       return open(p);
     } catch (IOException | RuntimeException e) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.celestialflow.EdgeSpec;
+import io.celestialflow.Execution;
 import io.celestialflow.ExecutionMode;
 import io.celestialflow.GraphDefinitionException;
 import io.celestialflow.GraphInputException;
@@ -171,10 +172,11 @@ class GraphAnalysisTest {
 
   @Test
   void aTaskGraphIsAnalysedWithItsStagesAndLayout() {
-    TaskStage<Integer, Integer> gen = TaskStage.map("gen", (Integer x) -> x).threads(3).build();
+    TaskStage<Integer, Integer> gen =
+        TaskStage.map("gen", (Integer x) -> x).execution(Execution.threads(3)).build();
     TaskStage<Integer, Integer> step =
         TaskStage.splitter("step", (Integer x) -> x > 0 ? List.of(x - 1) : List.<Integer>of())
-            .virtualThreads(50)
+            .execution(Execution.virtualThreads(50))
             .build();
     TaskStage<Integer, Void> sink = TaskStage.consumer("sink", (Integer x) -> {}).build();
     try (TaskGraph graph =

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import io.celestialflow.Execution;
 import io.celestialflow.Layout;
 import io.celestialflow.Routed;
 import io.celestialflow.TaskGraph;
@@ -20,7 +21,7 @@ class RenderingTest {
 
   private static TaskStage<Integer, Integer> countDown(String name) {
     return TaskStage.splitter(name, (Integer x) -> x > 0 ? List.of(x - 1) : List.<Integer>of())
-        .threads(2)
+        .execution(Execution.threads(2))
         .build();
   }
 
@@ -53,7 +54,8 @@ class RenderingTest {
   @Test
   void aSerialChainShowsItsLayoutOnEveryStage() {
     TaskStage<Integer, Integer> a = TaskStage.map("a", (Integer x) -> x).build();
-    TaskStage<Integer, Integer> b = TaskStage.map("b", (Integer x) -> x).threads(4).build();
+    TaskStage<Integer, Integer> b =
+        TaskStage.map("b", (Integer x) -> x).execution(Execution.threads(4)).build();
     TaskStage<Integer, Integer> c = TaskStage.map("c", (Integer x) -> x).build();
     try (TaskGraph chain = TaskChain.of(List.of(a, b, c), Layout.SERIAL)) {
       assertThat(GraphAnalysis.of(chain).renderText())

@@ -3,7 +3,9 @@ package io.celestialflow.structure;
 import static io.celestialflow.structure.GraphAnalysisTest.edges;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
+import io.celestialflow.Execution;
 import io.celestialflow.GraphDefinitionException;
 import io.celestialflow.GraphResult;
 import io.celestialflow.GraphRun;
@@ -13,9 +15,9 @@ import io.celestialflow.RunState;
 import io.celestialflow.StageStats;
 import io.celestialflow.TaskGraph;
 import io.celestialflow.TaskStage;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 import java.util.function.UnaryOperator;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -28,13 +30,13 @@ import org.junit.jupiter.params.provider.EnumSource;
 class StructuresTest {
 
   private static TaskStage<Integer, Integer> map(String name, UnaryOperator<Integer> f) {
-    return TaskStage.map(name, (Integer x) -> f.apply(x)).threads(2).build();
+    return TaskStage.map(name, (Integer x) -> f.apply(x)).execution(Execution.threads(2)).build();
   }
 
   /** Emits {@code n - 1} for {@code n > 0} and nothing for 0: a loop of these ends by itself. */
   private static TaskStage<Integer, Integer> countDown(String name) {
     return TaskStage.splitter(name, (Integer n) -> n > 0 ? List.of(n - 1) : List.<Integer>of())
-        .threads(2)
+        .execution(Execution.threads(2))
         .build();
   }
 
@@ -47,24 +49,16 @@ class StructuresTest {
     StageStats s = result.stats(stage);
     assertThat(s.received()).as("received by %s", stage).isEqualTo(tasks);
     assertThat(s.succeeded()).as("succeeded at %s", stage).isEqualTo(tasks);
-    assertThat(List.of(s.failed(), s.duplicates(), s.pending(), s.inFlight(), s.unfinished()))
-        .as("failed, duplicates, pending, in flight, unfinished at %s", stage)
+    assertThat(
+            List.of(
+                s.failed(), s.duplicates(), s.pending(), s.claimed(), s.running(), s.unfinished()))
+        .as("failed, duplicates, pending, claimed, running, unfinished at %s", stage)
         .containsOnly(0L);
     assertThat(s.finished()).as("%s finished", stage).isTrue();
   }
 
   private static List<String> edgeList(TaskGraph graph) {
     return graph.edges().stream().map(Object::toString).toList();
-  }
-
-  private static void awaitCondition(BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + 10_000_000_000L;
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("condition not reached in 10 s");
-      }
-      Thread.sleep(1);
-    }
   }
 
   // ---------------------------------------------------------------- TaskChain
@@ -148,12 +142,15 @@ class StructuresTest {
     try (TaskGraph loop = TaskLoop.of(List.of(a, b, c));
         GraphRun run = loop.newRun().keepOpen().collect(c).start()) {
       run.inject(a, 4); // a: 4, 1   b: 3, 0   c: 2
-      awaitCondition(() -> {
-        GraphStatus s = run.status();
-        return s.stage("a").succeeded() == 2
-            && s.stage("b").succeeded() == 2
-            && s.stage("c").succeeded() == 1;
-      });
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .pollInterval(Duration.ofMillis(2))
+          .until(() -> {
+            GraphStatus s = run.status();
+            return s.stats("a").succeeded() == 2
+                && s.stats("b").succeeded() == 2
+                && s.stats("c").succeeded() == 1;
+          });
       Thread.sleep(50); // nothing is left in flight, yet the run waits for more
       assertThat(run.isDone()).as("inputs still open").isFalse();
       assertThat(run.status().state()).isEqualTo(RunState.RUNNING);
@@ -306,7 +303,11 @@ class StructuresTest {
   void aCompleteGraphOfDedupingStagesEndsWithEachValueProcessedOnceEverywhere() {
     List<TaskStage<Integer, Integer>> nodes = new ArrayList<>();
     for (int i = 1; i <= 3; i++) {
-      nodes.add(TaskStage.map("n" + i, (Integer x) -> x).threads(2).dedupe().build());
+      nodes.add(
+          TaskStage.map("n" + i, (Integer x) -> x)
+              .execution(Execution.threads(2))
+              .dedupe()
+              .build());
     }
     try (TaskGraph complete = TaskComplete.of(nodes)) {
       assertThat(edgeList(complete))

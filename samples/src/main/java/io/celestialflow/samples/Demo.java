@@ -100,14 +100,14 @@ public final class Demo {
       line.append(
           String.format(
               Locale.ROOT,
-              "  %-9s recv %6d  ok %6d  dup %5d  retry %3d  pending %5d  in-flight %4d  %8.0f/s",
+              "  %-9s recv %6d  ok %6d  dup %5d  retry %3d  pending %5d  running %4d  %8.0f/s",
               s.stage(),
               s.received(),
               s.succeeded(),
               s.duplicates(),
               s.retries(),
               s.pending(),
-              s.inFlight(),
+              s.running(),
               s.ratePerSecond()));
       line.append('\n');
     }

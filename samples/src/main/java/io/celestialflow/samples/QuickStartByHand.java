@@ -1,5 +1,6 @@
 package io.celestialflow.samples;
 
+import io.celestialflow.Execution;
 import io.celestialflow.GraphResult;
 import io.celestialflow.TaskGraph;
 import io.celestialflow.TaskStage;
@@ -18,11 +19,11 @@ public final class QuickStartByHand {
 
   /** Adds the two arguments. */
   public static final TaskStage<AddArgs, Integer> ADD =
-      TaskStage.map("add", (AddArgs a) -> a.x() + a.y()).threads(4).build();
+      TaskStage.map("add", (AddArgs a) -> a.x() + a.y()).execution(Execution.threads(4)).build();
 
   /** Squares its input. */
   public static final TaskStage<Integer, Integer> SQUARE =
-      TaskStage.map("square", (Integer x) -> x * x).threads(4).build();
+      TaskStage.map("square", (Integer x) -> x * x).execution(Execution.threads(4)).build();
 
   /**
    * Builds the two-stage graph.

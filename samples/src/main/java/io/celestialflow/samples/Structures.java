@@ -1,5 +1,6 @@
 package io.celestialflow.samples;
 
+import io.celestialflow.Execution;
 import io.celestialflow.GraphResult;
 import io.celestialflow.StageStats;
 import io.celestialflow.TaskGraph;
@@ -28,7 +29,7 @@ public final class Structures {
 
   private static TaskStage<Integer, Integer> hop(String name) {
     return TaskStage.splitter(name, (Integer hops) -> hops > 0 ? List.of(hops - 1) : List.of())
-        .threads(4)
+        .execution(Execution.threads(4))
         .build();
   }
 

@@ -1,4 +1,4 @@
-package io.celestialflow;
+package io.celestialflow.launch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,6 +6,12 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.celestialflow.Execution;
+import io.celestialflow.Layout;
+import io.celestialflow.TaskGraph;
+import io.celestialflow.TaskStage;
+import io.celestialflow.event.RunFinished;
+import io.celestialflow.event.RunStarted;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -32,28 +38,35 @@ class GraphLauncherTest {
   private GraphLauncher quickstart() {
     return GraphLauncher.of(
             GraphLauncherTest.class,
-            Layout.STREAMING,
-            layout -> {
-              layoutsUsed.add(layout);
-              TaskStage<AddArgs, Integer> add =
-                  TaskStage.map("add", (AddArgs a) -> a.x() + a.y()).threads(2).build();
-              TaskStage<Integer, Integer> square =
-                  TaskStage.map(
-                          "square",
-                          (Integer x) -> {
-                            if (x == 0) {
-                              throw new ArithmeticException("zero has no interesting square");
-                            }
-                            return x * x;
-                          })
-                      .build();
-              return TaskGraph.builder("quickstart")
-                  .stages(add, square)
-                  .edge(add, square)
-                  .layout(layout)
-                  .build();
-            })
-        .input("add", AddArgs.class);
+            ((java.util.function.Supplier<TaskGraph>)
+                    () -> {
+                      TaskStage<AddArgs, Integer> add =
+                          TaskStage.map("add", (AddArgs a) -> a.x() + a.y())
+                              .execution(Execution.threads(2))
+                              .build();
+                      TaskStage<Integer, Integer> square =
+                          TaskStage.map(
+                                  "square",
+                                  (Integer x) -> {
+                                    if (x == 0) {
+                                      throw new ArithmeticException(
+                                          "zero has no interesting square");
+                                    }
+                                    return x * x;
+                                  })
+                              .build();
+                      return TaskGraph.builder("quickstart")
+                          .stages(add, square)
+                          .edge(add, square)
+                          .build();
+                    })
+                .get())
+        .input("add", AddArgs.class)
+        .listener(event -> {
+          if (event instanceof RunStarted started) {
+            layoutsUsed.add(started.run().layout());
+          }
+        });
   }
 
   private record Outcome(int status, String out, String err) {
@@ -147,8 +160,7 @@ class GraphLauncherTest {
     GraphLauncher launcher =
         GraphLauncher.of(
                 GraphLauncherTest.class,
-                Layout.STREAMING,
-                layout -> {
+                build(() -> {
                   TaskStage<Integer, Integer> slow =
                       TaskStage.map(
                               "slow",
@@ -157,8 +169,8 @@ class GraphLauncherTest {
                                 return x;
                               })
                           .build();
-                  return TaskGraph.builder("slow").stage(slow).layout(layout).build();
-                })
+                  return TaskGraph.builder("slow").stage(slow).build();
+                }))
             .input("slow", Integer.class)
             .progressInterval(Duration.ofMillis(10));
 
@@ -175,15 +187,14 @@ class GraphLauncherTest {
     GraphLauncher launcher =
         GraphLauncher.of(
                 GraphLauncherTest.class,
-                Layout.STREAMING,
-                layout -> {
+                build(() -> {
                   TaskStage<List<Integer>, Integer> sum =
                       TaskStage.map(
                               "sum",
                               (List<Integer> xs) -> xs.stream().mapToInt(Integer::intValue).sum())
                           .build();
-                  return TaskGraph.builder("sum").stage(sum).layout(layout).build();
-                })
+                  return TaskGraph.builder("sum").stage(sum).build();
+                }))
             .input("sum", new GraphLauncher.TaskType<List<Integer>>() {});
 
     Outcome o = launch(launcher, "--input", "sum=[[1,2,3],[10,20]]");
@@ -197,13 +208,11 @@ class GraphLauncherTest {
     List<String> events = new CopyOnWriteArrayList<>();
     GraphLauncher launcher =
         quickstart()
-            .listener(
-                new GraphListener() {
-                  @Override
-                  public void runFinished(GraphResult result) {
-                    events.add("finished " + result.stats("square").succeeded());
-                  }
-                });
+            .listener(event -> {
+              if (event instanceof RunFinished f) {
+                events.add("finished " + f.result().stats("square").succeeded());
+              }
+            });
 
     assertThat(launch(launcher, "--input", "add=[[1,2]]").status()).isZero();
     assertThat(events).containsExactly("finished 1");
@@ -232,18 +241,13 @@ class GraphLauncherTest {
     GraphLauncher launcher =
         GraphLauncher.of(
                 GraphLauncherTest.class,
-                Layout.STREAMING,
-                layout -> {
+                build(() -> {
                   TaskStage<Integer, Integer> loop =
                       TaskStage.splitter(
                               "loop", (Integer x) -> x > 0 ? List.of(x - 1) : List.<Integer>of())
                           .build();
-                  return TaskGraph.builder("loop")
-                      .stage(loop)
-                      .edge(loop, loop)
-                      .layout(layout)
-                      .build();
-                })
+                  return TaskGraph.builder("loop").stage(loop).edge(loop, loop).build();
+                }))
             .input("loop", Integer.class);
 
     Outcome streaming = launch(launcher, "--input", "loop=[3]");
@@ -260,11 +264,12 @@ class GraphLauncherTest {
     Outcome o = launch(quickstart(), "--help");
 
     assertThat(o.status()).isZero();
-    assertThat(o.err())
-        .contains("usage: java -cp <class path> io.celestialflow.GraphLauncherTest [options]")
+    assertThat(o.out())
+        .contains(
+            "usage: java -cp <class path> io.celestialflow.launch.GraphLauncherTest [options]")
         .contains("add: AddArgs(int x, int y), as a JSON object or an array of its components")
-        .contains("(default: streaming)");
-    assertThat(o.out()).isEmpty();
+        .contains("--layout streaming|serial");
+    assertThat(o.err()).isEmpty();
   }
 
   @Test
@@ -272,8 +277,7 @@ class GraphLauncherTest {
     GraphLauncher launcher =
         GraphLauncher.of(
                 GraphLauncherTest.class,
-                Layout.STREAMING,
-                layout -> {
+                build(() -> {
                   TaskStage<String, Thread.State> state =
                       TaskStage.map("state", (String s) -> Thread.State.valueOf(s)).build();
                   TaskStage<Integer, Object> lock =
@@ -282,8 +286,8 @@ class GraphLauncherTest {
                               (Integer x) ->
                                   (Object) new java.util.concurrent.locks.ReentrantLock())
                           .build();
-                  return TaskGraph.builder("odd").stages(state, lock).layout(layout).build();
-                })
+                  return TaskGraph.builder("odd").stages(state, lock).build();
+                }))
             .input("state", String.class)
             .input("lock", Integer.class);
 
@@ -292,6 +296,10 @@ class GraphLauncherTest {
     assertThat(o.status()).as(o.err()).isZero();
     assertThat(o.json().getAsJsonArray("state")).isEqualTo(parseArray("[\"NEW\"]"));
     assertThat(o.json().getAsJsonArray("lock").get(0).getAsString()).contains("Unlocked");
+  }
+
+  private static TaskGraph build(java.util.function.Supplier<TaskGraph> graph) {
+    return graph.get();
   }
 
   private static JsonArray parseArray(String json) {

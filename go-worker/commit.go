@@ -1,0 +1,309 @@
+package worker
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// commit is what finishing one entry writes: the messages to append (the result to the task's
+// reply stream; for a dead letter, the dead letter first), then XACK + XDEL of the entry.
+type commit struct {
+	st      *stage
+	entry   string
+	appends []appendOp
+
+	// for counters and the log
+	id       string
+	delivery int
+	failed   bool
+	took     time.Duration
+	dead     string // the dead-letter reason, "" for a task that ran
+}
+
+// appendOp is one XADD of a commit.
+type appendOp struct {
+	key  string
+	mode string // appendResult, appendOptional or appendDead
+	num  int64  // result: PEXPIRE ttl in ms (0 none); dead: MAXLEN ~ cap
+	msg  []byte
+}
+
+const (
+	appendResult   = "r" // required: an entry whose result cannot be written stays pending
+	appendOptional = "o" // skipped if the key holds something other than a stream
+	appendDead     = "d" // XADD MAXLEN ~ num
+)
+
+// flushGrace bounds the final commits after the stop when Redis does not answer: results not
+// written by then are dropped, and their entries stay pending for another worker.
+const flushGrace = 3 * time.Second
+
+// commitLoop commits in batches: whatever has arrived while the previous batch was being
+// written, up to BatchSize, in one round trip. When flush is closed, it commits what is left
+// and returns.
+func (w *Worker) commitLoop(ctx context.Context, flush <-chan struct{}) {
+	batch := make([]commit, 0, w.opts.BatchSize)
+	for {
+		select {
+		case c := <-w.results:
+			batch = w.fill(append(batch[:0], c))
+			w.commitBatch(ctx, batch, flush, time.Time{})
+		case <-flush:
+			deadline := time.Now().Add(flushGrace)
+			for {
+				if batch = w.fill(batch[:0]); len(batch) == 0 {
+					return
+				}
+				w.commitBatch(ctx, batch, flush, deadline)
+			}
+		}
+	}
+}
+
+// fill adds to batch the commits that are ready, without waiting.
+func (w *Worker) fill(batch []commit) []commit {
+	for len(batch) < w.opts.BatchSize {
+		select {
+		case c := <-w.results:
+			batch = append(batch, c)
+		default:
+			return batch
+		}
+	}
+	return batch
+}
+
+// commitBatch writes a batch, retrying while Redis is unreachable: the results are kept until
+// they can be written (section 5.7), or, once flush is closed (the worker is stopping), until
+// deadline or flushGrace from then.
+func (w *Worker) commitBatch(ctx context.Context, batch []commit, flush <-chan struct{}, deadline time.Time) {
+	for fails := 1; ; fails++ {
+		if deadline.IsZero() && closed(flush) {
+			deadline = time.Now().Add(flushGrace)
+		}
+		cctx, cancel := ctx, context.CancelFunc(func() {})
+		if !deadline.IsZero() {
+			cctx, cancel = context.WithDeadline(ctx, deadline)
+		}
+		lost, bad, err := w.runCommit(cctx, batch)
+		cancel()
+		if err == nil {
+			w.settle(batch, lost, bad)
+			return
+		}
+		if isRedisReply(err) {
+			// Refused by Redis (not a lost connection): retrying the same would not help. The
+			// entries stay pending, are delivered again, and end as dead letters if this lasts.
+			w.log.Error("commit refused by Redis; entries left pending", "err", err, "entries", len(batch))
+			for _, c := range batch {
+				w.release(c.st, c.entry)
+			}
+			return
+		}
+		if !deadline.IsZero() && time.Now().Add(backoff(fails)).After(deadline) {
+			w.log.Error("results not written before the stop; their entries stay pending",
+				"entries", len(batch), "err", err)
+			for _, c := range batch {
+				w.release(c.st, c.entry)
+			}
+			return
+		}
+		w.log.Warn("writing results failed; retrying", "err", err, "entries", len(batch), "attempt", fails)
+		time.Sleep(backoff(fails))
+	}
+}
+
+// settle counts and releases the committed entries, and logs the ones the script left alone.
+func (w *Worker) settle(batch []commit, lost, bad map[string]bool) {
+	debug := w.log.Enabled(context.Background(), slog.LevelDebug)
+	for _, c := range batch {
+		switch {
+		case lost[c.entry]:
+			w.log.Warn("result dropped: another worker claimed the entry while this one held it",
+				"stage", c.st.name, "task", c.id, "entry", c.entry, "delivery", c.delivery)
+		case bad[c.entry]:
+			keys := make([]string, len(c.appends))
+			for i, a := range c.appends {
+				keys[i] = a.key
+			}
+			w.log.Error("not written: a key to append to holds something other than a stream; "+
+				"the entry stays pending", "stage", c.st.name, "task", c.id, "entry", c.entry, "keys", keys)
+		default:
+			w.processed.Add(1)
+			if c.failed {
+				w.failed.Add(1)
+			}
+			if c.dead != "" {
+				w.log.Warn("entry dead-lettered", "stage", c.st.name, "task", c.id, "entry", c.entry,
+					"delivery", c.delivery, "reason", c.dead)
+			} else if debug {
+				w.log.Debug("task done", "stage", c.st.name, "task", c.id, "entry", c.entry,
+					"delivery", c.delivery, "failed", c.failed, "took", c.took)
+			}
+		}
+		w.release(c.st, c.entry)
+	}
+}
+
+// runCommit runs commitScript on a batch. KEYS are the task streams and the append keys; ARGV
+// is group, consumer, then per task stream: its key index, entry count, lowest and highest entry
+// id, and per entry: its id and append count, and per append: key index, mode, number, message.
+func (w *Worker) runCommit(ctx context.Context, batch []commit) (lost, bad map[string]bool, err error) {
+	var keys []string
+	index := map[string]string{}
+	keyIndex := func(k string) string {
+		i, ok := index[k]
+		if !ok {
+			keys = append(keys, k)
+			i = strconv.Itoa(len(keys))
+			index[k] = i
+		}
+		return i
+	}
+	byStage := map[*stage][]*commit{}
+	var order []*stage
+	for i := range batch {
+		c := &batch[i]
+		if byStage[c.st] == nil {
+			order = append(order, c.st)
+		}
+		byStage[c.st] = append(byStage[c.st], c)
+	}
+	args := make([]any, 0, 2+len(batch)*7)
+	args = append(args, w.opts.Group, w.opts.Consumer)
+	for _, st := range order {
+		cs := byStage[st]
+		lo, hi := cs[0].entry, cs[0].entry
+		for _, c := range cs[1:] {
+			if entryLess(c.entry, lo) {
+				lo = c.entry
+			}
+			if entryLess(hi, c.entry) {
+				hi = c.entry
+			}
+		}
+		args = append(args, keyIndex(st.keys.Tasks), len(cs), lo, hi)
+		for _, c := range cs {
+			args = append(args, c.entry, len(c.appends))
+			for _, a := range c.appends {
+				args = append(args, keyIndex(a.key), a.mode, a.num, a.msg)
+			}
+		}
+	}
+	res, err := commitScript.Run(ctx, w.rdb, keys, args...).Slice()
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(res) != 2 {
+		return nil, nil, fmt.Errorf("commit script: unexpected reply %v", res)
+	}
+	return idSet(res[0]), idSet(res[1]), nil
+}
+
+func idSet(v any) map[string]bool {
+	list, _ := v.([]any)
+	if len(list) == 0 {
+		return nil
+	}
+	m := make(map[string]bool, len(list))
+	for _, x := range list {
+		if s, ok := x.(string); ok {
+			m[s] = true
+		}
+	}
+	return m
+}
+
+// commitScript is steps 1 and 2 of section 5.2 (and the dead-letter path of 5.5) in one atomic
+// call: per entry, its appends (XADD, then PEXPIRE of result streams whose task had a ttl),
+// then XACK + XDEL of the entries written. Being one script, a result is never acknowledged
+// unwritten nor written without the acknowledgement, and a batch costs one round trip.
+//
+// Two checks the pipelined form cannot make:
+//   - an entry no longer pending for this consumer (another worker claimed it while this one
+//     was stalled past ClaimIdle) is that worker's to finish: nothing is written ("lost");
+//   - an entry whose required append key holds something other than a stream is left pending
+//     ("bad"), checked before any write so that a batch never stops half-written.
+//
+// Returns {lost, bad}. The field name is protocol.Field.
+var commitScript = redis.NewScript(`
+local group, consumer = ARGV[1], ARGV[2]
+local usable, expire = {}, {}
+local function ok(k)
+  local u = usable[k]
+  if u == nil then
+    local t = redis.call('TYPE', KEYS[k])['ok']
+    u = (t == 'stream' or t == 'none')
+    usable[k] = u
+  end
+  return u
+end
+local lost, bad = {}, {}
+local i = 3
+while i <= #ARGV do
+  local stream = KEYS[tonumber(ARGV[i])]
+  local n = tonumber(ARGV[i + 1])
+  -- One XPENDING for the batch's range: which of its entries are still this consumer's.
+  local own = {}
+  for _, e in ipairs(redis.call('XPENDING', stream, group, ARGV[i + 2], ARGV[i + 3], 1000000, consumer)) do
+    own[e[1]] = true
+  end
+  i = i + 4
+  local done = {}
+  for _ = 1, n do
+    local id, na = ARGV[i], tonumber(ARGV[i + 1])
+    i = i + 2
+    local writable = true
+    for a = 0, na - 1 do
+      if ARGV[i + 4 * a + 1] ~= 'o' and not ok(tonumber(ARGV[i + 4 * a])) then writable = false end
+    end
+    if not own[id] then
+      lost[#lost + 1] = id
+    elseif not writable then
+      bad[#bad + 1] = id
+    else
+      for a = 0, na - 1 do
+        local j = i + 4 * a
+        local k, mode, num, msg = tonumber(ARGV[j]), ARGV[j + 1], tonumber(ARGV[j + 2]), ARGV[j + 3]
+        if mode == 'd' then
+          redis.call('XADD', KEYS[k], 'MAXLEN', '~', num, '*', 'm', msg)
+        elseif ok(k) then
+          redis.call('XADD', KEYS[k], '*', 'm', msg)
+          if num > 0 and (expire[k] == nil or num > expire[k]) then expire[k] = num end
+        end
+      end
+      done[#done + 1] = id
+    end
+    i = i + 4 * na
+  end
+  for k = 1, #done, 500 do
+    local last = math.min(k + 499, #done)
+    redis.call('XACK', stream, group, unpack(done, k, last))
+    redis.call('XDEL', stream, unpack(done, k, last))
+  end
+end
+for k, ttl in pairs(expire) do redis.call('PEXPIRE', KEYS[k], ttl) end
+return {lost, bad}
+`)
+
+// entryLess orders stream entry ids ("<ms>-<seq>") as Redis does.
+func entryLess(a, b string) bool {
+	am, as, _ := strings.Cut(a, "-")
+	bm, bs, _ := strings.Cut(b, "-")
+	if len(am) != len(bm) {
+		return len(am) < len(bm)
+	}
+	if am != bm {
+		return am < bm
+	}
+	if len(as) != len(bs) {
+		return len(as) < len(bs)
+	}
+	return as < bs
+}

@@ -1,0 +1,118 @@
+package io.celestialflow;
+
+import io.celestialflow.spi.TaskObserver;
+import io.celestialflow.spi.TaskRef;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link TaskObserver}s that watch one stage during one run, and the calls the per-task core
+ * makes to them. A stage no observer watches has none of these, so it pays nothing per task.
+ */
+final class Observers {
+  private static final Logger log = LoggerFactory.getLogger(Observers.class);
+
+  private final TaskObserver[] observers;
+  private final AtomicBoolean[] complained;
+  private final String runId;
+  private final String stage;
+  private final EngineClock clock;
+
+  /** One observed task: what observers were told it is, and when it started. */
+  record Observation(TaskRef ref, long startNanos) {}
+
+  private Observers(TaskObserver[] observers, String runId, String stage, EngineClock clock) {
+    this.observers = observers;
+    this.complained = new AtomicBoolean[observers.length];
+    for (int i = 0; i < observers.length; i++) {
+      complained[i] = new AtomicBoolean();
+    }
+    this.runId = runId;
+    this.stage = stage;
+    this.clock = clock;
+  }
+
+  /** The observers that want this stage's tasks, or null if none does. */
+  static @Nullable Observers of(
+      List<TaskObserver> all, TaskStage<?, ?> stage, String runId, EngineClock clock) {
+    List<TaskObserver> watching = new ArrayList<>();
+    for (TaskObserver o : all) {
+      try {
+        if (o.observes(stage)) {
+          watching.add(o);
+        }
+      } catch (RuntimeException e) {
+        log.warn("observer {} threw in observes({}); it will not see that stage", o, stage, e);
+      }
+    }
+    return watching.isEmpty()
+        ? null
+        : new Observers(watching.toArray(new TaskObserver[0]), runId, stage.name(), clock);
+  }
+
+  private TaskRef ref(Object item, Object task) {
+    return item instanceof Envelope e
+        ? new TaskRef(runId, stage, task, e.id, e.parentId, e.attempt)
+        : new TaskRef(runId, stage, task, 0, 0, 1);
+  }
+
+  Observation started(Object item, Object task) {
+    TaskRef ref = ref(item, task);
+    for (int i = 0; i < observers.length; i++) {
+      try {
+        observers[i].started(ref);
+      } catch (RuntimeException e) {
+        complain(i, "started", e);
+      }
+    }
+    return new Observation(ref, clock.nanoTime());
+  }
+
+  void succeeded(Observation o) {
+    long elapsed = clock.nanoTime() - o.startNanos();
+    for (int i = 0; i < observers.length; i++) {
+      try {
+        observers[i].succeeded(o.ref(), elapsed);
+      } catch (RuntimeException e) {
+        complain(i, "succeeded", e);
+      }
+    }
+  }
+
+  void failed(Observation o, Throwable error, boolean willRetry) {
+    long elapsed = clock.nanoTime() - o.startNanos();
+    for (int i = 0; i < observers.length; i++) {
+      try {
+        observers[i].failed(o.ref(), error, elapsed, willRetry);
+      } catch (RuntimeException e) {
+        complain(i, "failed", e);
+      }
+    }
+  }
+
+  void duplicate(Object item, Object task) {
+    TaskRef ref = ref(item, task);
+    for (int i = 0; i < observers.length; i++) {
+      try {
+        observers[i].duplicate(ref);
+      } catch (RuntimeException e) {
+        complain(i, "duplicate", e);
+      }
+    }
+  }
+
+  private void complain(int i, String method, RuntimeException e) {
+    if (complained[i].compareAndSet(false, true)) {
+      log.warn(
+          "observer {} threw in {}() at stage '{}' (reported once; later throws are ignored)",
+          observers[i],
+          method,
+          stage,
+          e);
+    }
+  }
+}

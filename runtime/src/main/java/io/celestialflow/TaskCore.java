@@ -1,0 +1,260 @@
+package io.celestialflow;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The per-task protocol of one stage, the one code path every driver calls: check a task in
+ * (duplicates), run it (under the stage's timeout), hand its result on ({@link Emission}), and
+ * count exactly one outcome — succeeded, failed, duplicate, or left unfinished by a cancellation —
+ * with retries, failure records and observers along the way.
+ *
+ * <p>Drivers only decide which thread runs what:
+ *
+ * <ul>
+ *   <li>synchronous drivers call {@link #runChunk} (or {@link #run} per task);
+ *   <li>the async dispatcher and the worker-process driver call {@link #admit} and {@link #observe}
+ *       when a task starts, then {@link #succeed} or {@link #fail} when its result arrives, and
+ *       {@link #abandon} for tasks a cancellation leaves unfinished.
+ * </ul>
+ *
+ * Every method counts what it settles in the worker's {@link WorkerContext}; drivers never count
+ * outcomes themselves, so a path that forgets one cannot exist outside this class.
+ */
+final class TaskCore {
+  private static final Object NULL_KEY = new Object();
+
+  private final StageRuntime stage;
+  private final RunEngine run;
+  private final String name;
+  private final StageKind kind;
+  private final TaskFunction<Object, ?> function;
+  private final @Nullable Set<Object> seen;
+  private final @Nullable Function<Object, ?> dedupeKey;
+  private final RetryPolicy retry;
+  private final long timeoutNanos;
+  private final Emission emission;
+  private final @Nullable Observers observers;
+
+  TaskCore(StageRuntime stage, Emission emission, @Nullable Observers observers) {
+    TaskStage<?, ?> def = stage.stage();
+    this.stage = stage;
+    this.run = stage.run();
+    this.name = def.name();
+    this.kind = def.kind();
+    this.function = def.function();
+    this.seen = def.dedupe() ? ConcurrentHashMap.newKeySet() : null;
+    this.dedupeKey = def.dedupeKey();
+    this.retry = def.retryPolicy();
+    this.timeoutNanos = def.timeout().map(Duration::toNanos).orElse(0L);
+    this.emission = emission;
+    this.observers = observers;
+  }
+
+  /** Whether observers watch this stage (then drivers keep each task's {@link #observe}). */
+  boolean observed() {
+    return observers != null;
+  }
+
+  // ---------------------------------------------------------------- the synchronous path
+
+  /**
+   * Runs a chunk of tasks on the calling thread: each task in turn, outputs flushed downstream as
+   * buffers fill and at the end, tallies settled once. On cancellation the rest of the chunk and
+   * any buffered output are recorded as unfinished. The caller has counted the chunk as claimed.
+   */
+  void runChunk(Chunk chunk, WorkerContext ctx) throws InterruptedException {
+    int next = chunk.from;
+    try {
+      while (next < chunk.to && !run.isCancelled()) {
+        if (!run(chunk.items[next++], ctx)) {
+          break;
+        }
+        ctx.flushIfFull();
+      }
+      if (!run.isCancelled()) {
+        ctx.flushAll();
+      }
+    } finally {
+      if (run.isCancelled()) {
+        for (int i = next; i < chunk.to; i++) {
+          abandon(chunk.items[i], ctx);
+        }
+        ctx.abandonAll();
+      }
+      ctx.settle();
+    }
+  }
+
+  /**
+   * Runs one task synchronously.
+   *
+   * @return false if the run was cancelled meanwhile (the task is left unfinished)
+   */
+  boolean run(Object item, WorkerContext ctx) {
+    Object task = admit(item, ctx);
+    if (task == null) {
+      return true;
+    }
+    Observers.Observation obs = observe(item, task);
+    Object raw;
+    ctx.enterTask();
+    try {
+      raw = call(task, ctx);
+    } catch (Throwable error) {
+      ctx.exitTask();
+      return fail(item, error, obs, ctx);
+    }
+    ctx.exitTask();
+    return succeed(item, raw, obs, ctx);
+  }
+
+  private @Nullable Object call(Object task, WorkerContext ctx) throws Exception {
+    return timeoutNanos == 0
+        ? function.apply(task)
+        : TimedCall.call(function, task, timeoutNanos, name, ctx, run);
+  }
+
+  /** Calls an asynchronous stage's function: the returned stage, checked. */
+  CompletionStage<?> callAsync(Object task) throws Exception {
+    Object returned = function.apply(task);
+    if (!(returned instanceof CompletionStage<?> cs)) {
+      throw new IllegalStateException(
+          "async stage '"
+              + name
+              + "' returned "
+              + (returned == null ? "null" : "a " + returned.getClass().getName())
+              + " instead of a CompletionStage");
+    }
+    return cs;
+  }
+
+  /** The stage's timeout in nanoseconds, 0 for none. */
+  long timeoutNanos() {
+    return timeoutNanos;
+  }
+
+  // ---------------------------------------------------------------- steps
+
+  /**
+   * Checks a claimed task in: unwraps it, and skips it if it is a duplicate.
+   *
+   * @return the bare task, or null if it was a duplicate (counted and settled)
+   */
+  @Nullable Object admit(Object item, WorkerContext ctx) {
+    Object task;
+    if (item instanceof Envelope e) {
+      task = e.task;
+      if (e.admitted) {
+        return task;
+      }
+    } else {
+      task = item;
+    }
+    if (seen != null) {
+      Object key = dedupeKey == null ? task : dedupeKey.apply(task);
+      if (!seen.add(key == null ? NULL_KEY : key)) {
+        ctx.duplicates++;
+        ctx.done++;
+        if (observers != null) {
+          observers.duplicate(item, task);
+        }
+        return null;
+      }
+    }
+    return task;
+  }
+
+  /** Tells the observers a task starts; null when none watches the stage. */
+  Observers.@Nullable Observation observe(Object item, Object task) {
+    return observers == null ? null : observers.started(item, task);
+  }
+
+  /**
+   * A task's function returned {@code raw}: hands it on and counts a success, or a failure if the
+   * result breaks the stage's contract.
+   *
+   * @return false if the run was cancelled meanwhile (the task is left unfinished)
+   */
+  boolean succeed(
+      Object item, @Nullable Object raw, Observers.@Nullable Observation obs, WorkerContext ctx) {
+    if (kind == StageKind.SPLITTER) {
+      ctx.mark();
+    }
+    try {
+      emission.emit(item, raw, ctx);
+    } catch (InterruptedException e) {
+      ctx.rollback();
+      abandon(item, ctx);
+      Thread.currentThread().interrupt(); // the run is being cancelled: the driver stops
+      return false;
+    } catch (Throwable error) {
+      return fail(item, error, obs, ctx);
+    }
+    ctx.succeeded++;
+    ctx.done++;
+    Observers watching = observers;
+    if (obs != null && watching != null) {
+      watching.succeeded(obs);
+    }
+    return true;
+  }
+
+  /**
+   * A task's attempt failed: retries it, records the failure, or — when the run is being cancelled
+   * — leaves it unfinished. An error that means the JVM is in trouble ({@link OutOfMemoryError},
+   * {@link InternalError}) is not the task's failure: it ends the run.
+   *
+   * @return false if the task was left unfinished because of cancellation
+   */
+  boolean fail(
+      Object item, Throwable error, Observers.@Nullable Observation obs, WorkerContext ctx) {
+    if (kind == StageKind.SPLITTER) {
+      ctx.rollback();
+    }
+    Throwable cause = unwrap(error);
+    if (cause instanceof VirtualMachineError && !(cause instanceof StackOverflowError)) {
+      run.fatal(stage, cause);
+    }
+    if (run.isCancelled()) {
+      abandon(item, ctx);
+      return false;
+    }
+    ctx.done++;
+    int attempt = Envelope.attempt(item);
+    boolean again = retry.shouldRetry(cause, attempt);
+    Observers watching = observers;
+    if (obs != null && watching != null) {
+      watching.failed(obs, cause, again);
+    }
+    if (again) {
+      stage.retry(item, attempt, cause, retry.delayAfter(attempt));
+    } else {
+      ctx.failed++;
+      run.recordFailure(
+          TaskFailure.of(name, Envelope.task(item), Envelope.id(item), cause, attempt));
+    }
+    return true;
+  }
+
+  /** A cancellation leaves a claimed task unfinished. */
+  void abandon(Object item, WorkerContext ctx) {
+    ctx.done++;
+    stage.recordUnfinished(item);
+  }
+
+  private static Throwable unwrap(Throwable error) {
+    Throwable t = error;
+    while ((t instanceof CompletionException || t instanceof ExecutionException)
+        && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+}

@@ -1,0 +1,468 @@
+package io.celestialflow.launch;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import io.celestialflow.CelestialFlowException;
+import io.celestialflow.GraphListener;
+import io.celestialflow.GraphResult;
+import io.celestialflow.GraphRun;
+import io.celestialflow.Layout;
+import io.celestialflow.RunBuilder;
+import io.celestialflow.TaskGraph;
+import io.celestialflow.spi.LaunchContext;
+import io.celestialflow.spi.LaunchOption;
+import io.celestialflow.spi.LaunchSession;
+import io.celestialflow.spi.LauncherExtension;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.RecordComponent;
+import java.lang.reflect.Type;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.ServiceLoader;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Runs a graph from the command line: the {@code main} of every graph class the annotation
+ * processor generates delegates here, and a hand-written {@code main} may too.
+ *
+ * <pre>{@code
+ * public static void main(String[] args) {
+ *   GraphLauncher.of(QuickstartGraph.class, new QuickstartGraph(new Quickstart()).graph())
+ *       .input("add", QuickstartGraph.AddArgs.class)
+ *       .launch(args);
+ * }
+ * }</pre>
+ *
+ * <p>Command line: {@code --input STAGE=TASKS} (repeatable) gives tasks for an input stage, as an
+ * inline JSON array ({@code add=[[1,2],{"x":3,"y":4}]}) or the path of a file holding one (read
+ * lazily, so it may be larger than memory). A task for a record type may be a JSON object or a JSON
+ * array of its components in order (the original's {@code unpack_task_args}). {@code --layout
+ * streaming|serial} overrides the graph's layout for this run, {@code --progress} prints every
+ * stage's counters to standard error while the graph runs, {@code --help} prints the usage to
+ * standard output. Opt-in modules on the class path add their own options ({@link
+ * LauncherExtension}): {@code --dashboard}, {@code --store}, {@code --worker}.
+ *
+ * <p>The outputs of the collected stages (those without downstream stages, and those the graph
+ * collects explicitly) are printed to standard output as one JSON object, stage name to array of
+ * outputs; a summary (state, counters, failures) goes to standard error. Exit status: 0 when every
+ * task succeeded, 1 when some failed or the run was cancelled, 2 for a usage error.
+ *
+ * <p>A JVM shutdown while the graph runs (SIGTERM, Ctrl-C) cancels the run and waits at most 10
+ * seconds for the summary, which then lists the tasks left unfinished. If an error such as {@link
+ * OutOfMemoryError} ends the run, the runner says so and exits with status 1.
+ */
+public final class GraphLauncher {
+  /** How often {@code --progress} prints the counters. */
+  private static final Duration DEFAULT_PROGRESS_INTERVAL = Duration.ofMillis(500);
+
+  private static final List<LaunchOption> CORE_OPTIONS =
+      List.of(
+          LaunchOption.withValue(
+              "--input",
+              "STAGE=TASKS",
+              "tasks for an input stage: an inline JSON array, or the path of a file holding one"
+                  + " (read lazily); repeatable"),
+          LaunchOption.withValue(
+              "--layout", "streaming|serial", "how stages are scheduled (default: the graph's)"),
+          LaunchOption.flag("--progress", "print every stage's counters to stderr while running"),
+          LaunchOption.flag("--help", "print this message"));
+
+  private final String program;
+  private final TaskGraph graph;
+  private final Map<String, Type> inputTypes = new LinkedHashMap<>();
+  private final List<GraphListener> listeners = new ArrayList<>();
+  private final List<LauncherExtension> extensions = new ArrayList<>();
+  private final Gson gson = new GsonBuilder().disableHtmlEscaping().create();
+  private Duration progressInterval = DEFAULT_PROGRESS_INTERVAL;
+
+  private GraphLauncher(Class<?> program, TaskGraph graph) {
+    this.program = Objects.requireNonNull(program, "program").getName();
+    this.graph = Objects.requireNonNull(graph, "graph");
+    ServiceLoader.load(LauncherExtension.class, GraphLauncher.class.getClassLoader())
+        .forEach(extensions::add);
+    extensions.sort(Comparator.comparingInt(LauncherExtension::order));
+  }
+
+  /**
+   * Starts describing a command-line runner. Launcher extensions on the class path are found now.
+   *
+   * @param program the class whose {@code main} runs (named in the usage)
+   * @param graph the graph it runs
+   * @return a launcher
+   */
+  public static GraphLauncher of(Class<?> program, TaskGraph graph) {
+    return new GraphLauncher(program, graph);
+  }
+
+  /**
+   * Accepts {@code --input} tasks for a stage, read from JSON as {@code taskType}.
+   *
+   * @param stage the stage name
+   * @param taskType the type of its tasks (a class; see {@link TaskType} for generic types)
+   * @return this launcher
+   */
+  public GraphLauncher input(String stage, Class<?> taskType) {
+    graph.stage(stage); // fails now for a stage the graph does not have
+    inputTypes.put(stage, Objects.requireNonNull(taskType, "taskType"));
+    return this;
+  }
+
+  /**
+   * Accepts {@code --input} tasks for a stage whose task type is generic, such as {@code
+   * List<String>}.
+   *
+   * @param stage the stage name
+   * @param taskType the type of its tasks: {@code new TaskType<List<String>>() {}}
+   * @return this launcher
+   */
+  public GraphLauncher input(String stage, TaskType<?> taskType) {
+    graph.stage(stage);
+    inputTypes.put(stage, taskType.type());
+    return this;
+  }
+
+  /**
+   * Adds a listener to every run this launcher starts.
+   *
+   * @param listener the listener
+   * @return this launcher
+   */
+  public GraphLauncher listener(GraphListener listener) {
+    listeners.add(Objects.requireNonNull(listener, "listener"));
+    return this;
+  }
+
+  /**
+   * Adds a launcher extension besides those found on the class path (tests, embedding).
+   *
+   * @param extension the extension
+   * @return this launcher
+   */
+  public GraphLauncher extension(LauncherExtension extension) {
+    extensions.add(Objects.requireNonNull(extension, "extension"));
+    extensions.sort(Comparator.comparingInt(LauncherExtension::order));
+    return this;
+  }
+
+  GraphLauncher progressInterval(Duration interval) {
+    this.progressInterval = interval;
+    return this;
+  }
+
+  /**
+   * Runs the graph as a program: parses {@code args}, runs, prints, closes the graph, and exits the
+   * JVM with status 1 or 2 if the run did not succeed in full (returns normally otherwise).
+   *
+   * @param args the command line
+   */
+  @SuppressWarnings("SystemExitOutsideMain") // called from the generated main methods
+  public void launch(String[] args) {
+    int status;
+    try (graph) {
+      status = run(List.of(args), System.out, System.err);
+    }
+    if (status != 0) {
+      System.exit(status);
+    }
+  }
+
+  /**
+   * Runs the graph on a command line and reports to the given streams; for tests and embedding. The
+   * graph stays open.
+   *
+   * @param args the command line
+   * @param out receives the outputs as JSON, and the usage for {@code --help}
+   * @param err receives errors, progress and the summary
+   * @return the exit status: 0 every task succeeded, 1 some failed or the run was cancelled, 2 bad
+   *     usage
+   */
+  public int run(List<String> args, PrintStream out, PrintStream err) {
+    CommandLine line;
+    try {
+      line = CommandLine.parse(args, knownOptions());
+      if (line.has("--help")) {
+        out.print(usage());
+        out.flush();
+        return 0;
+      }
+    } catch (IllegalArgumentException e) {
+      err.println("error: " + e.getMessage());
+      err.println();
+      err.print(usage());
+      return 2;
+    }
+    List<LaunchSession> sessions = new ArrayList<>();
+    List<Closeable> open = new ArrayList<>();
+    try {
+      Context context = new Context(line, out, err);
+      for (LauncherExtension extension : extensions) {
+        if (line.hasAny(extension.options())) {
+          sessions.add(extension.open(context));
+        }
+      }
+      for (LaunchSession session : sessions) {
+        OptionalInt status = session.takeOver();
+        if (status.isPresent()) {
+          return status.getAsInt();
+        }
+      }
+      RunBuilder run = graph.newRun();
+      Optional<String> layout = line.value("--layout");
+      if (layout.isPresent()) {
+        run.layout(layout(layout.get()));
+      }
+      List<String> inputs = line.values("--input");
+      if (inputs.isEmpty()) {
+        throw new IllegalArgumentException(
+            "no tasks: give some with --input STAGE=TASKS (input stages: "
+                + inputTypes.keySet()
+                + ")");
+      }
+      JsonTasks reader = new JsonTasks(gson);
+      for (String spec : inputs) {
+        int eq = spec.indexOf('=');
+        if (eq <= 0) {
+          throw new IllegalArgumentException(
+              "--input needs STAGE=TASKS, for example --input add='[[1,2],[3,4]]'");
+        }
+        String stage = spec.substring(0, eq).strip();
+        Type type = inputTypes.get(stage);
+        if (type == null) {
+          throw new IllegalArgumentException(
+              "'" + stage + "' is not an input stage (input stages: " + inputTypes.keySet() + ")");
+        }
+        run.input(stage, reader.read(stage, spec.substring(eq + 1), type, open));
+      }
+      listeners.forEach(run::listener);
+      for (LaunchSession session : sessions) {
+        session.configure(run);
+      }
+      GraphResult result;
+      try (ShutdownGuard guard = new ShutdownGuard()) {
+        result = execute(run, line.has("--progress"), sessions, guard, err);
+        out.println(gson.toJson(new Reports(gson).outputs(result)));
+        out.flush();
+        Reports.printSummary(result, err);
+        err.flush();
+      }
+      for (LaunchSession session : sessions) {
+        session.finished(result);
+      }
+      boolean clean =
+          result.isCompleted() && result.failureCount() == 0 && result.inputFailures().isEmpty();
+      return clean ? 0 : 1;
+    } catch (IllegalArgumentException e) {
+      err.println("error: " + e.getMessage());
+      return 2;
+    } catch (CelestialFlowException e) {
+      err.println("error: " + e.getMessage());
+      return e.getCause() instanceof Error ? 1 : 2;
+    } catch (Exception e) {
+      err.println("error: " + e);
+      return 1;
+    } finally {
+      Collections.reverse(sessions);
+      for (LaunchSession session : sessions) {
+        session.close();
+      }
+      for (Closeable c : open) {
+        try {
+          c.close();
+        } catch (IOException e) {
+          err.println("warning: could not close an input file: " + e.getMessage());
+        }
+      }
+    }
+  }
+
+  private Map<String, LaunchOption> knownOptions() {
+    Map<String, LaunchOption> known = new LinkedHashMap<>();
+    for (LaunchOption o : CORE_OPTIONS) {
+      known.put(o.name(), o);
+    }
+    for (LauncherExtension e : extensions) {
+      for (LaunchOption o : e.options()) {
+        if (known.putIfAbsent(o.name(), o) != null) {
+          throw new IllegalStateException(
+              "two launcher extensions (or the launcher and one) both define " + o.name());
+        }
+      }
+    }
+    return known;
+  }
+
+  private static Layout layout(String name) {
+    return switch (name.toLowerCase(Locale.ROOT)) {
+      case "streaming", "process" -> Layout.STREAMING;
+      case "serial" -> Layout.SERIAL;
+      default ->
+          throw new IllegalArgumentException("--layout is streaming or serial, not '" + name + "'");
+    };
+  }
+
+  /** The command-line usage. */
+  String usage() {
+    StringBuilder s = new StringBuilder();
+    s.append("usage: java -cp <class path> ").append(program).append(" [options]\n");
+    s.append("Runs graph '")
+        .append(graph.name())
+        .append("' and prints the outputs of its collected stages as one JSON object.\n");
+    s.append("Options:\n");
+    for (LaunchOption o : knownOptions().values()) {
+      String head =
+          switch (o.value()) {
+            case NONE -> o.name();
+            case REQUIRED -> o.name() + " " + o.valueName();
+            case OPTIONAL -> o.name() + "[=" + o.valueName() + "]";
+          };
+      s.append(String.format(Locale.ROOT, "  %-26s %s%n", head, o.help()));
+    }
+    s.append("Input stages and their task types:\n");
+    if (inputTypes.isEmpty()) {
+      s.append("  (none)\n");
+    }
+    for (Map.Entry<String, Type> e : inputTypes.entrySet()) {
+      s.append("  ").append(e.getKey()).append(": ").append(describe(e.getValue())).append('\n');
+    }
+    s.append("Exit status: 0 every task succeeded, 1 some failed or the run was cancelled,");
+    s.append(" 2 bad usage.\n");
+    return s.toString();
+  }
+
+  private static String describe(Type type) {
+    if (type instanceof Class<?> c && c.isRecord()) {
+      List<String> parts = new ArrayList<>();
+      for (RecordComponent rc : c.getRecordComponents()) {
+        parts.add(rc.getGenericType().getTypeName() + " " + rc.getName());
+      }
+      return c.getSimpleName()
+          + "("
+          + String.join(", ", parts)
+          + "), as a JSON object or an array of its components";
+    }
+    return type.getTypeName();
+  }
+
+  // ---------------------------------------------------------------- running
+
+  private GraphResult execute(
+      RunBuilder builder,
+      boolean progress,
+      List<LaunchSession> sessions,
+      ShutdownGuard guard,
+      PrintStream err) {
+    try (GraphRun run = builder.start()) {
+      guard.watch(run);
+      for (LaunchSession session : sessions) {
+        session.started(run);
+      }
+      while (progress && !run.isDone()) {
+        Reports.printStatus(run.status().stages(), err);
+        try {
+          run.result().get(progressInterval.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+          // not done yet: print again
+        } catch (ExecutionException e) {
+          break; // await() below reports it
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt(); // await() cancels the run and keeps the flag
+          break;
+        }
+      }
+      return run.await();
+    }
+  }
+
+  /** What launcher extensions see of this launch. */
+  private final class Context implements LaunchContext {
+    private final CommandLine line;
+    private final PrintStream out;
+    private final PrintStream err;
+
+    Context(CommandLine line, PrintStream out, PrintStream err) {
+      this.line = line;
+      this.out = out;
+      this.err = err;
+    }
+
+    @Override
+    public TaskGraph graph() {
+      return graph;
+    }
+
+    @Override
+    public Map<String, Type> inputTypes() {
+      return Collections.unmodifiableMap(inputTypes);
+    }
+
+    @Override
+    public boolean has(String option) {
+      return line.has(option);
+    }
+
+    @Override
+    public Optional<String> value(String option) {
+      return line.value(option);
+    }
+
+    @Override
+    public List<String> values(String option) {
+      return line.values(option);
+    }
+
+    @Override
+    public PrintStream out() {
+      return out;
+    }
+
+    @Override
+    public PrintStream err() {
+      return err;
+    }
+  }
+
+  // ---------------------------------------------------------------- generic task types
+
+  /**
+   * A generic task type for {@link #input(String, TaskType)}, captured by subclassing: {@code new
+   * TaskType<List<String>>() {}}.
+   *
+   * @param <T> the task type
+   */
+  public abstract static class TaskType<T> {
+    private final Type type;
+
+    /** Captures the type argument of the anonymous subclass. */
+    protected TaskType() {
+      Type superclass = getClass().getGenericSuperclass();
+      if (!(superclass instanceof ParameterizedType p)) {
+        throw new IllegalStateException(
+            "create a TaskType as an anonymous subclass: new TaskType<List<String>>() {}");
+      }
+      this.type = p.getActualTypeArguments()[0];
+    }
+
+    /**
+     * The captured type.
+     *
+     * @return the type
+     */
+    public Type type() {
+      return type;
+    }
+  }
+}

@@ -1,0 +1,80 @@
+package io.celestialflow.spi;
+
+import io.celestialflow.TaskStage;
+
+/**
+ * Per-task hooks, called by the engine's one per-task core whatever the stage's execution (serial,
+ * threads, virtual threads, async, worker processes): the extension point for metrics, lineage
+ * records and the like. Attach one with {@link io.celestialflow.RunBuilder#observer(TaskObserver)}
+ * or {@link io.celestialflow.TaskGraph.Builder#observer(TaskObserver)}.
+ *
+ * <pre>{@code
+ * class Latency implements TaskObserver {
+ *   final LongAdder count = new LongAdder();
+ *   final LongAdder nanos = new LongAdder();
+ *
+ *   public boolean observes(TaskStage<?, ?> stage) { return stage.name().equals("download"); }
+ *
+ *   public void succeeded(TaskRef task, long elapsedNanos) {
+ *     count.increment();
+ *     nanos.add(elapsedNanos);
+ *   }
+ * }
+ * }</pre>
+ *
+ * <h2>Cost and threads</h2>
+ *
+ * A run without observers pays nothing for this hook, and neither does a stage every observer
+ * declines in {@link #observes}. For observed stages each call allocates one small {@link TaskRef}.
+ * Methods run on the thread that handles the task (a worker, the async dispatcher, a worker
+ * process's reader), possibly many at once: keep them short, thread-safe and non-blocking. An
+ * exception thrown by an observer is logged once per observer and stage, and ignored.
+ *
+ * <p>For every task {@link #started} comes first, then exactly one of {@link #succeeded}, {@link
+ * #failed} (with {@code willRetry} true for each attempt that will be retried) — or {@link
+ * #duplicate} alone, for a task skipped by duplicate checking. Tasks a cancelled run leaves
+ * unfinished end without a second call.
+ */
+public interface TaskObserver {
+  /**
+   * Called once per stage when a run starts.
+   *
+   * @param stage a stage of the graph
+   * @return whether this observer wants the stage's tasks (default: every stage)
+   */
+  default boolean observes(TaskStage<?, ?> stage) {
+    return true;
+  }
+
+  /**
+   * The stage is about to run its function on the task.
+   *
+   * @param task the task
+   */
+  default void started(TaskRef task) {}
+
+  /**
+   * The task succeeded and its outputs were handed on.
+   *
+   * @param task the task
+   * @param elapsedNanos time from {@link #started} to the result
+   */
+  default void succeeded(TaskRef task, long elapsedNanos) {}
+
+  /**
+   * An attempt of the task failed.
+   *
+   * @param task the task
+   * @param error what went wrong
+   * @param elapsedNanos time from {@link #started} to the failure
+   * @param willRetry true if the stage's retry policy will try it again
+   */
+  default void failed(TaskRef task, Throwable error, long elapsedNanos, boolean willRetry) {}
+
+  /**
+   * The task was skipped as a duplicate of one the stage had already seen.
+   *
+   * @param task the task
+   */
+  default void duplicate(TaskRef task) {}
+}
