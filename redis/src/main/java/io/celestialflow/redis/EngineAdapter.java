@@ -1,5 +1,6 @@
 package io.celestialflow.redis;
 
+import io.celestialflow.Execution;
 import io.celestialflow.GraphDefinitionException;
 import io.celestialflow.RetryPolicy;
 import io.celestialflow.TaskStage;
@@ -49,7 +50,7 @@ final class EngineAdapter {
               TaskStage.asyncSplitter(
                   name, (I task) -> (CompletionStage<Iterable<O>>) call.apply(task));
         };
-    b.workers(policy.maxOutstanding());
+    b.execution(Execution.async(policy.maxOutstanding()));
     RetryPolicy retry = policy.retry();
     if (retry != null) {
       b.retry(retry);

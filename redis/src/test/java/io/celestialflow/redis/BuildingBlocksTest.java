@@ -126,7 +126,7 @@ class BuildingBlocksTest {
         sink.append("bbb").get();
         await()
             .atMost(Duration.ofSeconds(5))
-            .until(() -> run.status().stage("length").succeeded() == 2);
+            .until(() -> run.status().stats("length").succeeded() == 2);
         assertThat(run.isDone()).isFalse();
         source.close();
         GraphResult result = run.await();

@@ -48,7 +48,7 @@ class RedisRestartTest {
           GraphRun run = graph.newRun().input(square, jobs(400, 5)).start()) {
         await()
             .atMost(Duration.ofSeconds(10))
-            .until(() -> run.status().stage("square").succeeded() >= 100);
+            .until(() -> run.status().stats("square").succeeded() >= 100);
         server.restart(); // empty: every stream, group and pending entry is gone
         GraphResult result = run.await();
         assertThat(result.outputs(square))
@@ -83,7 +83,7 @@ class RedisRestartTest {
           GraphRun run = graph.newRun().input(square, jobs(50, 50)).start()) {
         await()
             .atMost(Duration.ofSeconds(10))
-            .until(() -> run.status().stage("square").succeeded() >= 3);
+            .until(() -> run.status().stats("square").succeeded() >= 3);
         server.kill();
         long killed = System.nanoTime();
         GraphResult result = run.await();

@@ -31,7 +31,7 @@ class RemoteStageTest {
     assertThat(s.received())
         .as("received = succeeded + failed + duplicates for %s", s)
         .isEqualTo(s.succeeded() + s.failed() + s.duplicates());
-    assertThat(s.pending() + s.inFlight() + s.unfinished()).isZero();
+    assertThat(s.open() + s.running() + s.unfinished()).isZero();
   }
 
   @Test

@@ -131,7 +131,7 @@ class RemoteWorkerTest {
                   assertThat(redis.status("halt", "square").client().duplicates())
                       .isPositive()
                       .isLessThanOrEqualTo(rescuer.stats().reclaimed()));
-          assertThat(run.status().stage("square").succeeded()).isEqualTo(60);
+          assertThat(run.status().stats("square").succeeded()).isEqualTo(60);
         }
       }
     }
