@@ -12,12 +12,15 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
@@ -36,13 +39,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
-import redis.clients.jedis.Response;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
-import redis.clients.jedis.params.XAddParams;
 import redis.clients.jedis.params.XAutoClaimParams;
-import redis.clients.jedis.params.XClaimParams;
 import redis.clients.jedis.params.XPendingParams;
 import redis.clients.jedis.params.XReadGroupParams;
 import redis.clients.jedis.resps.StreamEntry;
@@ -114,8 +114,8 @@ public final class RemoteWorker implements AutoCloseable {
       boolean failed) {}
 
   /**
-   * Test seam: called with the entries of a batch after their results were written and before they
-   * are acknowledged.
+   * Test seam: called with the entries of a batch (results computed) just before the commit that
+   * writes their results and acknowledges them in one step.
    */
   record Written(
       String stream, StreamEntryID entry, @Nullable String taskId, @Nullable String reply) {}
@@ -124,15 +124,22 @@ public final class RemoteWorker implements AutoCloseable {
   private static final class Stage {
     final StageHandler handler;
     final RedisKeys keys;
+    final CodecFactory codecs;
     final TaskCodec<Object> in;
     final @Nullable TaskCodec<Object> out;
     final String stream;
     final String dead;
+
+    /** Codecs by class, for outputs written as their own class (no declared output type). */
+    final Map<Class<?>, TaskCodec<Object>> byClass = new ConcurrentHashMap<>();
+
     StreamEntryID cursor = new StreamEntryID(0, 0);
 
-    Stage(StageHandler handler, RedisKeys keys, CodecFactory codecs) {
+    Stage(StageHandler handler, RedisKeys keys, CodecFactory workerCodecs) {
+      CodecFactory declared = handler.codecs();
       this.handler = handler;
       this.keys = keys;
+      this.codecs = declared == null ? workerCodecs : declared;
       this.stream = keys.tasks();
       this.dead = keys.dead();
       this.in = EngineAdapter.codec(codecs, handler.taskType(), handler.stage(), "task type");
@@ -145,6 +152,16 @@ public final class RemoteWorker implements AutoCloseable {
 
     String stream() {
       return stream;
+    }
+
+    /** The codec an output is written with: the declared output type's, else its class's. */
+    @SuppressWarnings("unchecked")
+    TaskCodec<Object> codecFor(Object output) {
+      TaskCodec<Object> declared = out;
+      if (declared != null) {
+        return declared;
+      }
+      return byClass.computeIfAbsent(output.getClass(), c -> (TaskCodec<Object>) codecs.codec(c));
     }
   }
 
@@ -161,7 +178,7 @@ public final class RemoteWorker implements AutoCloseable {
   private final Duration shutdownTimeout;
   private final long deadLetterCap;
   private final Map<String, Stage> stages = new LinkedHashMap<>();
-  private final @Nullable Consumer<List<Written>> beforeAck;
+  private final @Nullable Consumer<List<Written>> beforeCommit;
   private final Map<String, Stage> byStream = new HashMap<>();
 
   private final ConcurrentHashMap<String, Held> held = new ConcurrentHashMap<>();
@@ -203,7 +220,7 @@ public final class RemoteWorker implements AutoCloseable {
     this.block = b.block;
     this.shutdownTimeout = b.shutdownTimeout;
     this.deadLetterCap = b.deadLetterCap;
-    this.beforeAck = b.beforeAck;
+    this.beforeCommit = b.beforeCommit;
     for (StageHandler h : b.handlers) {
       Stage s = new Stage(h, redis.keys(graph, h.stage()), b.codecs);
       stages.put(h.stage(), s);
@@ -674,7 +691,6 @@ public final class RemoteWorker implements AutoCloseable {
   }
 
   private @Nullable String encode(Stage s, @Nullable Object output) {
-    TaskCodec<Object> codec = s.out;
     switch (s.handler.shape()) {
       case CONSUMER -> {
         return null;
@@ -683,7 +699,7 @@ public final class RemoteWorker implements AutoCloseable {
         if (output == null) {
           throw new IllegalStateException("stage '" + s.handler.stage() + "' returned null");
         }
-        return new String(Objects.requireNonNull(codec).encode(output), StandardCharsets.UTF_8);
+        return new String(s.codecFor(output).encode(output), StandardCharsets.UTF_8);
       }
       case SPLITTER -> {
         Iterator<?> it;
@@ -693,13 +709,17 @@ public final class RemoteWorker implements AutoCloseable {
         } else if (output instanceof Stream<?> st) {
           stream = st;
           it = st.iterator();
+        } else if (output instanceof Iterator<?> i) {
+          it = i;
+        } else if (output instanceof Object[] array) {
+          it = Arrays.asList(array).iterator();
         } else {
           throw new IllegalStateException(
               "splitter stage '"
                   + s.handler.stage()
                   + "' returned "
                   + (output == null ? "null" : "a " + output.getClass().getName())
-                  + ", not an Iterable or Stream");
+                  + ", not an Iterable, Stream, Iterator or array");
         }
         try {
           StringBuilder b = new StringBuilder("[");
@@ -712,7 +732,7 @@ public final class RemoteWorker implements AutoCloseable {
             if (b.length() > 1) {
               b.append(',');
             }
-            b.append(new String(Objects.requireNonNull(codec).encode(o), StandardCharsets.UTF_8));
+            b.append(new String(s.codecFor(o).encode(o), StandardCharsets.UTF_8));
           }
           return b.append(']').toString();
         } finally {
@@ -765,7 +785,8 @@ public final class RemoteWorker implements AutoCloseable {
               id,
               graph,
               s.handler.stage(),
-              run == null ? "unknown" : run,
+              run == null ? runOf(reply) : run,
+              attempt(message),
               error,
               consumer,
               h.delivery,
@@ -778,6 +799,32 @@ public final class RemoteWorker implements AutoCloseable {
         h.id,
         reason);
     return new Done(h, id, reply, result, 0, dead, true);
+  }
+
+  /**
+   * The run of a result stream key ({@code …:results:<run>}), for the error result of a task whose
+   * own {@code run} cannot be read (docs/protocol.md section 5.5); {@code unknown} if it has none.
+   */
+  static String runOf(String reply) {
+    String marker = ":results:";
+    int i = reply.lastIndexOf(marker);
+    return i >= 0 && i + marker.length() < reply.length()
+        ? reply.substring(i + marker.length())
+        : "unknown";
+  }
+
+  /** The message's attempt when it is a readable integer of at least 1, else 1. */
+  private static int attempt(@Nullable JsonObject o) {
+    JsonElement e = o == null ? null : o.get("attempt");
+    if (e != null && e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber()) {
+      try {
+        int a = Integer.parseInt(e.getAsString());
+        return Math.max(a, 1);
+      } catch (NumberFormatException x) {
+        return 1;
+      }
+    }
+    return 1;
   }
 
   private static @Nullable String member(@Nullable JsonObject o, String name) {
@@ -844,81 +891,94 @@ public final class RemoteWorker implements AutoCloseable {
     }
   }
 
-  /** Writes results and dead letters, then acknowledges and deletes the entries written. */
+  /**
+   * Commits a batch with {@link Scripts#COMMIT}: per entry, its dead letter and result, then {@code
+   * XACK} + {@code XDEL}, all in one atomic call and one round trip. An entry another worker has
+   * claimed meanwhile (this one stalled past the idle-claim time) is that worker's to finish:
+   * nothing is written for it. An entry whose result stream key holds something else than a stream
+   * stays pending (and ends as a dead letter after the delivery limit).
+   */
   private void write(Link link, List<Done> batch) throws InterruptedException {
-    List<Done> written =
-        link.call(
-            j -> {
-              Pipeline p = j.pipelined();
-              List<@Nullable Response<StreamEntryID>> deads = new ArrayList<>(batch.size());
-              List<@Nullable Response<StreamEntryID>> results = new ArrayList<>(batch.size());
-              Map<String, Long> ttls = new HashMap<>();
-              for (Done d : batch) {
-                String dead = d.deadLetter();
-                deads.add(
-                    dead == null
-                        ? null
-                        : p.xadd(
-                            d.held().stage.dead,
-                            XAddParams.xAddParams().maxLen(deadLetterCap).approximateTrimming(),
-                            Map.of(Wire.FIELD, dead)));
-                String reply = d.reply();
-                String result = d.result();
-                if (reply != null && result != null) {
-                  results.add(p.xadd(reply, StreamEntryID.NEW_ENTRY, Map.of(Wire.FIELD, result)));
-                  if (d.ttl() > 0) {
-                    ttls.merge(reply, d.ttl(), Math::max);
-                  }
-                } else {
-                  results.add(null);
-                }
-              }
-              for (Map.Entry<String, Long> t : ttls.entrySet()) {
-                p.pexpire(t.getKey(), t.getValue());
-              }
-              p.sync();
-              List<Done> ok = new ArrayList<>(batch.size());
-              for (int i = 0; i < batch.size(); i++) {
-                if (succeeded(deads.get(i)) && succeeded(results.get(i))) {
-                  ok.add(batch.get(i));
-                } else {
-                  log.warn(
-                      "worker {}: could not write the result of entry {}; it stays pending",
-                      consumer,
-                      batch.get(i).held().id);
-                }
-              }
-              var hook = beforeAck;
-              if (hook != null) {
-                List<Written> w = new ArrayList<>(ok.size());
-                for (Done d : ok) {
-                  w.add(new Written(d.held().stage.stream(), d.held().id, d.taskId(), d.reply()));
-                }
-                hook.accept(w);
-              }
-              // Only now, with the results written: acknowledge and delete.
-              Map<String, List<StreamEntryID>> acks = new LinkedHashMap<>();
-              for (Done d : ok) {
-                acks.computeIfAbsent(d.held().stage.stream(), k -> new ArrayList<>())
-                    .add(d.held().id);
-              }
-              if (!acks.isEmpty()) {
-                Pipeline q = j.pipelined();
-                for (Map.Entry<String, List<StreamEntryID>> a : acks.entrySet()) {
-                  StreamEntryID[] ids = a.getValue().toArray(new StreamEntryID[0]);
-                  q.xack(a.getKey(), group, ids);
-                  q.xdel(a.getKey(), ids);
-                }
-                q.sync();
-              }
-              return ok;
-            },
-            () -> state.get() != STOPPED || !forced);
+    var hook = beforeCommit;
+    if (hook != null) {
+      List<Written> w = new ArrayList<>(batch.size());
+      for (Done d : batch) {
+        w.add(new Written(d.held().stage.stream(), d.held().id, d.taskId(), d.reply()));
+      }
+      hook.accept(w);
+    }
+    List<String> keys = new ArrayList<>();
+    Map<String, String> index = new HashMap<>();
+    Map<Stage, List<Done>> byStage = new LinkedHashMap<>();
+    for (Done d : batch) {
+      byStage.computeIfAbsent(d.held().stage, k -> new ArrayList<>()).add(d);
+    }
+    List<String> args = new ArrayList<>(2 + batch.size() * 8);
+    args.add(group);
+    args.add(consumer);
+    for (Map.Entry<Stage, List<Done>> e : byStage.entrySet()) {
+      List<Done> ds = e.getValue();
+      StreamEntryID lo = ds.get(0).held().id;
+      StreamEntryID hi = lo;
+      for (Done d : ds) {
+        StreamEntryID id = d.held().id;
+        lo = id.compareTo(lo) < 0 ? id : lo;
+        hi = id.compareTo(hi) > 0 ? id : hi;
+      }
+      args.add(keyIndex(keys, index, e.getKey().stream()));
+      args.add(Integer.toString(ds.size()));
+      args.add(lo.toString());
+      args.add(hi.toString());
+      for (Done d : ds) {
+        args.add(d.held().id.toString());
+        String dead = d.deadLetter();
+        String reply = d.reply();
+        String result = d.result();
+        int appends = (dead != null ? 1 : 0) + (reply != null && result != null ? 1 : 0);
+        args.add(Integer.toString(appends));
+        if (dead != null) {
+          args.add(keyIndex(keys, index, d.held().stage.dead));
+          args.add("d");
+          args.add(Long.toString(deadLetterCap));
+          args.add(dead);
+        }
+        if (reply != null && result != null) {
+          args.add(keyIndex(keys, index, reply));
+          // A dead letter's error result is optional: a reply key that is not a stream must not
+          // keep a poison entry from leaving its task stream.
+          args.add(dead != null ? "o" : "r");
+          args.add(Long.toString(dead != null ? 0 : d.ttl()));
+          args.add(result);
+        }
+      }
+    }
+    Object reply =
+        link.call(j -> Scripts.COMMIT.run(j, keys, args), () -> state.get() != STOPPED || !forced);
+    Set<String> lost = Set.of();
+    Set<String> bad = Set.of();
+    if (reply instanceof List<?> l && l.size() == 2) {
+      lost = ids(l.get(0));
+      bad = ids(l.get(1));
+    }
     for (Done d : batch) {
       held.remove(key(d.held().stage, d.held().id), d.held());
-    }
-    for (Done d : written) {
-      if (d.deadLetter() != null) {
+      String entry = d.held().id.toString();
+      if (lost.contains(entry)) {
+        log.warn(
+            "worker {}: stage '{}' entry {} was claimed by another worker while held here;"
+                + " its result is dropped",
+            consumer,
+            d.held().stage.handler.stage(),
+            entry);
+      } else if (bad.contains(entry)) {
+        log.error(
+            "worker {}: stage '{}' entry {}: its result key {} holds something other than a"
+                + " stream; the entry stays pending",
+            consumer,
+            d.held().stage.handler.stage(),
+            entry,
+            d.reply());
+      } else if (d.deadLetter() != null) {
         deadLettered.increment();
       } else {
         processed.increment();
@@ -932,16 +992,28 @@ public final class RemoteWorker implements AutoCloseable {
     }
   }
 
-  private static boolean succeeded(@Nullable Response<StreamEntryID> r) {
-    if (r == null) {
-      return true;
+  private static String keyIndex(List<String> keys, Map<String, String> index, String key) {
+    return index.computeIfAbsent(
+        key,
+        k -> {
+          keys.add(k);
+          return Integer.toString(keys.size());
+        });
+  }
+
+  private static Set<String> ids(@Nullable Object reply) {
+    if (!(reply instanceof List<?> l) || l.isEmpty()) {
+      return Set.of();
     }
-    try {
-      r.get();
-      return true;
-    } catch (JedisDataException e) {
-      return false;
+    Set<String> out = new HashSet<>();
+    for (Object o : l) {
+      if (o instanceof String str) {
+        out.add(str);
+      } else if (o instanceof byte[] b) {
+        out.add(new String(b, StandardCharsets.UTF_8));
+      }
     }
+    return out;
   }
 
   // ------------------------------------------------------------------ housekeeping
@@ -980,10 +1052,17 @@ public final class RemoteWorker implements AutoCloseable {
       }
       s.cursor = claimed.getKey();
       List<StreamEntry> entries = new ArrayList<>();
+      List<StreamEntryID> gone = new ArrayList<>();
       for (StreamEntry e : claimed.getValue()) {
-        if (e.getFields() != null && !held.containsKey(key(s, e.getID()))) {
+        if (e.getFields() == null) {
+          gone.add(e.getID()); // deleted while pending (Redis 6.2 still returns it): nothing to run
+        } else if (!held.containsKey(key(s, e.getID()))) {
           entries.add(e);
         }
+      }
+      if (!gone.isEmpty()) {
+        StreamEntryID[] ids = gone.toArray(new StreamEntryID[0]);
+        var unused = link.call(j -> j.xack(s.stream(), group, ids), this::running);
       }
       if (entries.isEmpty()) {
         continue;
@@ -1041,7 +1120,12 @@ public final class RemoteWorker implements AutoCloseable {
     }
   }
 
-  /** Renews the claim of every entry held for more than a third of the idle-claim time. */
+  /**
+   * Renews the claim of every entry held for more than a third of the idle-claim time, with {@link
+   * Scripts#RENEW}: only the entries still pending for this worker are claimed again (a plain
+   * {@code XCLAIM} would take an entry back from a worker that legitimately claimed it while this
+   * one was stalled); the commit drops the results of the others.
+   */
   private void renew() throws InterruptedException {
     long now = System.nanoTime();
     long third = idleClaim.toNanos() / 3;
@@ -1051,26 +1135,29 @@ public final class RemoteWorker implements AutoCloseable {
         due.computeIfAbsent(h.stage.stream(), k -> new ArrayList<>()).add(h);
       }
     }
-    if (due.isEmpty()) {
-      return;
-    }
     Link link = Objects.requireNonNull(housekeepingLink);
-    link.call(
-        j -> {
-          Pipeline p = j.pipelined();
-          for (Map.Entry<String, List<Held>> d : due.entrySet()) {
-            StreamEntryID[] ids =
-                d.getValue().stream().map(h -> h.id).toArray(StreamEntryID[]::new);
-            p.xclaimJustId(d.getKey(), group, consumer, 0, XClaimParams.xClaimParams(), ids);
-          }
-          p.sync();
-          return null;
-        },
-        () -> state.get() != STOPPED);
-    for (List<Held> list : due.values()) {
-      for (Held h : list) {
+    for (Map.Entry<String, List<Held>> d : due.entrySet()) {
+      List<String> args = new ArrayList<>(d.getValue().size() + 2);
+      args.add(group);
+      args.add(consumer);
+      for (Held h : d.getValue()) {
+        args.add(h.id.toString());
+      }
+      Object reply =
+          link.call(
+              j -> Scripts.RENEW.run(j, List.of(d.getKey()), args), () -> state.get() != STOPPED);
+      Set<String> lost = ids(reply);
+      for (Held h : d.getValue()) {
         h.renewedAt = now;
-        renewed.increment();
+        if (lost.contains(h.id.toString())) {
+          log.warn(
+              "worker {}: stage '{}' entry {} was claimed by another worker while held here",
+              consumer,
+              h.stage.handler.stage(),
+              h.id);
+        } else {
+          renewed.increment();
+        }
       }
     }
   }
@@ -1138,7 +1225,7 @@ public final class RemoteWorker implements AutoCloseable {
     private Duration shutdownTimeout = Duration.ofSeconds(10);
     private long deadLetterCap = 100_000;
     private CodecFactory codecs = new GsonCodecFactory();
-    private @Nullable Consumer<List<Written>> beforeAck;
+    private @Nullable Consumer<List<Written>> beforeCommit;
 
     private Builder(RedisBridge redis, String graph) {
       this.redis = Objects.requireNonNull(redis, "redis");
@@ -1306,8 +1393,8 @@ public final class RemoteWorker implements AutoCloseable {
     }
 
     /** Test seam: see {@link Written}. */
-    Builder beforeAck(Consumer<List<Written>> hook) {
-      this.beforeAck = hook;
+    Builder beforeCommit(Consumer<List<Written>> hook) {
+      this.beforeCommit = hook;
       return this;
     }
 

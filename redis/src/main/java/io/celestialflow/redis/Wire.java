@@ -285,12 +285,22 @@ final class Wire {
       this.o = o;
     }
 
+    /**
+     * A member, or null when it is absent or JSON {@code null}: a null member counts as absent (as
+     * Gson writes them), except {@code payload}, where null is a value (docs/protocol.md section
+     * 3).
+     */
+    @Nullable JsonElement get(String name) {
+      JsonElement e = o.get(name);
+      return e == null || e.isJsonNull() ? null : e;
+    }
+
     Rejection reject(String code, String reason) {
       return new Rejection(code, reason, o, null);
     }
 
     String header() throws Rejection {
-      JsonElement v = o.get("v");
+      JsonElement v = get("v");
       if (v == null) {
         throw reject(MISSING_FIELD, "missing member v (the protocol version)");
       }
@@ -301,7 +311,7 @@ final class Wire {
         throw reject(
             UNSUPPORTED_VERSION, "unsupported protocol version " + v + " (this reader knows 1)");
       }
-      JsonElement kind = o.get("kind");
+      JsonElement kind = get("kind");
       if (kind == null) {
         throw reject(MISSING_FIELD, "missing member kind");
       }
@@ -322,7 +332,7 @@ final class Wire {
       String run = str("run");
       List<String> parents = strings("parents");
       int attempt = (int) optLong("attempt", 1, 1, Integer.MAX_VALUE);
-      JsonElement payload = o.get("payload");
+      JsonElement payload = o.get("payload"); // JSON null is a payload
       if (payload == null) {
         throw reject(MISSING_FIELD, "missing member payload");
       }
@@ -345,9 +355,9 @@ final class Wire {
             case "error" -> false;
             default -> throw reject(BAD_FIELD, "member status must be ok or error, was " + status);
           };
-      JsonElement value = o.get("value");
-      JsonElement values = o.get("values");
-      JsonElement error = o.get("error");
+      JsonElement value = get("value");
+      JsonElement values = get("values");
+      JsonElement error = get("error");
       ErrorInfo err = null;
       if (ok) {
         if (error != null) {
@@ -404,7 +414,7 @@ final class Wire {
 
     Dead dead() throws Rejection {
       String code = str("code");
-      JsonElement reasonE = o.get("reason");
+      JsonElement reasonE = get("reason");
       if (!(reasonE instanceof JsonPrimitive p && p.isString())) {
         throw reject(reasonE == null ? MISSING_FIELD : BAD_FIELD, "member reason: a string");
       }
@@ -415,7 +425,7 @@ final class Wire {
         throw reject(MISSING_FIELD, "missing member deliveries");
       }
       String worker = str("worker");
-      JsonElement message = o.get("message");
+      JsonElement message = get("message");
       String raw = optStr("raw");
       if ((message == null) == (raw == null)) {
         throw reject(BAD_FIELD, "a dead letter carries exactly one of message and raw");
@@ -423,7 +433,7 @@ final class Wire {
       if (message != null && !message.isJsonObject()) {
         throw reject(BAD_FIELD, "member message must be an object");
       }
-      JsonElement error = o.get("error");
+      JsonElement error = get("error");
       ErrorInfo err = error == null ? null : error(error);
       return new Dead(
           code,
@@ -465,7 +475,7 @@ final class Wire {
 
     /** A required non-empty string. */
     String str(String name) throws Rejection {
-      JsonElement e = o.get(name);
+      JsonElement e = get(name);
       if (e == null) {
         throw reject(MISSING_FIELD, "missing member " + name);
       }
@@ -481,7 +491,7 @@ final class Wire {
 
     /** An optional string (may be empty; null when absent). */
     @Nullable String optStr(String name) throws Rejection {
-      JsonElement e = o.get(name);
+      JsonElement e = get(name);
       if (e == null) {
         return null;
       }
@@ -492,7 +502,7 @@ final class Wire {
     }
 
     List<String> strings(String name) throws Rejection {
-      JsonElement e = o.get(name);
+      JsonElement e = get(name);
       if (e == null) {
         return List.of();
       }
@@ -510,7 +520,7 @@ final class Wire {
     }
 
     long optLong(String name, long absent, long min, long max) throws Rejection {
-      JsonElement e = o.get(name);
+      JsonElement e = get(name);
       if (e == null) {
         return absent;
       }
@@ -638,11 +648,14 @@ final class Wire {
       String graph,
       String stage,
       String run,
+      int attempt,
       ErrorInfo error,
       String worker,
       long delivery,
       long now) {
-    Task t = new Task(id, graph, stage, run, List.of(), 1, JsonParser.parseString("0"), null, 0, 0);
+    Task t =
+        new Task(
+            id, graph, stage, run, List.of(), attempt, JsonParser.parseString("0"), null, 0, 0);
     return error(t, error, worker, delivery, now, now);
   }
 

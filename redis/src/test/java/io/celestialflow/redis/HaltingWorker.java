@@ -3,15 +3,15 @@ package io.celestialflow.redis;
 import java.time.Duration;
 
 /**
- * A worker JVM that dies (halt, no shutdown hooks) right after writing its first batch of results
- * and before acknowledging them: the crash the result-before-ack rule is for. Arguments: Redis URI,
+ * A worker JVM that dies (halt, no shutdown hooks) once it has run its first batch of tasks, just
+ * before the commit that would write their results and acknowledge them. Arguments: Redis URI,
  * graph, stage (the stage squares integers).
  */
 public final class HaltingWorker {
   private HaltingWorker() {}
 
   /**
-   * Runs until the first batch is written, then halts.
+   * Runs until the first batch is about to be committed, then halts.
    *
    * @param args URI, graph, stage
    */
@@ -24,7 +24,7 @@ public final class HaltingWorker {
             .batchSize(8)
             .concurrency(2)
             .idleClaim(Duration.ofMillis(500))
-            .beforeAck(written -> Runtime.getRuntime().halt(3))
+            .beforeCommit(written -> Runtime.getRuntime().halt(3))
             .build()
             .start();
     worker.awaitStop();

@@ -125,6 +125,26 @@ class ProtocolVectorsTest {
     }
   }
 
+  /**
+   * Writers never write JSON null members (the schema does not allow them), but a reader takes a
+   * null member as absent, as Gson and the Go worker do; only payload takes null as a value
+   * (docs/protocol.md section 3). The shared vector {@code malformed-id-null} checks a required
+   * member; this checks the optional ones, which the schema test of the Go worker cannot.
+   */
+  @Test
+  void aNullOptionalMemberCountsAsAbsent() throws Wire.Rejection {
+    String m =
+        "{\"v\":1,\"kind\":\"task\",\"id\":\"t1\",\"graph\":\"demo\",\"stage\":\"square\","
+            + "\"run\":\"r1\",\"parents\":null,\"attempt\":null,\"payload\":null,"
+            + "\"reply\":\"cf:{demo}:square:results:r1\",\"ttl\":null,\"future\":null,"
+            + "\"ts\":1764590000000}";
+    Wire.Task t = Wire.readTask(Map.of(Wire.FIELD, m), "demo", "square");
+    assertThat(t.parents()).isEmpty();
+    assertThat(t.attempt()).isEqualTo(1);
+    assertThat(t.ttl()).isZero();
+    assertThat(t.payload()).isEqualTo(JsonNull.INSTANCE);
+  }
+
   @Test
   void keyNames() throws IOException {
     JsonObject keys = read(PROTOCOL.resolve("keys.json"));

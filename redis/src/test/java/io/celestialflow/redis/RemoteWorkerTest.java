@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -47,7 +48,7 @@ class RemoteWorkerTest {
   }
 
   @Test
-  void theResultIsWrittenBeforeTheEntryIsAcknowledged(RedisServer server) {
+  void theResultAndTheAcknowledgementAreOneStep(RedisServer server) {
     RedisKeys keys = RedisKeys.of("order", "square");
     String reply = keys.results("run1");
     List<String> violations = new CopyOnWriteArrayList<>();
@@ -59,19 +60,16 @@ class RemoteWorkerTest {
             RemoteWorker.builder(redis, "order")
                 .handle(StageHandler.of("square", TestFunctions.Square.class))
                 .batchSize(16)
-                .beforeAck(written -> {
+                .beforeCommit(written -> {
+                  // Just before the commit: every entry still pending, no result written yet.
                   for (RemoteWorker.Written w : written) {
                     List<StreamPendingEntry> pending =
                         checker.xpending(
                             w.stream(),
                             RedisBridge.DEFAULT_GROUP,
                             XPendingParams.xPendingParams(w.entry(), w.entry(), 1));
-                    boolean resultThere =
-                        all(checker, reply).stream()
-                            .anyMatch(e ->
-                                e.getFields().get("m").contains("\"id\":\"" + w.taskId() + "\""));
-                    if (pending.size() != 1 || !resultThere) {
-                      violations.add(w + " pending=" + pending + " result=" + resultThere);
+                    if (pending.size() != 1 || hasResult(checker, reply, w.taskId())) {
+                      violations.add(w + " pending=" + pending);
                     }
                     checked.incrementAndGet();
                   }
@@ -87,14 +85,108 @@ class RemoteWorkerTest {
       await().atMost(Duration.ofSeconds(10)).until(() -> worker.stats().processed() == 100);
       assertThat(checked.get()).isEqualTo(100);
       assertThat(violations).isEmpty();
+      // Right after: every result written, every entry acknowledged and deleted.
       assertThat(probe.xlen(reply)).isEqualTo(100);
-      assertThat(probe.xlen(keys.tasks())).isZero(); // acknowledged entries are deleted
+      assertThat(probe.xlen(keys.tasks())).isZero();
       assertThat(probe.xpending(keys.tasks(), RedisBridge.DEFAULT_GROUP).getTotal()).isZero();
     }
   }
 
+  private static boolean hasResult(Jedis j, String reply, @Nullable String taskId) {
+    return all(j, reply).stream()
+        .anyMatch(e -> e.getFields().get("m").contains("\"id\":\"" + taskId + "\""));
+  }
+
   @Test
-  void aWorkerKilledBetweenResultAndAckIsCountedOnce(RedisServer server) throws Exception {
+  void aStalledWorkerDoesNotCommitAnEntryAnotherWorkerClaimed(RedisServer server) {
+    RedisKeys keys = RedisKeys.of("stalled", "square");
+    String reply = keys.results("run1");
+    List<RemoteWorker.Written> stolen = new CopyOnWriteArrayList<>();
+    try (RedisBridge redis = RedisBridge.connect(server.uri());
+        Jedis probe = server.client();
+        Jedis thief = server.client(); // used by the worker's writer thread only
+        RemoteWorker worker =
+            RemoteWorker.builder(redis, "stalled")
+                .handle(StageHandler.of("square", TestFunctions.Square.class))
+                .batchSize(4)
+                .concurrency(1)
+                .beforeCommit(written -> {
+                  // As if this worker had stalled past the idle-claim time: another consumer
+                  // claims the first entry of the first batch before the commit.
+                  if (stolen.isEmpty()) {
+                    RemoteWorker.Written w = written.get(0);
+                    thief.xclaim(
+                        w.stream(),
+                        RedisBridge.DEFAULT_GROUP,
+                        "thief",
+                        0,
+                        XClaimParams.xClaimParams(),
+                        w.entry());
+                    stolen.add(w);
+                  }
+                })
+                .build()
+                .start()) {
+      for (int i = 0; i < 10; i++) {
+        probe.xadd(
+            keys.tasks(),
+            StreamEntryID.NEW_ENTRY,
+            Map.of("m", task("stalled", "square", "t" + i, String.valueOf(i), reply)));
+      }
+      await().atMost(Duration.ofSeconds(10)).until(() -> worker.stats().processed() == 9);
+      RemoteWorker.Written w = stolen.get(0);
+      assertThat(probe.xlen(reply)).isEqualTo(9);
+      assertThat(hasResult(probe, reply, w.taskId())).isFalse();
+      List<StreamPendingEntry> pending =
+          probe.xpending(
+              keys.tasks(),
+              RedisBridge.DEFAULT_GROUP,
+              XPendingParams.xPendingParams(
+                  StreamEntryID.MINIMUM_ID, StreamEntryID.MAXIMUM_ID, 10));
+      assertThat(pending)
+          .singleElement()
+          .satisfies(p -> {
+            assertThat(p.getID()).isEqualTo(w.entry());
+            assertThat(p.getConsumerName()).isEqualTo("thief");
+          });
+      assertThat(probe.xlen(keys.tasks())).isEqualTo(1); // the thief's to finish
+    }
+  }
+
+  @Test
+  void aResultKeyThatIsNotAStreamLeavesTheEntryPendingUntilItIsDeadLettered(RedisServer server) {
+    RedisKeys keys = RedisKeys.of("wrongtype", "square");
+    String reply = keys.results("run1");
+    try (RedisBridge redis = RedisBridge.connect(server.uri());
+        Jedis probe = server.client()) {
+      probe.set(reply, "not a stream");
+      probe.xadd(
+          keys.tasks(),
+          StreamEntryID.NEW_ENTRY,
+          Map.of("m", task("wrongtype", "square", "t1", "3", reply)));
+      try (RemoteWorker worker =
+          RemoteWorker.builder(redis, "wrongtype")
+              .handle(StageHandler.of("square", TestFunctions.Square.class))
+              .idleClaim(Duration.ofMillis(100))
+              .deliveryLimit(2)
+              .build()
+              .start()) {
+        // Run, not written (bad key), run again after the idle time, then dead-lettered; the
+        // dead letter's error result is optional, so the entry leaves its stream all the same.
+        await().atMost(Duration.ofSeconds(10)).until(() -> worker.stats().deadLettered() == 1);
+        assertThat(worker.stats().processed()).isZero();
+        assertThat(probe.xlen(keys.tasks())).isZero();
+        assertThat(probe.xpending(keys.tasks(), RedisBridge.DEFAULT_GROUP).getTotal()).isZero();
+        assertThat(probe.get(reply)).isEqualTo("not a stream");
+        assertThat(all(probe, keys.dead()))
+            .singleElement()
+            .satisfies(e -> assertThat(e.getFields().get("m")).contains("max_deliveries"));
+      }
+    }
+  }
+
+  @Test
+  void aWorkerKilledJustBeforeItsCommitLosesNothing(RedisServer server) throws Exception {
     try (RedisBridge redis = RedisBridge.connect(server.uri());
         WorkerJvm halting =
             WorkerJvm.start(
@@ -122,16 +214,10 @@ class RemoteWorkerTest {
                   IntStream.range(0, 60).mapToObj(i -> (long) i * i).toList());
           RemoteStageTest.assertAccounted(result.stats("square"));
           assertThat(result.stats("square").succeeded()).isEqualTo(60);
-          // The halted worker's entries are reclaimed after the idle time and run again; the
-          // halted worker's results had arrived first, so the re-runs' results are dropped.
-          await().atMost(Duration.ofSeconds(10)).until(() -> rescuer.stats().reclaimed() > 0);
-          await()
-              .atMost(Duration.ofSeconds(10))
-              .untilAsserted(() ->
-                  assertThat(redis.status("halt", "square").client().duplicates())
-                      .isPositive()
-                      .isLessThanOrEqualTo(rescuer.stats().reclaimed()));
-          assertThat(run.status().stats("square").succeeded()).isEqualTo(60);
+          // The halted worker's entries were reclaimed after the idle time and run again; it
+          // wrote none of its results (its commit never ran), so none arrives twice.
+          assertThat(rescuer.stats().reclaimed()).isPositive();
+          assertThat(redis.status("halt", "square").client().duplicates()).isZero();
         }
       }
     }
