@@ -3,6 +3,7 @@ package io.celestialflow.redis;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import io.celestialflow.codec.TaskCodec;
+import io.celestialflow.spi.TaskRef;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -77,14 +78,16 @@ final class Exchange implements AutoCloseable {
   /** One task on its way: its message, and the future its result completes. */
   static final class Pending {
     final String id;
+    final String key;
     final String message;
     final CompletableFuture<Wire.Result> result = new CompletableFuture<>();
     final CompletableFuture<String> written = new CompletableFuture<>();
     volatile boolean sent;
     volatile boolean awaited;
 
-    Pending(String id, String message) {
+    Pending(String id, String key, String message) {
       this.id = id;
+      this.key = key;
       this.message = message;
     }
   }
@@ -159,11 +162,15 @@ final class Exchange implements AutoCloseable {
 
   // ------------------------------------------------------------------ the callers' side
 
-  /** Sends a task and returns its result, decoded; see {@link Mode#CALL}. */
-  CompletableFuture<Object> call(Object task, Decoder decoder) {
+  /**
+   * Sends a task and returns its result, decoded; see {@link Mode#CALL}. With the engine's view of
+   * the task ({@link Lineage}), the message carries the engine's run id and, when the run tracks
+   * lineage, the task's engine id, parent and attempt.
+   */
+  CompletableFuture<Object> call(Object task, @Nullable TaskRef ref, Decoder decoder) {
     Pending p;
     try {
-      p = enqueue(task, true);
+      p = enqueue(task, ref, true);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -173,7 +180,7 @@ final class Exchange implements AutoCloseable {
   /** Sends a task; the future completes with its id once it is in the stream. */
   CompletableFuture<String> send(Object task) {
     try {
-      return enqueue(task, false).written;
+      return enqueue(task, null, false).written;
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -185,7 +192,7 @@ final class Exchange implements AutoCloseable {
       return CompletableFuture.failedFuture(
           new IllegalStateException("the Redis bridge for stage '" + keys.stage() + "' is closed"));
     }
-    Pending p = new Pending("(marker)", message);
+    Pending p = new Pending("(marker)", "(marker)", message);
     ensureStarted();
     outbox.offer(p);
     if (senderSleeping) {
@@ -201,7 +208,7 @@ final class Exchange implements AutoCloseable {
 
   /** The result of a task sent earlier by {@link #send}; see {@link Mode#SEND_AWAIT}. */
   CompletableFuture<Object> await(String id, Decoder decoder) {
-    Pending p = pending.get(id);
+    Pending p = pending.get(key(run, id));
     if (p == null) {
       return CompletableFuture.failedFuture(
           new IllegalArgumentException(
@@ -213,12 +220,17 @@ final class Exchange implements AutoCloseable {
     }
     p.awaited = true;
     if (p.result.isDone()) {
-      pending.remove(id, p);
+      pending.remove(p.key, p);
     }
     return decoded(p, decoder);
   }
 
-  private Pending enqueue(Object task, boolean awaited) {
+  /** The key of a task in the table of tasks waiting for results: its run and id. */
+  static String key(String run, String id) {
+    return run + ' ' + id;
+  }
+
+  private Pending enqueue(Object task, @Nullable TaskRef ref, boolean awaited) {
     if (closed) {
       throw new IllegalStateException(
           "the Redis bridge for stage '" + keys.stage() + "' is closed");
@@ -228,29 +240,49 @@ final class Exchange implements AutoCloseable {
       throw unavailable; // fail fast until the sender's probe finds Redis again
     }
     String payload = new String(codec.encode(task), StandardCharsets.UTF_8);
-    String id = run + "-" + seq.incrementAndGet();
+    long n = seq.incrementAndGet();
+    String taskRun = run;
+    String id;
+    List<String> parents = List.of();
+    int attempt = 1;
+    if (ref == null) {
+      id = run + "-" + n;
+    } else {
+      taskRun = ref.runId();
+      attempt = ref.attempt();
+      if (ref.id() != 0) {
+        // The engine's task id; a retry gets a new message id, as the protocol wants.
+        id = attempt == 1 ? Long.toString(ref.id()) : ref.id() + "." + attempt;
+        parents = ref.parentId() == 0 ? List.of() : List.of(Long.toString(ref.parentId()));
+      } else {
+        id = run + "-" + n;
+      }
+    }
     String message =
         Wire.task(
             id,
             keys.graph(),
             keys.stage(),
-            run,
-            List.of(),
-            1,
+            taskRun,
+            parents,
+            attempt,
             payload,
             resultsKey,
             resultsKey == null ? 0 : ttlMillis,
             System.currentTimeMillis());
-    Pending p = new Pending(id, message);
+    Pending p = new Pending(id, key(taskRun, id), message);
     p.awaited = awaited;
     if (mode != Mode.SEND) {
       var unused =
           p.result.whenComplete((r, e) -> {
             if (p.awaited) {
-              pending.remove(p.id, p);
+              pending.remove(p.key, p);
             }
           });
-      pending.put(id, p);
+      if (pending.putIfAbsent(p.key, p) != null) {
+        throw new IllegalStateException(
+            "stage '" + keys.stage() + "': task " + id + " of run " + taskRun + " is already sent");
+      }
     }
     ensureStarted();
     outbox.offer(p);
@@ -642,7 +674,8 @@ final class Exchange implements AutoCloseable {
       malformed.increment();
       log.warn("stage '{}': malformed result {}: {}", keys.stage(), e.getID(), x.reason());
       String id = x.member("id");
-      Pending p = id == null ? null : pending.get(id);
+      String taskRun = x.member("run");
+      Pending p = id == null || taskRun == null ? null : pending.get(key(taskRun, id));
       if (p != null
           && p.result.completeExceptionally(
               new DeadLetterException(
@@ -651,7 +684,7 @@ final class Exchange implements AutoCloseable {
       }
       return;
     }
-    Pending p = pending.get(r.id());
+    Pending p = pending.get(key(r.run(), r.id()));
     if (p == null || p.result.isDone()) {
       duplicates.increment();
       return;
@@ -687,11 +720,14 @@ final class Exchange implements AutoCloseable {
     } catch (Wire.Rejection x) {
       return; // not ours to judge
     }
+    // Ours if it names a task of ours by run and id and, when it says, was sent to our results.
     String id = d.id();
-    if (!run.equals(d.run()) || id == null) {
+    String taskRun = d.run();
+    String reply = d.reply();
+    if (id == null || taskRun == null || (reply != null && !reply.equals(resultsKey))) {
       return;
     }
-    Pending p = pending.get(id);
+    Pending p = pending.get(key(taskRun, id));
     if (p != null) {
       Wire.ErrorInfo err = d.error();
       String type =

@@ -2,13 +2,18 @@ package io.celestialflow.redis;
 
 import io.celestialflow.GraphDefinitionException;
 import io.celestialflow.RetryPolicy;
+import io.celestialflow.TaskFunction;
 import io.celestialflow.TaskStage;
 import io.celestialflow.codec.CodecFactory;
 import io.celestialflow.codec.GsonCodecFactory;
 import io.celestialflow.codec.TaskCodec;
+import io.celestialflow.spi.TaskObserver;
 import java.lang.reflect.Type;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.Map;
 import java.util.Objects;
+import java.util.WeakHashMap;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
@@ -47,7 +52,61 @@ public final class RemoteStage {
   /** Default most tasks written per round trip. */
   public static final int DEFAULT_BATCH_SIZE = 256;
 
+  /** Every remote stage built, with what a worker serving it needs (weak: stages may go). */
+  private static final Map<TaskStage<?, ?>, Declared> DECLARED =
+      Collections.synchronizedMap(new WeakHashMap<>());
+
   private RemoteStage() {}
+
+  /**
+   * What a remote stage was declared with: where its tasks go, their types, and the function that
+   * serves them in a worker ({@link Builder#local}), if given.
+   */
+  record Declared(
+      RedisKeys keys,
+      String group,
+      EngineAdapter.Shape shape,
+      Type taskType,
+      Type outputType,
+      CodecFactory codecs,
+      @Nullable TaskFunction<Object, ?> local) {}
+
+  /**
+   * Whether a stage was built by a {@link Builder}.
+   *
+   * @param stage a stage
+   * @return true for a remote stage
+   */
+  public static boolean isRemote(TaskStage<?, ?> stage) {
+    return DECLARED.containsKey(Objects.requireNonNull(stage, "stage"));
+  }
+
+  static @Nullable Declared declared(TaskStage<?, ?> stage) {
+    return DECLARED.get(stage);
+  }
+
+  /**
+   * The observer that gives remote stages the engine's view of each task, so that task messages
+   * carry the engine's run id ({@link io.celestialflow.GraphRun#runId()}) and, when the run tracks
+   * lineage ({@link io.celestialflow.RunBuilder#trackLineage()}), the task's engine id, its parent
+   * and its attempt ({@code id}, {@code parents}, {@code attempt} in docs/protocol.md). Attach it
+   * to the graph or the run; it watches remote stages only, so other stages pay nothing:
+   *
+   * <pre>{@code
+   * TaskGraph graph = TaskGraph.builder("demo").stages(parse, square).edge(parse, square)
+   *     .observer(RemoteStage.lineage())
+   *     .build();
+   * graph.newRun().trackLineage().input(parse, lines).run();
+   * }</pre>
+   *
+   * Without it, a remote stage's messages carry its own client id as {@code run}, an id of its own,
+   * attempt 1 and no parents.
+   *
+   * @return the observer (one instance, shareable)
+   */
+  public static TaskObserver lineage() {
+    return Lineage.INSTANCE;
+  }
 
   /**
    * A remote stage that emits one output per task.
@@ -139,6 +198,7 @@ public final class RemoteStage {
     private @Nullable Duration timeout;
     private boolean dedupe;
     private @Nullable Consumer<RemoteResult> onResult;
+    private @Nullable TaskFunction<Object, ?> local;
 
     private Builder(String name, EngineAdapter.Shape shape, Type taskType, Type outputType) {
       this.name = Objects.requireNonNull(name, "name");
@@ -281,6 +341,24 @@ public final class RemoteStage {
     }
 
     /**
+     * Gives the function that computes this stage's tasks in a worker, so that the program that
+     * declares the graph can also serve the stage: a generated runner started with {@code --worker
+     * STAGE} (see docs/redis.md, "Scale out") runs this function on the tasks other copies of the
+     * graph send. The graph itself never calls it: its tasks always go through Redis. What the
+     * function returns depends on the stage: the output of a map stage, the outputs ({@link
+     * Iterable} or {@link java.util.stream.Stream}) of a splitter, anything (ignored) for a
+     * consumer.
+     *
+     * @param function the work, as a worker runs it
+     * @return this builder
+     */
+    @SuppressWarnings("unchecked")
+    public Builder<I, O> local(TaskFunction<? super I, ?> function) {
+      this.local = (TaskFunction<Object, ?>) Objects.requireNonNull(function, "function");
+      return this;
+    }
+
+    /**
      * Builds the stage. The task and output types are checked here: a type that cannot travel as
      * JSON fails now. No connection is opened until the first task is sent.
      *
@@ -313,11 +391,14 @@ public final class RemoteStage {
             case SPLITTER -> r -> Exchange.values(r, out);
             case CONSUMER -> Exchange::none;
           };
-      return EngineAdapter.stage(
-          name,
-          shape,
-          task -> exchange.call(task, decoder),
-          new EngineAdapter.Policy(maxOutstanding, retry, timeout, dedupe));
+      TaskStage<I, O> stage =
+          EngineAdapter.stage(
+              name,
+              shape,
+              task -> exchange.call(task, Lineage.take(name, task), decoder),
+              new EngineAdapter.Policy(maxOutstanding, retry, timeout, dedupe));
+      DECLARED.put(stage, new Declared(keys, group, shape, taskType, outputType, codecs, local));
+      return stage;
     }
   }
 }

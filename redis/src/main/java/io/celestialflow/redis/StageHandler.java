@@ -1,7 +1,10 @@
 package io.celestialflow.redis;
 
+import io.celestialflow.ExecutionMode;
 import io.celestialflow.TaskConsumer;
 import io.celestialflow.TaskFunction;
+import io.celestialflow.TaskStage;
+import io.celestialflow.codec.CodecFactory;
 import io.celestialflow.codec.GenericTypes;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
@@ -9,6 +12,8 @@ import java.lang.reflect.Modifier;
 import java.lang.reflect.Type;
 import java.lang.reflect.TypeVariable;
 import java.util.Objects;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -28,6 +33,7 @@ public final class StageHandler {
   private final Type taskType;
   private final @Nullable Type outputType;
   private final TaskFunction<Object, ?> function;
+  private @Nullable CodecFactory codecs;
 
   private StageHandler(
       String stage,
@@ -150,6 +156,100 @@ public final class StageHandler {
     return splitter(stage, in, exact(type, "output", element[0]), erase(f));
   }
 
+  /**
+   * A handler that serves a stage of a graph the way the graph would run it, with {@link
+   * TaskStage#apply}: what a runner started with {@code --worker STAGE} serves. For a {@link
+   * RemoteStage} it is the function given to {@link RemoteStage.Builder#local}, with the remote
+   * stage's types and codecs. For any other stage the task type is the one the stage declares
+   * ({@link TaskStage.Builder#taskType}; generated graphs declare it for every stage) and each
+   * output is written as its own class (the graph that receives it decodes it as its remote stage's
+   * output type). The engine's policies (retries, timeout, dedupe) stay with the graph that sends
+   * the tasks.
+   *
+   * @param stage the stage
+   * @return the handler
+   * @throws IllegalArgumentException if the stage cannot be served this way: a router, a stage run
+   *     in worker processes, a stage without a declared task type, a remote stage without a local
+   *     function
+   */
+  public static StageHandler serving(TaskStage<?, ?> stage) {
+    Objects.requireNonNull(stage, "stage");
+    String name = stage.name();
+    RemoteStage.Declared remote = RemoteStage.declared(stage);
+    if (remote != null) {
+      TaskFunction<Object, ?> local = remote.local();
+      if (local == null) {
+        throw new IllegalArgumentException(
+            "stage '"
+                + name
+                + "' is a remote stage without a local function: give it one with"
+                + " RemoteStage...local(function) to serve it with --worker, or serve it with a"
+                + " RemoteWorker or the Go worker");
+      }
+      StageHandler h =
+          new StageHandler(
+              name,
+              remote.shape(),
+              remote.taskType(),
+              remote.shape() == EngineAdapter.Shape.CONSUMER ? null : remote.outputType(),
+              local);
+      h.codecs = remote.codecs();
+      return h;
+    }
+    if (stage.mode() == ExecutionMode.PROCESS) {
+      throw new IllegalArgumentException(
+          "stage '"
+              + name
+              + "' runs in worker processes, so its function is a class this JVM does not create:"
+              + " serve it with io.celestialflow.redis.RemoteWorker --worker "
+              + name
+              + " --function CLASS");
+    }
+    Type type =
+        stage
+            .taskType()
+            .orElseThrow(() ->
+                new IllegalArgumentException(
+                    "stage '"
+                        + name
+                        + "' does not declare its task type, so tasks cannot be decoded: build it"
+                        + " with .taskType(...) (generated graphs do)"));
+    EngineAdapter.Shape shape =
+        switch (stage.kind()) {
+          case MAP -> EngineAdapter.Shape.MAP;
+          case SPLITTER -> EngineAdapter.Shape.SPLITTER;
+          case CONSUMER -> EngineAdapter.Shape.CONSUMER;
+          case ROUTER ->
+              throw new IllegalArgumentException(
+                  "stage '"
+                      + name
+                      + "' is a router: the protocol carries values, not routing targets, so a"
+                      + " router cannot be served remotely");
+        };
+    @SuppressWarnings("unchecked")
+    TaskStage<Object, ?> s = (TaskStage<Object, ?>) stage;
+    TaskFunction<Object, ?> call = stage.isAsync() ? task -> await(s.apply(task)) : s::apply;
+    return new StageHandler(name, shape, type, null, call);
+  }
+
+  private static @Nullable Object await(@Nullable Object result) throws Exception {
+    if (!(result instanceof CompletionStage<?> c)) {
+      return result;
+    }
+    try {
+      return c.toCompletableFuture().get();
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      if (cause instanceof Exception x) {
+        throw x;
+      }
+      if (cause instanceof Error err) {
+        throw err;
+      }
+      throw e;
+    }
+  }
+
   @SuppressWarnings("unchecked")
   private static TaskConsumer<Object> erasedConsumer(TaskConsumer<?> c) {
     return (TaskConsumer<Object>) c;
@@ -214,8 +314,17 @@ public final class StageHandler {
     return taskType;
   }
 
+  /**
+   * The output type, null for a consumer — and for a stage served with {@link #serving}, whose
+   * outputs are written as their own classes.
+   */
   @Nullable Type outputType() {
     return outputType;
+  }
+
+  /** The codecs this handler's stage was declared with, if any (else the worker's). */
+  @Nullable CodecFactory codecs() {
+    return codecs;
   }
 
   TaskFunction<Object, ?> function() {
