@@ -23,6 +23,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -206,6 +207,7 @@ public final class RemoteWorker implements AutoCloseable {
   private @Nullable ScheduledExecutorService housekeeping;
   private @Nullable Link housekeepingLink;
   private final Object stopped = new Object();
+  private final CountDownLatch joined = new CountDownLatch(1);
 
   private RemoteWorker(Builder b) {
     this.redis = b.redis;
@@ -466,6 +468,18 @@ public final class RemoteWorker implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /**
+   * Waits until the worker has joined: its consumer groups exist and its first heartbeat is written
+   * (what the Go worker's {@code ready} line means).
+   *
+   * @param timeout the longest wait
+   * @return true once joined; false if the time ran out (Redis unreachable) or it stopped first
+   * @throws InterruptedException if interrupted while waiting
+   */
+  public boolean awaitJoined(Duration timeout) throws InterruptedException {
+    return joined.await(timeout.toNanos(), TimeUnit.NANOSECONDS) && state.get() == RUNNING;
   }
 
   /** Waits until the worker has stopped (after {@link #stop()} from another thread). */
@@ -1205,6 +1219,7 @@ public final class RemoteWorker implements AutoCloseable {
               return null;
             },
             this::running);
+    joined.countDown(); // the link created the groups when it connected
   }
 
   // ------------------------------------------------------------------ builder
