@@ -13,8 +13,8 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The Go worker's {@code cfworker} binary, built from {@code ../go-worker} into {@code
- * target/go/cfworker} by {@code go build} (once per JVM; Go's build cache makes later builds
+ * The Go worker's {@code cfworker} binary, built from {@code go-worker/} into {@code
+ * redis/target/go/cfworker} by {@code go build} (once per JVM; Go's build cache makes later builds
  * quick). Fails with a clear message when {@code go} is not installed.
  */
 final class GoWorkerBinary {
@@ -29,11 +29,16 @@ final class GoWorkerBinary {
       return b;
     }
     String go = findGo();
+    // From redis/ (the tests) or from the repository root (the benchmark, by hand).
     Path module = Path.of("..", "go-worker").toAbsolutePath().normalize();
     if (!Files.isRegularFile(module.resolve("go.mod"))) {
-      throw new IllegalStateException("the Go worker's module is not at " + module);
+      module = Path.of("go-worker").toAbsolutePath().normalize();
     }
-    Path out = Path.of("target", "go", "cfworker").toAbsolutePath();
+    if (!Files.isRegularFile(module.resolve("go.mod"))) {
+      throw new IllegalStateException(
+          "the Go worker's module (go-worker/go.mod) is neither in .. nor in the current directory");
+    }
+    Path out = module.resolveSibling("redis").resolve(Path.of("target", "go", "cfworker"));
     Files.createDirectories(out.getParent());
     Path log = out.resolveSibling("build.log");
     ProcessBuilder pb =

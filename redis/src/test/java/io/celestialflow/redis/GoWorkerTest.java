@@ -78,8 +78,7 @@ class GoWorkerTest {
             .containsExactlyInAnyOrder(
                 "9007199254740994", "9223372036854775807", "-9223372036854775808", "6");
         // Go's strings.ToUpper maps letter by letter: ß stays ß (Java's toUpperCase gives SS).
-        assertThat(result.outputs(greet))
-            .containsExactlyInAnyOrder("HELLO!", "GRÖßE!", "𝄞 CLEF!");
+        assertThat(result.outputs(greet)).containsExactlyInAnyOrder("HELLO!", "GRÖßE!", "𝄞 CLEF!");
         assertThat(result.outputs(plusOne)).containsExactlyInAnyOrder(1L, 2L, 56L, 75_026L);
         for (String stage : List.of("sum", "upper", "fib")) {
           RemoteStageTest.assertAccounted(result.stats(stage));
