@@ -8,7 +8,10 @@ import io.celestialflow.GraphResult;
 import io.celestialflow.GraphRun;
 import io.celestialflow.TaskGraph;
 import io.celestialflow.TaskStage;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.lang.reflect.Type;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -91,6 +94,21 @@ class GoWorkerTest {
               assertThat(w.lang()).isEqualTo("go");
             });
       }
+    }
+  }
+
+  @Test
+  void theGoDemoPrintsResultsAndWhichWorkerDidWhat(RedisServer server) throws Exception {
+    try (ChildProcess go = GoWorkerBinary.start(server, "godemo", "fib,sum", "go-1")) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      int status = GoDemo.run(server.uri(), 20, new PrintStream(out, true, StandardCharsets.UTF_8));
+      String printed = out.toString(StandardCharsets.UTF_8);
+      assertThat(status).as(printed).isZero();
+      assertThat(printed)
+          .contains("fib(11..20): [fib=89, fib=144, fib=233, fib=377, fib=610, fib=987,")
+          .contains("fib=6765]")
+          .contains("sums (exact 64-bit): [sum=9007199254740994, sum=9223372036854775807]")
+          .contains("worker go-1 ran 12 tasks");
     }
   }
 

@@ -1,9 +1,9 @@
 package io.celestialflow.redis;
 
 import io.celestialflow.GraphResult;
-import io.celestialflow.TaskFunction;
 import io.celestialflow.TaskGraph;
 import io.celestialflow.TaskStage;
+import io.celestialflow.redis.graphs.DemoGraph;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
@@ -14,12 +14,12 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.IntStream;
 
 /**
- * The graph side of the Redis demo ({@code scripts/demo-redis.sh}): squares 1..n in remote workers
- * started with
+ * The graph side of the Redis demo ({@code scripts/demo-redis.sh}): squares 1..n through the remote
+ * stage of {@link DemoGraph}, served by workers started from the graph's own runner,
  *
  * <pre>
- * java -cp &lt;cp&gt; io.celestialflow.redis.RemoteWorker --redis URL --graph demo --worker square \
- *     --function 'io.celestialflow.redis.RedisDemo$Square' --consumer worker-1
+ * java -cp &lt;cp&gt; io.celestialflow.redis.graphs.DemoGraph --worker square --redis URL \
+ *     --worker-consumer worker-1
  * </pre>
  *
  * and prints the results and which worker did what. Arguments: the Redis URI, optionally n (default
@@ -27,15 +27,6 @@ import java.util.stream.IntStream;
  */
 public final class RedisDemo {
   private RedisDemo() {}
-
-  /** The workers' function: squares a number, slowly enough that every worker gets some. */
-  public static final class Square implements TaskFunction<Integer, Long> {
-    @Override
-    public Long apply(Integer x) throws InterruptedException {
-      Thread.sleep(20);
-      return (long) x * x;
-    }
-  }
 
   /**
    * Runs the demo.
@@ -58,15 +49,13 @@ public final class RedisDemo {
         }
         Thread.sleep(100);
       }
-      TaskStage<Integer, Long> square =
-          RemoteStage.map("square", Integer.class, Long.class)
-              .redis(redis)
-              .graph("demo")
-              .onResult(r -> byWorker.computeIfAbsent(r.worker(), w -> new LongAdder()).increment())
-              .build();
-      TaskStage<Long, String> show = TaskStage.map("show", (Long x) -> "#" + x).build();
       try (TaskGraph graph =
-          TaskGraph.builder("demo").stages(square, show).edge(square, show).build()) {
+          DemoGraph.graph(
+              redis, r -> byWorker.computeIfAbsent(r.worker(), w -> new LongAdder()).increment())) {
+        @SuppressWarnings("unchecked")
+        TaskStage<Integer, Long> square = (TaskStage<Integer, Long>) graph.stage("square");
+        @SuppressWarnings("unchecked")
+        TaskStage<Long, String> show = (TaskStage<Long, String>) graph.stage("show");
         GraphResult result = graph.run(square, IntStream.rangeClosed(1, n).boxed().toList());
         List<String> shown =
             result.outputs(show).stream()
