@@ -27,8 +27,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
@@ -178,6 +180,7 @@ public final class RemoteWorker implements AutoCloseable {
   private final Duration block;
   private final Duration shutdownTimeout;
   private final long deadLetterCap;
+  private final @Nullable Duration taskTimeout;
   private final Map<String, Stage> stages = new LinkedHashMap<>();
   private final @Nullable Consumer<List<Written>> beforeCommit;
   private final Map<String, Stage> byStream = new HashMap<>();
@@ -205,6 +208,7 @@ public final class RemoteWorker implements AutoCloseable {
   private @Nullable Thread writer;
   private @Nullable ExecutorService executor;
   private @Nullable ScheduledExecutorService housekeeping;
+  private @Nullable ScheduledExecutorService timers;
   private @Nullable Link housekeepingLink;
   private final Object stopped = new Object();
   private final CountDownLatch joined = new CountDownLatch(1);
@@ -222,6 +226,7 @@ public final class RemoteWorker implements AutoCloseable {
     this.block = b.block;
     this.shutdownTimeout = b.shutdownTimeout;
     this.deadLetterCap = b.deadLetterCap;
+    this.taskTimeout = b.taskTimeout;
     this.beforeCommit = b.beforeCommit;
     for (StageHandler h : b.handlers) {
       Stage s = new Stage(h, redis.keys(graph, h.stage()), b.codecs);
@@ -320,6 +325,11 @@ public final class RemoteWorker implements AutoCloseable {
         Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().name(prefix + "-keeper").daemon(true).unstarted(r));
     housekeepingLink = link("housekeeping");
+    if (taskTimeout != null) {
+      timers =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> Thread.ofPlatform().name(prefix + "-timer").daemon(true).unstarted(r));
+    }
     long idle = idleClaim.toMillis();
     long reap = Math.max(10, Math.min(idle / 4, 1000));
     long renew = Math.max(10, idle / 3);
@@ -427,6 +437,10 @@ public final class RemoteWorker implements AutoCloseable {
     if (w != null) {
       LockSupport.unpark(w);
       join(w, Duration.ofSeconds(5));
+    }
+    ScheduledExecutorService t = timers;
+    if (t != null) {
+      t.shutdownNow();
     }
     ScheduledExecutorService h = housekeeping;
     if (h != null) {
@@ -659,8 +673,19 @@ public final class RemoteWorker implements AutoCloseable {
     }
     String result;
     boolean ok;
+    TaskTimer timer = startTimer();
     try {
-      Object output = s.handler.function().apply(value);
+      Object output;
+      try {
+        output = s.handler.function().apply(value);
+      } finally {
+        if (timer != null) {
+          timer.stop();
+        }
+      }
+      if (timer != null && timer.expired()) {
+        throw timer.timeout();
+      }
       result =
           Wire.ok(
               task,
@@ -680,13 +705,16 @@ public final class RemoteWorker implements AutoCloseable {
           && (error instanceof InterruptedException || Thread.currentThread().isInterrupted())) {
         return; // stopped before it finished: stays pending for another worker
       }
-      if (error instanceof InterruptedException) {
+      Throwable failure = error;
+      if (timer != null && timer.expired()) {
+        failure = timer.timeout(); // whatever the interrupt made the function throw
+      } else if (error instanceof InterruptedException) {
         Thread.currentThread().interrupt();
       }
       result =
           Wire.error(
               task,
-              Wire.ErrorInfo.of(error),
+              Wire.ErrorInfo.of(failure),
               consumer,
               h.delivery,
               started,
@@ -694,6 +722,51 @@ public final class RemoteWorker implements AutoCloseable {
       ok = false;
     }
     finish(new Done(h, task.id(), task.reply(), result, task.ttl(), null, !ok));
+  }
+
+  /**
+   * Bounds one task's run ({@link Builder#taskTimeout}): interrupts the thread running it when the
+   * time is up. The task then ends with a {@link TimeoutException} error result, whatever its
+   * function did with the interrupt.
+   */
+  private final class TaskTimer implements Runnable {
+    private final Thread thread = Thread.currentThread();
+    private final AtomicInteger state = new AtomicInteger(); // 0 running, 1 stopped, 2 expired
+    private final ScheduledFuture<?> alarm;
+
+    TaskTimer(ScheduledExecutorService scheduler, Duration limit) {
+      this.alarm = scheduler.schedule(this, limit.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void run() {
+      if (state.compareAndSet(0, 2)) {
+        thread.interrupt();
+      }
+    }
+
+    void stop() {
+      if (!state.compareAndSet(0, 1)) {
+        var unused = Thread.interrupted(); // the alarm's interrupt is not the next task's
+      }
+      alarm.cancel(false);
+    }
+
+    boolean expired() {
+      return state.get() == 2;
+    }
+
+    TimeoutException timeout() {
+      return new TimeoutException(
+          "the task ran longer than the worker's task timeout of "
+              + Durations.describe(Objects.requireNonNull(taskTimeout)));
+    }
+  }
+
+  private @Nullable TaskTimer startTimer() {
+    Duration limit = taskTimeout;
+    ScheduledExecutorService scheduler = timers;
+    return limit == null || scheduler == null ? null : new TaskTimer(scheduler, limit);
   }
 
   private static Wire.Shape shape(Stage s) {
@@ -1239,6 +1312,7 @@ public final class RemoteWorker implements AutoCloseable {
     private Duration block = Duration.ofMillis(200);
     private Duration shutdownTimeout = Duration.ofSeconds(10);
     private long deadLetterCap = 100_000;
+    private @Nullable Duration taskTimeout;
     private CodecFactory codecs = new GsonCodecFactory();
     private @Nullable Consumer<List<Written>> beforeCommit;
 
@@ -1378,6 +1452,21 @@ public final class RemoteWorker implements AutoCloseable {
      */
     public Builder shutdownTimeout(Duration timeout) {
       this.shutdownTimeout = Durations.positive(timeout, "shutdownTimeout");
+      return this;
+    }
+
+    /**
+     * Bounds the run of each task (default: none, as the Go worker's {@code -task-timeout}): the
+     * thread running a task that takes longer is interrupted, and the task ends with an error
+     * result ({@link TimeoutException}), like any failure — the graph's retry policy decides what
+     * happens next. A function that ignores interrupts runs on, but its result is not used. The
+     * protocol has no per-task deadline (docs/protocol.md section 5.2): this is the worker's own.
+     *
+     * @param timeout positive
+     * @return this builder
+     */
+    public Builder taskTimeout(Duration timeout) {
+      this.taskTimeout = Durations.positive(timeout, "taskTimeout");
       return this;
     }
 

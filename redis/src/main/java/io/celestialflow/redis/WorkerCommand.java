@@ -29,6 +29,7 @@ final class WorkerCommand {
         --batch N               entries read per XREADGROUP (default 64)
         --idle-claim MS         idle time before a dead worker's entries are claimed (default 30000)
         --delivery-limit N      deliveries without a result before dead-lettering (default 5)
+        --task-timeout MS       bound on each task's run; longer is an error result (default none)
         --heartbeat MS          heartbeat interval (default 2000)
         --shutdown-timeout MS   time to finish held entries on stop (default 10000)
         --namespace NS          key namespace (default cf)
@@ -48,6 +49,7 @@ final class WorkerCommand {
       int deliveryLimit,
       long heartbeat,
       long shutdownTimeout,
+      long taskTimeout,
       @Nullable String namespace,
       boolean exitWithStdin) {}
 
@@ -94,6 +96,9 @@ final class WorkerCommand {
     }
     if (o.shutdownTimeout() > 0) {
       wb.shutdownTimeout(Duration.ofMillis(o.shutdownTimeout()));
+    }
+    if (o.taskTimeout() > 0) {
+      wb.taskTimeout(Duration.ofMillis(o.taskTimeout()));
     }
     RemoteWorker worker = wb.build();
     Thread hook =
@@ -144,6 +149,7 @@ final class WorkerCommand {
     int limit = 0;
     long heartbeat = 0;
     long shutdown = 0;
+    long taskTimeout = 0;
     boolean stdin = false;
     boolean splitter = false;
     String function = null;
@@ -193,6 +199,7 @@ final class WorkerCommand {
             case "--delivery-limit" -> limit = positive(a, v);
             case "--heartbeat" -> heartbeat = positive(a, v);
             case "--shutdown-timeout" -> shutdown = positive(a, v);
+            case "--task-timeout" -> taskTimeout = positive(a, v);
             default -> throw new IllegalArgumentException("unknown option " + a);
           }
         }
@@ -216,6 +223,7 @@ final class WorkerCommand {
         limit,
         heartbeat,
         shutdown,
+        taskTimeout,
         namespace,
         stdin);
   }

@@ -52,6 +52,7 @@ public final class WorkerLauncher implements LauncherExtension {
   static final String IDLE_CLAIM = "--worker-idle-claim";
   static final String DELIVERY_LIMIT = "--worker-delivery-limit";
   static final String NAMESPACE = "--worker-namespace";
+  static final String TASK_TIMEOUT = "--worker-task-timeout";
 
   /** The environment variable {@code --redis} defaults to, as for the Go worker. */
   static final String REDIS_ENV = "CF_REDIS_URL";
@@ -80,6 +81,8 @@ public final class WorkerLauncher implements LauncherExtension {
               "idle time before a dead worker's tasks are claimed: 30s, 500ms (default 30s)"),
           LaunchOption.withValue(
               DELIVERY_LIMIT, "N", "deliveries before a task is dead-lettered (default 5)"),
+          LaunchOption.withValue(
+              TASK_TIMEOUT, "TIME", "bound on each task's run, e.g. 30s (default none)"),
           LaunchOption.withValue(NAMESPACE, "NS", "key namespace (default: the stage's, else cf)"));
 
   /** Creates the extension (the service loader does). */
@@ -106,6 +109,7 @@ public final class WorkerLauncher implements LauncherExtension {
       int batch,
       @Nullable Duration idleClaim,
       int deliveryLimit,
+      @Nullable Duration taskTimeout,
       @Nullable String namespace) {
 
     static Settings parse(LaunchContext c, @Nullable String redisFromEnvironment) {
@@ -133,6 +137,7 @@ public final class WorkerLauncher implements LauncherExtension {
           positive(c, BATCH),
           c.value(IDLE_CLAIM).map(v -> duration(IDLE_CLAIM, v)).orElse(null),
           positive(c, DELIVERY_LIMIT),
+          c.value(TASK_TIMEOUT).map(v -> duration(TASK_TIMEOUT, v)).orElse(null),
           c.value(NAMESPACE).orElse(null));
     }
 
@@ -277,6 +282,10 @@ public final class WorkerLauncher implements LauncherExtension {
         }
         if (s.deliveryLimit() > 0) {
           b.deliveryLimit(s.deliveryLimit());
+        }
+        Duration limit = s.taskTimeout();
+        if (limit != null) {
+          b.taskTimeout(limit);
         }
         workers.add(b.build());
       }

@@ -486,6 +486,50 @@ class RemoteWorkerTest {
   }
 
   @Test
+  void aTaskLongerThanTheWorkersTaskTimeoutIsAnErrorResultAndTheWorkerGoesOn(RedisServer server) {
+    try (RedisBridge redis = RedisBridge.connect(server.uri());
+        RemoteWorker worker =
+            RemoteWorker.builder(redis, "timeout")
+                .handle(
+                    StageHandler.map(
+                        "slow",
+                        Integer.class,
+                        Integer.class,
+                        (Integer x) -> {
+                          if (x == 1) {
+                            Thread.sleep(20_000); // interrupted by the timeout
+                          }
+                          return x;
+                        }))
+                .concurrency(1)
+                .taskTimeout(Duration.ofMillis(300))
+                .build()
+                .start()) {
+      TaskStage<Integer, Integer> slow =
+          RemoteStage.map("slow", Integer.class, Integer.class)
+              .redis(redis)
+              .graph("timeout")
+              .build();
+      try (TaskGraph graph = TaskGraph.builder("timeout").stages(slow).build()) {
+        long t0 = System.nanoTime();
+        GraphResult result = graph.run(slow, List.of(1, 2, 3));
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(10));
+        assertThat(result.outputs(slow)).containsExactlyInAnyOrder(2, 3);
+        assertThat(result.failures())
+            .singleElement()
+            .satisfies(f -> {
+              assertThat(f.exceptionType()).isEqualTo(RemoteWorkerException.class.getName());
+              assertThat(f.message())
+                  .contains("java.util.concurrent.TimeoutException")
+                  .contains("task timeout of 300 ms");
+            });
+        RemoteStageTest.assertAccounted(result.stats("slow"));
+        assertThat(worker.stats().failed()).isEqualTo(1);
+      }
+    }
+  }
+
+  @Test
   void theCommandLineReportsMistakes() {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int status =
