@@ -845,8 +845,15 @@ public final class RemoteWorker implements AutoCloseable {
     String id = member(message, "id");
     String reply = member(message, "reply");
     String run = member(message, "run");
-    String type = code.equals(Wire.MAX_DELIVERIES) ? Wire.DELIVERY_LIMIT : Wire.MALFORMED_TASK;
-    Wire.ErrorInfo error = Wire.ErrorInfo.protocol(type, reason);
+    boolean poison = code.equals(Wire.MAX_DELIVERIES);
+    // A poison entry has no known error (the workers it was delivered to died or stalled): its
+    // dead letter carries none, and the graph's error result says where the entry went. A
+    // malformed task's error is its decoding error. (As the Go worker, and vector
+    // dead-max-deliveries.)
+    Wire.ErrorInfo error =
+        poison
+            ? Wire.ErrorInfo.protocol(Wire.DELIVERY_LIMIT, reason + "; moved to " + s.dead)
+            : Wire.ErrorInfo.protocol(Wire.MALFORMED_TASK, reason);
     String dead =
         Wire.dead(
             new Wire.Dead(
@@ -858,7 +865,7 @@ public final class RemoteWorker implements AutoCloseable {
                 consumer,
                 message,
                 message == null ? (raw == null ? Wire.raw(fields) : raw) : null,
-                error,
+                poison ? null : error,
                 id,
                 member(message, "graph"),
                 member(message, "stage"),
