@@ -10,7 +10,9 @@
  *   <li>{@link io.celestialflow.redis.TaskRedisSink}, {@link io.celestialflow.redis.TaskRedisAck},
  *       {@link io.celestialflow.redis.TaskRedisSource} — the building blocks: append tasks, await
  *       results by task id, read a stream another graph produced;
- *   <li>{@link io.celestialflow.redis.RemoteWorker} — the Java worker that serves stages.
+ *   <li>{@link io.celestialflow.redis.RemoteWorker} — the Java worker that serves stages;
+ *   <li>{@link io.celestialflow.redis.WorkerLauncher} — {@code --worker STAGE --redis URL} in every
+ *       generated graph runner: the runner serves stages of its graph as a worker.
  * </ul>
  *
  * <p>The wire protocol, shared with the Go worker, is {@code docs/protocol.md}; the user guide is

@@ -35,6 +35,7 @@ class GoWorkerTest {
   private static final Type LONGS = new TypeToken<List<Long>>() {}.getType();
 
   @BeforeAll
+  @Timeout(300) // a first build on a fresh machine downloads go-redis through the module proxy
   static void build() throws Exception {
     GoWorkerBinary.get();
   }
