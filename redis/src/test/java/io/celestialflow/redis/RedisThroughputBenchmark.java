@@ -1,0 +1,262 @@
+package io.celestialflow.redis;
+
+import io.celestialflow.GraphResult;
+import io.celestialflow.TaskGraph;
+import io.celestialflow.TaskStage;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.params.XReadGroupParams;
+import redis.clients.jedis.params.XReadParams;
+import redis.clients.jedis.resps.StreamEntry;
+
+/**
+ * A plain harness (not a test: surefire does not run it) measuring, in one run against a
+ * redis-server of its own on loopback:
+ *
+ * <ol>
+ *   <li>a local ASYNC no-op stage (the engine alone), tasks/s;
+ *   <li>a remote no-op stage through a Java {@link RemoteWorker} (in this JVM), tasks/s, and its
+ *       ratio to (1) and to (3);
+ *   <li>raw Jedis doing the same message flow (pipelined XADD of tasks, XREADGROUP, XADD of
+ *       results, XACK + XDEL, XREAD of results), tasks/s;
+ *   <li>enqueue-to-result latency of single tasks when not saturated (p50, p99).
+ * </ol>
+ *
+ * <pre>
+ * mvn -B -ntp -pl redis -am test-compile
+ * java -cp "$(cat redis/target/test-classpath.txt)" io.celestialflow.redis.RedisThroughputBenchmark 200000
+ * </pre>
+ *
+ * (or let the IDE run it). Figures from a busy machine are only a smoke test.
+ */
+@SuppressWarnings("try") // workers run in the background of try-with-resources
+public final class RedisThroughputBenchmark {
+  private RedisThroughputBenchmark() {}
+
+  /**
+   * Runs the benchmark.
+   *
+   * @param args optional: the number of tasks per measurement (default 200000)
+   */
+  public static void main(String[] args) throws Exception {
+    int n = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
+    try (RedisServer server = RedisServer.start()) {
+      System.out.printf("tasks per measurement: %d; redis-server on port %d%n", n, server.port());
+      double local = 0;
+      double remote = 0;
+      double raw = 0;
+      for (int round = 0; round < 2; round++) { // the first round warms up
+        String tag = round == 0 ? "warm-up  " : "measured ";
+        local = local(n);
+        remote = remote(server, n, round);
+        raw = raw(server, n, round);
+        System.out.printf(
+            "%s local ASYNC %,10.0f tasks/s | remote %,10.0f tasks/s | raw Jedis %,10.0f tasks/s%n",
+            tag, local, remote, raw);
+      }
+      System.out.printf(
+          "remote / local ASYNC = %.3f ; remote / raw Jedis = %.3f%n",
+          remote / local, remote / raw);
+      latency(server, 2000);
+    }
+  }
+
+  private static double local(int n) {
+    TaskStage<Integer, Integer> noop =
+        TaskStage.async("noop", (Integer x) -> CompletableFuture.completedFuture(x)).build();
+    try (TaskGraph graph = TaskGraph.builder("local").stages(noop).build()) {
+      long t0 = System.nanoTime();
+      GraphResult r =
+          graph
+              .newRun()
+              .input(noop, IntStream.range(0, n).boxed().iterator())
+              .discardOutputs()
+              .run();
+      check(r.stats("noop").succeeded(), n);
+      return n / seconds(t0);
+    }
+  }
+
+  private static double remote(RedisServer server, int n, int round) {
+    try (RedisBridge redis = RedisBridge.connect(server.uri());
+        RemoteWorker worker =
+            RemoteWorker.builder(redis, "bench" + round)
+                .handle(StageHandler.map("noop", Integer.class, Integer.class, (Integer x) -> x))
+                .concurrency(1)
+                .batchSize(512)
+                .build()
+                .start()) {
+      TaskStage<Integer, Integer> noop =
+          RemoteStage.map("noop", Integer.class, Integer.class)
+              .redis(redis)
+              .graph("bench" + round)
+              .maxOutstanding(8192)
+              .batchSize(512)
+              .build();
+      try (TaskGraph graph = TaskGraph.builder("remote").stages(noop).build()) {
+        long t0 = System.nanoTime();
+        GraphResult r =
+            graph
+                .newRun()
+                .input(noop, IntStream.range(0, n).boxed().iterator())
+                .discardOutputs()
+                .run();
+        check(r.stats("noop").succeeded(), n);
+        return n / seconds(t0);
+      }
+    }
+  }
+
+  /** The same message flow in raw Jedis: three threads, pipelined, no codecs, no engine. */
+  private static double raw(RedisServer server, int n, int round) throws Exception {
+    String tasks = "raw" + round + ":tasks";
+    String results = "raw" + round + ":results";
+    String group = "workers";
+    try (Jedis setup = server.client()) {
+      setup.xgroupCreate(tasks, group, new StreamEntryID(0, 0), true);
+    }
+    AtomicLong done = new AtomicLong();
+    int window = 8192;
+    AtomicLong sent = new AtomicLong();
+    long t0 = System.nanoTime();
+    Thread producer =
+        Thread.ofPlatform()
+            .start(() -> {
+              try (Jedis j = server.client()) {
+                int i = 0;
+                while (i < n) {
+                  while (sent.get() - done.get() >= window) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(20_000);
+                  }
+                  Pipeline p = j.pipelined();
+                  int batch = Math.min(512, n - i);
+                  for (int k = 0; k < batch; k++, i++) {
+                    p.xadd(
+                        tasks,
+                        StreamEntryID.NEW_ENTRY,
+                        Map.of(
+                            "m",
+                            "{\"v\":1,\"kind\":\"task\",\"id\":\"r-"
+                                + i
+                                + "\",\"graph\":\"raw\",\"stage\":\"noop\",\"run\":\"r\",\"parents\":[],\"attempt\":1,\"payload\":"
+                                + i
+                                + ",\"reply\":\""
+                                + results
+                                + "\",\"ts\":0}"));
+                  }
+                  p.sync();
+                  sent.addAndGet(batch);
+                }
+              }
+            });
+    Thread worker =
+        Thread.ofPlatform()
+            .daemon(true)
+            .start(() -> {
+              try (Jedis j = server.client()) {
+                long handled = 0;
+                while (handled < n) {
+                  var got =
+                      j.xreadGroup(
+                          group,
+                          "w",
+                          XReadGroupParams.xReadGroupParams().count(512).block(100),
+                          Map.of(tasks, StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY));
+                  if (got == null) {
+                    continue;
+                  }
+                  List<StreamEntry> es = got.get(0).getValue();
+                  Pipeline p = j.pipelined();
+                  StreamEntryID[] ids = new StreamEntryID[es.size()];
+                  for (int k = 0; k < es.size(); k++) {
+                    ids[k] = es.get(k).getID();
+                    p.xadd(
+                        results,
+                        StreamEntryID.NEW_ENTRY,
+                        Map.of("m", es.get(k).getFields().get("m")));
+                  }
+                  p.sync();
+                  Pipeline q = j.pipelined();
+                  q.xack(tasks, group, ids);
+                  q.xdel(tasks, ids);
+                  q.sync();
+                  handled += es.size();
+                }
+              }
+            });
+    try (Jedis j = server.client()) {
+      StreamEntryID last = new StreamEntryID(0, 0);
+      while (done.get() < n) {
+        var got = j.xread(XReadParams.xReadParams().count(1024).block(100), Map.of(results, last));
+        if (got == null) {
+          continue;
+        }
+        List<StreamEntry> es = got.get(0).getValue();
+        StreamEntryID[] ids = es.stream().map(StreamEntry::getID).toArray(StreamEntryID[]::new);
+        last = ids[ids.length - 1];
+        j.xdel(results, ids);
+        done.addAndGet(es.size());
+      }
+    }
+    double rate = n / seconds(t0);
+    producer.join();
+    worker.join(TimeUnit.SECONDS.toMillis(5));
+    return rate;
+  }
+
+  /** Single tasks, one at a time: enqueue to result, through a sink and its ack. */
+  private static void latency(RedisServer server, int count) throws Exception {
+    try (RedisBridge redis = RedisBridge.connect(server.uri());
+        RemoteWorker worker =
+            RemoteWorker.builder(redis, "latency")
+                .handle(StageHandler.map("noop", Integer.class, Integer.class, (Integer x) -> x))
+                .concurrency(1)
+                .build()
+                .start()) {
+      TaskRedisSink<Integer> sink =
+          TaskRedisSink.builder(redis, "latency", "noop", Integer.class).withReplies().build();
+      TaskRedisAck<Integer> ack = sink.ack(Integer.class);
+      long[] micros = new long[count];
+      for (int i = -200; i < count; i++) { // 200 warm-up tasks
+        long t0 = System.nanoTime();
+        String id = sink.append(i).get(5, TimeUnit.SECONDS);
+        ack.await(id).get(5, TimeUnit.SECONDS);
+        if (i >= 0) {
+          micros[i] = (System.nanoTime() - t0) / 1000;
+        }
+      }
+      Arrays.sort(micros);
+      System.out.printf(
+          "latency, one task at a time (%d tasks): p50 %.3f ms, p99 %.3f ms, max %.3f ms%n",
+          count,
+          micros[count / 2] / 1000.0,
+          micros[count * 99 / 100] / 1000.0,
+          micros[count - 1] / 1000.0);
+      sink.close();
+    }
+  }
+
+  private static void check(long got, int expected) {
+    if (got != expected) {
+      throw new IllegalStateException("expected " + expected + " tasks, got " + got);
+    }
+  }
+
+  private static double seconds(long t0) {
+    return (System.nanoTime() - t0) / 1e9;
+  }
+
+  @SuppressWarnings("unused")
+  private static List<Integer> range(int n) {
+    return new ArrayList<>(IntStream.range(0, n).boxed().toList());
+  }
+}
