@@ -7,4 +7,4 @@ cd "$(dirname "$0")/.."
 echo "== Java: $("$JAVA_HOME/bin/java" -version 2>&1 | head -1) at $JAVA_HOME"
 mvn -B -ntp verify "$@"
 echo "== Go: $(go version)"
-(cd go-worker && go vet ./... && go test -count=1 ./...)
+(cd go-worker && ./lint.sh && go test -count=1 ./...)   # lint.sh: gofmt, go vet, staticcheck
