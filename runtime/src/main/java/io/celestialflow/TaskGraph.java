@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
@@ -115,14 +116,34 @@ public final class TaskGraph implements AutoCloseable {
   }
 
   /**
+   * This graph with each stage's execution chosen anew (stage names, edges and settings equal):
+   * returning a stage's own {@link TaskStage#execution()} keeps it. Runs of the new graph are
+   * independent of this one's.
+   *
+   * @param choose the execution for each stage
+   * @return the new graph
+   * @throws GraphDefinitionException if an execution does not fit its stage
+   */
+  public TaskGraph withExecutions(Function<? super TaskStage<?, ?>, ? extends Execution> choose) {
+    return copy(s -> s.withExecution(Objects.requireNonNull(choose.apply(s), "execution"))).build();
+  }
+
+  /**
    * A builder holding this graph's stages, edges and settings, to derive a variant (another layout,
    * more stages): settings may be set again once on it.
    *
    * @return a new builder
    */
   public Builder toBuilder() {
+    return copy(s -> s);
+  }
+
+  /** A builder with this graph's settings and edges, and its stages as {@code stageCopy} makes. */
+  private Builder copy(Function<TaskStage<?, ?>, TaskStage<?, ?>> stageCopy) {
     Builder b = new Builder(name);
-    stages.forEach(b::stage);
+    for (TaskStage<?, ?> stage : stages) {
+      b.stage(stageCopy.apply(stage));
+    }
     b.edges.addAll(edges);
     b.layout = layout;
     b.inboxCapacity = inboxCapacity;

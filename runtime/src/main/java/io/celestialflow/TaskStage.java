@@ -75,6 +75,67 @@ public final class TaskStage<I, O> {
     this.process = process;
   }
 
+  private TaskStage(TaskStage<I, O> base, Execution execution) {
+    this.name = base.name;
+    this.kind = base.kind;
+    this.async = base.async;
+    this.function = base.function;
+    this.execution = execution;
+    this.taskType = base.taskType;
+    this.retry = base.retry;
+    this.timeout = base.timeout;
+    this.dedupe = base.dedupe;
+    this.dedupeKey = base.dedupeKey;
+    this.process = base.process;
+  }
+
+  /**
+   * This stage with another execution, everything else equal: what a matrix of set-ups (the
+   * runner's {@code --bench}) runs. The execution must fit the stage as {@link
+   * Builder#execution(Execution)} requires.
+   *
+   * @param execution the execution
+   * @return this stage if the execution is the same, else a copy
+   * @throws GraphDefinitionException if the execution does not fit the stage
+   */
+  public TaskStage<I, O> withExecution(Execution execution) {
+    Objects.requireNonNull(execution, "execution");
+    if (execution.equals(this.execution)) {
+      return this;
+    }
+    checkFit(name, async, process != null, execution);
+    return new TaskStage<>(this, execution);
+  }
+
+  /** Rejects an execution that does not fit how the stage was made. */
+  private static void checkFit(String name, boolean async, boolean processes, Execution execution) {
+    if (processes != execution instanceof Execution.Processes) {
+      throw new GraphDefinitionException(
+          processes
+              ? "stage '"
+                  + name
+                  + "' is defined by a class for worker processes, so its execution is"
+                  + " Execution.processes(n), not "
+                  + execution.describe()
+              : "stage '"
+                  + name
+                  + "': worker processes need a class, not a lambda (a lambda cannot be"
+                  + " recreated in another JVM); use TaskStage.process(name, Class)");
+    }
+    if (async != execution instanceof Execution.Async) {
+      throw new GraphDefinitionException(
+          async
+              ? "stage '"
+                  + name
+                  + "' returns a CompletionStage, so its execution is Execution.async(n), not "
+                  + execution.describe()
+              : "stage '"
+                  + name
+                  + "' is synchronous; Execution.async(n) needs a function returning"
+                  + " CompletionStage (TaskStage.async, asyncSplitter or asyncRouter)");
+    }
+  }
+
   // ---------------------------------------------------------------- factories
 
   /**
@@ -480,33 +541,7 @@ public final class TaskStage<I, O> {
         throw new GraphDefinitionException(
             "stage '" + name + "': execution was already set to " + this.execution.describe());
       }
-      boolean processes = execution instanceof Execution.Processes;
-      if ((process != null) != processes) {
-        throw new GraphDefinitionException(
-            process != null
-                ? "stage '"
-                    + name
-                    + "' is defined by a class for worker processes, so its execution is"
-                    + " Execution.processes(n), not "
-                    + execution.describe()
-                : "stage '"
-                    + name
-                    + "': worker processes need a class, not a lambda (a lambda cannot be"
-                    + " recreated in another JVM); use TaskStage.process(name, Class)");
-      }
-      boolean asyncExecution = execution instanceof Execution.Async;
-      if (async != asyncExecution) {
-        throw new GraphDefinitionException(
-            async
-                ? "stage '"
-                    + name
-                    + "' returns a CompletionStage, so its execution is Execution.async(n), not "
-                    + execution.describe()
-                : "stage '"
-                    + name
-                    + "' is synchronous; Execution.async(n) needs a function returning"
-                    + " CompletionStage (TaskStage.async, asyncSplitter or asyncRouter)");
-      }
+      checkFit(name, async, process != null, execution);
       this.execution = execution;
       return this;
     }

@@ -85,6 +85,9 @@ public final class GraphLauncher {
               "LEVEL",
               "off|error|warn|info|debug|trace; debug logs every task (default: the"
                   + " logging configuration's)"),
+          LaunchOption.flag(
+              "--bench",
+              "run the inputs under every execution and layout and print a table of times"),
           LaunchOption.flag("--help", "print this message"));
 
   /** The levels {@code --log-level} takes. */
@@ -307,34 +310,17 @@ public final class GraphLauncher {
       if (layout.isPresent()) {
         run.layout(layout(layout.get()));
       }
-      List<String> inputs = line.values("--input");
+      InputSpecs inputs = InputSpecs.parse(line.values("--input"), inputTypes, new JsonTasks(gson));
       if (inputs.isEmpty() && sessions.stream().noneMatch(LaunchSession::suppliesTasks)) {
         throw new IllegalArgumentException(
             "no tasks: give some with --input STAGE=TASKS (input stages: "
                 + inputTypes.keySet()
                 + ")");
       }
-      JsonTasks reader = new JsonTasks(gson);
-      int source = 0;
-      for (String spec : inputs) {
-        int eq = spec.indexOf('=');
-        if (eq <= 0) {
-          throw new IllegalArgumentException(
-              "--input needs STAGE=TASKS, for example --input add='[[1,2],[3,4]]'");
-        }
-        String stage = spec.substring(0, eq).strip();
-        Type type = inputTypes.get(stage);
-        if (type == null) {
-          throw new IllegalArgumentException(
-              "'" + stage + "' is not an input stage (input stages: " + inputTypes.keySet() + ")");
-        }
-        Iterable<?> tasks = reader.read(stage, spec.substring(eq + 1), type, open);
-        for (LaunchSession session : sessions) {
-          tasks = session.input(stage, source, tasks);
-        }
-        run.input(stage, tasks);
-        source++;
+      if (line.has("--bench")) {
+        return new BenchMatrix(graph, inputs, out).run();
       }
+      inputs.feed(run, sessions, open);
       listeners.forEach(run::listener);
       if (line.has("--progress")) {
         run.listener(err == System.err ? progress.build() : progress.output(err).build());

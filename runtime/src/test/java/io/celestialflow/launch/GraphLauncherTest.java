@@ -324,6 +324,33 @@ class GraphLauncherTest {
   }
 
   @Test
+  void benchRunsTheInputsUnderEveryExecutionAndLayoutAndPrintsATable() {
+    Outcome o = launch(quickstart(), "--bench", "--input", "add=[[1,2],[3,4],[5,6],[0,0]]");
+
+    assertThat(o.status()).as(o.err()).isZero();
+    String[] rows =
+        o.out()
+            .lines()
+            .filter(l -> l.startsWith("| ") && !l.startsWith("| set-up"))
+            .toArray(String[]::new);
+    // 4 set-ups x 2 layouts; every row read the 4 inputs and counted the one failure (0 squared).
+    assertThat(rows).hasSize(8);
+    assertThat(o.out())
+        .contains("| as declared ")
+        .contains("| all serial ")
+        .contains("| all thread x")
+        .contains("| all virtual threads x256 ")
+        .contains("| streaming ")
+        .contains("| serial ")
+        .contains("fastest");
+    for (String row : rows) {
+      String[] cells = row.split("\\|");
+      assertThat(cells[5].strip()).as("stage tasks: 4 adds, 4 squares").isEqualTo("8");
+      assertThat(cells[6].strip()).as("failed").isEqualTo("1");
+    }
+  }
+
+  @Test
   void helpListsTheInputStagesAndTheirTypes() {
     Outcome o = launch(quickstart(), "--help");
 
