@@ -57,7 +57,6 @@ final class Inbox {
    *
    * @return false if the inbox is closed (the chunk was not added)
    */
-  @SuppressWarnings("NonAtomicVolatileUpdate") // size is only written under the lock
   boolean put(Chunk chunk, boolean blocking) throws InterruptedException {
     lock.lock();
     try {
@@ -74,16 +73,11 @@ final class Inbox {
       if (closed) {
         return false;
       }
-      chunks.addLast(chunk);
-      size += chunk.size();
-      notEmpty.signal();
+      addLocked(chunk);
     } finally {
       lock.unlock();
     }
-    Thread sleeper = wakeOnPut;
-    if (sleeper != null) {
-      LockSupport.unpark(sleeper);
-    }
+    wakeSleeper();
     return true;
   }
 
@@ -94,7 +88,6 @@ final class Inbox {
    *
    * @return false if the chunk was not added (full or closed): the caller keeps it
    */
-  @SuppressWarnings("NonAtomicVolatileUpdate") // size is only written under the lock
   boolean offer(Chunk chunk, boolean bounded, Runnable beforeAdd) {
     lock.lock();
     try {
@@ -102,17 +95,27 @@ final class Inbox {
         return false;
       }
       beforeAdd.run();
-      chunks.addLast(chunk);
-      size += chunk.size();
-      notEmpty.signal();
+      addLocked(chunk);
     } finally {
       lock.unlock();
     }
+    wakeSleeper();
+    return true;
+  }
+
+  @SuppressWarnings("NonAtomicVolatileUpdate") // size is only written under the lock
+  private void addLocked(Chunk chunk) {
+    chunks.addLast(chunk);
+    size += chunk.size();
+    notEmpty.signal();
+  }
+
+  /** Unparks the consumer that sleeps waiting for this inbox and something else, if any. */
+  private void wakeSleeper() {
     Thread sleeper = wakeOnPut;
     if (sleeper != null) {
       LockSupport.unpark(sleeper);
     }
-    return true;
   }
 
   /**
