@@ -2,8 +2,8 @@ package io.celestialflow;
 
 import io.celestialflow.codec.CodecException;
 import io.celestialflow.codec.TaskCodec;
-import io.celestialflow.worker.ThrowableTransfer;
-import io.celestialflow.worker.Wire;
+import io.celestialflow.process.ThrowableTransfer;
+import io.celestialflow.process.Wire;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.time.Duration;
@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@link ExecutionMode#PROCESS}: {@code workers} child JVMs, each running {@link
- * io.celestialflow.worker.ProcessWorkerMain}, fed batches of encoded tasks over a loopback socket.
+ * io.celestialflow.process.ProcessWorkerMain}, fed batches of encoded tasks over a loopback socket.
  *
  * <h2>Threads</h2>
  *
@@ -43,9 +43,9 @@ import org.slf4j.LoggerFactory;
  *
  * Every task sent to a worker is <em>held</em> by its slot until its result arrives. When the
  * worker dies — it exited, crashed, was killed from outside, or was killed by the watchdog — the
- * slot reads the worker's {@link io.celestialflow.worker.ProgressFile}: the task it was running (if
- * any) fails with a {@link WorkerCrashedException} (or a {@link TimeoutException}), subject to the
- * retry policy like any failure; every other held task is put back in the inbox unchanged, as a
+ * slot reads the worker's {@link io.celestialflow.process.ProgressFile}: the task it was running
+ * (if any) fails with a {@link WorkerCrashedException} (or a {@link TimeoutException}), subject to
+ * the retry policy like any failure; every other held task is put back in the inbox unchanged, as a
  * re-run rather than a new attempt (tasks whose results were lost with the worker run again:
  * delivery is at least once). Then a replacement starts. A slot whose worker fails to start three
  * times in a row gives up and hands its tasks back to the other slots; once every slot has given up

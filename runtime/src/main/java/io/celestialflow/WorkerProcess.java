@@ -1,9 +1,9 @@
 package io.celestialflow;
 
 import com.google.gson.Gson;
-import io.celestialflow.worker.ProgressFile;
-import io.celestialflow.worker.Wire;
-import io.celestialflow.worker.WorkerConfig;
+import io.celestialflow.process.ProgressFile;
+import io.celestialflow.process.Wire;
+import io.celestialflow.process.WorkerConfig;
 import java.io.BufferedInputStream;
 import java.io.BufferedReader;
 import java.io.DataInputStream;
