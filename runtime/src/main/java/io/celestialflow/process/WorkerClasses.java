@@ -6,10 +6,10 @@ import java.lang.reflect.Modifier;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Internal: checks and instantiates the classes a worker JVM must recreate — a stage's function
- * class and its codec factory (not API).
+ * Checks and instantiates the classes a worker JVM must recreate — a stage's function class and its
+ * codec factory.
  */
-public final class WorkerClasses {
+final class WorkerClasses {
   private WorkerClasses() {}
 
   /**
@@ -21,7 +21,7 @@ public final class WorkerClasses {
    * @param type the class
    * @return the problem, or {@code null}
    */
-  public static @Nullable String problem(Class<?> type) {
+  static @Nullable String problem(Class<?> type) {
     if (type.isHidden() || type.isSynthetic() || type.getName().contains("$$Lambda")) {
       return type.getName()
           + " is a lambda or hidden class, which cannot be recreated in another JVM; define a named"
@@ -71,7 +71,7 @@ public final class WorkerClasses {
    * @throws IllegalArgumentException if the class cannot be instantiated (the message says why)
    * @throws RuntimeException the constructor's own exception, if it threw one
    */
-  public static <T> T instantiate(Class<T> type) {
+  static <T> T instantiate(Class<T> type) {
     String problem = problem(type);
     if (problem != null) {
       throw new IllegalArgumentException(problem);
@@ -98,7 +98,7 @@ public final class WorkerClasses {
    * @return the class
    * @throws IllegalArgumentException if it is missing or of another type
    */
-  public static <T> Class<? extends T> load(String name, Class<T> expected) {
+  static <T> Class<? extends T> load(String name, Class<T> expected) {
     Class<?> c;
     try {
       c = Class.forName(name, false, ClassLoader.getSystemClassLoader());

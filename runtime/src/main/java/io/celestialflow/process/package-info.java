@@ -1,14 +1,24 @@
 /**
- * The worker side of {@link io.celestialflow.ExecutionMode#PROCESS}: {@link
- * io.celestialflow.process.ProcessWorkerMain} is the main class of every worker JVM a process stage
- * starts.
+ * Internal: {@link io.celestialflow.ExecutionMode#PROCESS}, both ends — the driver that runs a
+ * stage's tasks in worker JVMs, and the worker JVMs' side. Not API: the module does not export this
+ * package, and nothing here may be relied on outside the runtime.
  *
- * <p>The other public types of this package ({@link io.celestialflow.process.Wire}, {@link
- * io.celestialflow.process.WorkerConfig}, {@link io.celestialflow.process.ProgressFile}, {@link
- * io.celestialflow.process.StageTypes}, {@link io.celestialflow.process.ThrowableTransfer}) are
- * internal: they are public only so that the engine, in another package, can speak the same
- * protocol. They are not API and may change in any release; the protocol is described in {@code
- * docs/process-mode.md}.
+ * <ul>
+ *   <li>The driving JVM: the engine finds {@link io.celestialflow.process.WorkerProcessBackend}
+ *       with {@link java.util.ServiceLoader} and talks to it through the seam of {@code
+ *       io.celestialflow.internal} only; it checks a stage's class, types and codecs when the stage
+ *       is built ({@code ProcessSpec}) and runs each stage with a {@code ProcessDriver}, one {@code
+ *       WorkerProcess} per live worker JVM.
+ *   <li>The worker JVM: {@link io.celestialflow.process.ProcessWorkerMain} is its main class,
+ *       started with the driving JVM's class path; {@code WorkerLoop} runs the batches of tasks.
+ *   <li>Both: the wire protocol ({@code Wire}, {@code WorkerConfig}), the shared progress file
+ *       ({@code ProgressFile}), the stage class's types ({@code StageTypes}, {@code WorkerClasses})
+ *       and exceptions in transit ({@code ThrowableTransfer}), all package-private. The protocol is
+ *       described in {@code docs/process-mode.md}.
+ * </ul>
+ *
+ * This package depends on the runtime's public API and on the seam; the engine's package depends on
+ * neither this package nor its classes.
  */
 @NullMarked
 package io.celestialflow.process;

@@ -1,9 +1,8 @@
-package io.celestialflow;
+package io.celestialflow.process;
 
 import com.google.gson.Gson;
-import io.celestialflow.process.ProgressFile;
-import io.celestialflow.process.Wire;
-import io.celestialflow.process.WorkerConfig;
+import io.celestialflow.StageKind;
+import io.celestialflow.WorkerOutput;
 import java.io.BufferedInputStream;
 import java.io.BufferedReader;
 import java.io.DataInputStream;
