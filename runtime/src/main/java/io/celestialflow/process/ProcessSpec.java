@@ -48,6 +48,16 @@ final class ProcessSpec implements ProcessPlan {
    */
   static ProcessSpec of(ProcessSettings settings) {
     String stage = settings.stage();
+    Module runtime = ProcessSpec.class.getModule();
+    if (runtime.isNamed()) {
+      throw new GraphDefinitionException(
+          "stage '"
+              + stage
+              + "': worker JVMs start with the class path only (java.class.path), but the runtime"
+              + " runs as module "
+              + runtime.getName()
+              + "; run PROCESS stages with the runtime and the stage's classes on the class path");
+    }
     Class<?> stageClass = settings.stageClass();
     String problem = WorkerClasses.problem(stageClass);
     if (problem != null) {

@@ -15,8 +15,8 @@ final class WorkerClasses {
   /**
    * Why a class cannot be instantiated in another JVM, or {@code null} if it can: it must be a
    * concrete, named, top-level or static nested class with a no-argument constructor that
-   * reflection may call, loadable by the system class loader (worker JVMs start with the same class
-   * path).
+   * reflection may call, on the class path (not in a named module) and loadable by the system class
+   * loader (worker JVMs start with the same class path).
    *
    * @param type the class
    * @return the problem, or {@code null}
@@ -48,6 +48,14 @@ final class WorkerClasses {
       return "the no-argument constructor of "
           + type.getName()
           + " is not accessible (its module does not open the package)";
+    }
+    Module module = type.getModule();
+    if (module.isNamed()) {
+      return type.getName()
+          + " is in module "
+          + module.getName()
+          + ", but worker JVMs start with the class path only (java.class.path); put it on the"
+          + " class path";
     }
     try {
       if (Class.forName(type.getName(), false, ClassLoader.getSystemClassLoader()) != type) {
