@@ -212,7 +212,8 @@ public final class TaskStage<I, O> {
    *   public Long apply(Integer x) { return (long) x * x; }
    * }
    *
-   * TaskStage<Integer, Long> square = TaskStage.process("square", Square.class).workers(4).build();
+   * TaskStage<Integer, Long> square =
+   *     TaskStage.process("square", Square.class).execution(Execution.processes(4)).build();
    * }</pre>
    *
    * @param name the stage name, unique in its graph
