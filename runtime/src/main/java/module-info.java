@@ -27,11 +27,8 @@ module io.celestialflow {
   exports io.celestialflow.spi;
   exports io.celestialflow.structure;
 
-  // Gson writes and reads Topology (its records) and the worker configuration by reflection.
-  opens io.celestialflow.structure to
-      com.google.gson;
-  opens io.celestialflow.process to
-      com.google.gson;
+  // No package is open: Gson reaches Topology's public records through their public members, and
+  // PROCESS stages (whose worker configuration Gson writes) refuse to run on the module path.
 
   uses io.celestialflow.spi.LauncherExtension;
   uses io.celestialflow.internal.ProcessBackend;
