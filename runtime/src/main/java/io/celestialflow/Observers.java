@@ -1,5 +1,6 @@
 package io.celestialflow;
 
+import io.celestialflow.internal.TaskPort;
 import io.celestialflow.spi.TaskObserver;
 import io.celestialflow.spi.TaskRef;
 import java.util.ArrayList;
@@ -22,8 +23,11 @@ final class Observers {
   private final String stage;
   private final EngineClock clock;
 
-  /** One observed task: what observers were told it is, and when it started. */
-  record Observation(TaskRef ref, long startNanos) {}
+  /**
+   * One observed task: what observers were told it is, and when it started. A backend outside this
+   * package holds it as an opaque {@link TaskPort.Observation}.
+   */
+  record Observation(TaskRef ref, long startNanos) implements TaskPort.Observation {}
 
   private Observers(TaskObserver[] observers, String runId, String stage, EngineClock clock) {
     this.observers = observers;

@@ -8,7 +8,7 @@ import java.util.concurrent.TimeUnit;
  * threads do the work.
  */
 sealed interface StageDriver
-    permits PlatformWorkers, VirtualThreadDispatcher, AsyncDispatcher, ProcessDriver {
+    permits PlatformWorkers, VirtualThreadDispatcher, AsyncDispatcher, ProcessBridge {
   /** Starts the driver's threads; they wait for the stage's turn before taking tasks. */
   void start();
 
@@ -32,7 +32,7 @@ sealed interface StageDriver
       case Execution.VirtualThreads v ->
           new VirtualThreadDispatcher(stage, v.maxInFlight(), threadPrefix);
       case Execution.Async a -> new AsyncDispatcher(stage, a.maxOutstanding(), threadPrefix);
-      case Execution.Processes p -> new ProcessDriver(stage, p.workers(), threadPrefix);
+      case Execution.Processes p -> new ProcessBridge(stage, p.workers(), threadPrefix);
     };
   }
 }

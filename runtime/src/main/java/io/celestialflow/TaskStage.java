@@ -1,6 +1,7 @@
 package io.celestialflow;
 
 import io.celestialflow.codec.CodecFactory;
+import io.celestialflow.internal.ProcessPlan;
 import java.lang.reflect.Type;
 import java.time.Duration;
 import java.util.Objects;
@@ -59,9 +60,9 @@ public final class TaskStage<I, O> {
   private final @Nullable Duration timeout;
   private final boolean dedupe;
   private final @Nullable Function<Object, ?> dedupeKey;
-  private final @Nullable ProcessSpec process;
+  private final @Nullable ProcessPlan process;
 
-  private TaskStage(Builder<I, O> b, @Nullable ProcessSpec process) {
+  private TaskStage(Builder<I, O> b, @Nullable ProcessPlan process) {
     this.name = b.name;
     this.kind = b.kind;
     this.async = b.async;
@@ -272,7 +273,8 @@ public final class TaskStage<I, O> {
    *   public Long apply(Integer x) { return (long) x * x; }
    * }
    *
-   * TaskStage<Integer, Long> square = TaskStage.process("square", Square.class).workers(4).build();
+   * TaskStage<Integer, Long> square =
+   *     TaskStage.process("square", Square.class).execution(Execution.processes(4)).build();
    * }</pre>
    *
    * @param name the stage name, unique in its graph
@@ -453,8 +455,10 @@ public final class TaskStage<I, O> {
     return dedupeKey;
   }
 
-  /** The worker-process settings of a {@link ExecutionMode#PROCESS} stage, else null. */
-  @Nullable ProcessSpec process() {
+  /**
+   * What the PROCESS backend made of a {@link ExecutionMode#PROCESS} stage's settings, else null.
+   */
+  @Nullable ProcessPlan process() {
     return process;
   }
 
@@ -493,7 +497,7 @@ public final class TaskStage<I, O> {
     private @Nullable Duration timeout;
     private boolean dedupe;
     private @Nullable Function<Object, ?> dedupeKey;
-    private ProcessSpec.@Nullable Builder process;
+    private @Nullable ProcessOptions process;
 
     private Builder(String name, StageKind kind, boolean async, TaskFunction<Object, ?> function) {
       Objects.requireNonNull(name, "name");
@@ -520,7 +524,7 @@ public final class TaskStage<I, O> {
             throw new IllegalStateException("stage '" + name + "' runs in worker processes");
           };
       Builder<I, O> b = new Builder<>(name, kind, false, remote);
-      b.process = new ProcessSpec.Builder(type);
+      b.process = new ProcessOptions(type);
       return b;
     }
 
@@ -635,8 +639,8 @@ public final class TaskStage<I, O> {
 
     // -------------------------------------------------------------- PROCESS settings
 
-    private ProcessSpec.Builder processSettings(String setting) {
-      ProcessSpec.Builder p = process;
+    private ProcessOptions processSettings(String setting) {
+      ProcessOptions p = process;
       if (p == null) {
         throw new GraphDefinitionException(
             "stage '"
@@ -728,8 +732,8 @@ public final class TaskStage<I, O> {
      * @throws GraphDefinitionException if the settings do not fit together
      */
     public TaskStage<I, O> build() {
-      ProcessSpec.Builder p = process;
-      return new TaskStage<>(this, p == null ? null : p.build(name, kind));
+      ProcessOptions p = process;
+      return new TaskStage<>(this, p == null ? null : ProcessBridge.plan(p.settings(name, kind)));
     }
 
     private Execution effectiveExecution() {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.celestialflow.event.RunFinished;
+import io.celestialflow.event.RunStarted;
 import io.celestialflow.event.TaskFailed;
 import java.io.IOException;
 import java.lang.ref.WeakReference;
@@ -122,7 +123,6 @@ class HardeningTest {
                 }
               })
               .start();
-      self.set(run);
       long started = System.nanoTime();
       GraphResult result = run.await();
 
@@ -157,7 +157,6 @@ class HardeningTest {
                 }
               })
               .start();
-      self.set(run);
 
       assertThat(run.await().outputs(stage)).containsExactlyInAnyOrder(1, 2, 3);
       assertThat(thrown.get())

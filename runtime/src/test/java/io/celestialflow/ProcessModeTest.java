@@ -633,7 +633,7 @@ class ProcessModeTest {
   private static boolean isWorker(ProcessHandle p) {
     return p.info()
         .commandLine()
-        .map(c -> c.contains(io.celestialflow.worker.ProcessWorkerMain.class.getName()))
+        .map(c -> c.contains(io.celestialflow.process.ProcessWorkerMain.class.getName()))
         .orElse(false);
   }
 

@@ -21,15 +21,15 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The checks of {@code PROCESS} stages, whose method runs in worker JVMs: the worker settings
- * (mirroring what {@code TaskStage.Builder} and {@code ProcessSpec} refuse at run time), that a
+ * (mirroring what {@code TaskStage.Builder} and {@code ProcessOptions} refuse at run time), that a
  * worker can create the stage's object, and that the stage's values can travel as JSON (see {@link
  * JsonTypes}); and how the generated function class adapts the method's result.
  */
 final class ProcessChecks {
-  /** The heap sizes the runtime accepts ({@code ProcessSpec}). */
+  /** The heap sizes the runtime accepts ({@code ProcessOptions}). */
   private static final Pattern HEAP = Pattern.compile("[1-9][0-9]*[kKmMgGtT]?");
 
-  /** JVM options the engine sets itself ({@code ProcessSpec}). */
+  /** JVM options the engine sets itself ({@code ProcessOptions}). */
   private static final List<String> FORBIDDEN_ARGS =
       List.of("-cp", "-classpath", "--class-path", "-jar", "-m", "--module");
 
@@ -94,7 +94,7 @@ final class ProcessChecks {
     }
   }
 
-  /** Why the runtime would refuse a JVM option, or null ({@code ProcessSpec.Builder.jvmArgs}). */
+  /** Why the runtime would refuse a JVM option, or null ({@code ProcessOptions.jvmArgs}). */
   private static @Nullable String jvmArgProblem(String arg) {
     if (!arg.startsWith("-") || !arg.strip().equals(arg) || arg.length() < 2) {
       return "JVM argument '" + arg + "' is not a JVM option (-X..., -D...)";

@@ -1,4 +1,4 @@
-package io.celestialflow.worker;
+package io.celestialflow.process;
 
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
@@ -11,8 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * Internal: a few bytes of memory shared by a worker JVM and its parent through a memory-mapped
- * file (not API).
+ * A few bytes of memory shared by a worker JVM and its parent through a memory-mapped file.
  *
  * <p>Before each task the worker stores the task's sequence number as <em>started</em>, and after
  * its result is buffered as <em>finished</em>: two stores per task, no system call. Because the
@@ -23,7 +22,7 @@ import java.nio.file.StandardOpenOption;
  *
  * <p>The file is deleted as soon as both sides have mapped it (or the worker failed to start).
  */
-public final class ProgressFile {
+final class ProgressFile {
   private static final int SIZE = 64;
   private static final int STARTED = 0;
   private static final int FINISHED = 8;
@@ -44,7 +43,7 @@ public final class ProgressFile {
    * @return the file
    * @throws IOException if it cannot be created
    */
-  public static ProgressFile create() throws IOException {
+  static ProgressFile create() throws IOException {
     // The parent's pid in the name: whose files these are, when several JVMs share the directory.
     Path p =
         Files.createTempFile(
@@ -64,7 +63,7 @@ public final class ProgressFile {
    * @return the mapping
    * @throws IOException if it cannot be mapped
    */
-  public static ProgressFile open(Path path) throws IOException {
+  static ProgressFile open(Path path) throws IOException {
     try (FileChannel ch =
         FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
       return new ProgressFile(path, ch.map(FileChannel.MapMode.READ_WRITE, 0, SIZE));
@@ -76,12 +75,12 @@ public final class ProgressFile {
    *
    * @return the path
    */
-  public Path path() {
+  Path path() {
     return path;
   }
 
   /** Deletes the file; the mappings stay valid. Never throws. */
-  public void delete() {
+  void delete() {
     try {
       Files.deleteIfExists(path);
     } catch (IOException | RuntimeException e) {
@@ -94,7 +93,7 @@ public final class ProgressFile {
    *
    * @param seq the task's sequence number
    */
-  public void started(long seq) {
+  void started(long seq) {
     LONGS.setVolatile(buffer, STARTED, seq);
   }
 
@@ -103,7 +102,7 @@ public final class ProgressFile {
    *
    * @param seq the task's sequence number
    */
-  public void finished(long seq) {
+  void finished(long seq) {
     LONGS.setRelease(buffer, FINISHED, seq);
   }
 
@@ -112,7 +111,7 @@ public final class ProgressFile {
    *
    * @return the number, 0 before the first task
    */
-  public long started() {
+  long started() {
     return (long) LONGS.getVolatile(buffer, STARTED);
   }
 
@@ -121,7 +120,7 @@ public final class ProgressFile {
    *
    * @return the number, 0 before the first task
    */
-  public long finished() {
+  long finished() {
     return (long) LONGS.getVolatile(buffer, FINISHED);
   }
 }

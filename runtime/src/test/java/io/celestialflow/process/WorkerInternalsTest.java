@@ -1,4 +1,4 @@
-package io.celestialflow.worker;
+package io.celestialflow.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.celestialflow.worker;
+package io.celestialflow.process;
 
 import io.celestialflow.RemoteTaskException;
 import java.io.ByteArrayInputStream;
@@ -10,7 +10,7 @@ import java.io.ObjectOutputStream;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Internal: moves a task's exception from a worker JVM to its parent (not API).
+ * Moves a task's exception from a worker JVM to its parent.
  *
  * <p>The exception is serialised with Java serialisation, so it arrives as itself — class, message,
  * stack trace, causes — and retry policies match it as in any other mode. One that cannot be
@@ -18,7 +18,7 @@ import org.jspecify.annotations.Nullable;
  * messages and stack traces. Reading is limited by a filter (depth, references, size); the bytes
  * come only from a worker this JVM started, over a connection authenticated with a secret token.
  */
-public final class ThrowableTransfer {
+final class ThrowableTransfer {
   private static final ObjectInputFilter LIMITS =
       ObjectInputFilter.Config.createFilter("maxdepth=64;maxrefs=100000;maxarray=1000000");
 
@@ -30,7 +30,7 @@ public final class ThrowableTransfer {
    * @param error the exception
    * @return the bytes
    */
-  public static byte[] write(Throwable error) {
+  static byte[] write(Throwable error) {
     try {
       return serialise(error);
     } catch (IOException | RuntimeException | StackOverflowError e) {
@@ -69,7 +69,7 @@ public final class ThrowableTransfer {
    *     cannot be read
    * @return the exception, or a {@link RemoteTaskException} saying why it could not be read
    */
-  public static Throwable read(byte[] data, String context) {
+  static Throwable read(byte[] data, String context) {
     try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(data))) {
       in.setObjectInputFilter(LIMITS);
       Object o = in.readObject();

@@ -1,4 +1,4 @@
-package io.celestialflow.worker;
+package io.celestialflow.process;
 
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -7,63 +7,63 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * Internal: the framing of the protocol between a process stage and its worker JVMs (not API).
+ * The framing of the protocol between a process stage and its worker JVMs.
  *
  * <p>Every message is a frame: a 4-byte big-endian length (of what follows it), a 1-byte type, then
  * the body. Tasks and results travel in batches, one frame per batch; each task or result inside is
  * length-prefixed bytes written by the stage's {@link io.celestialflow.codec.TaskCodec}. The layout
  * of each body is documented in {@code docs/process-mode.md}.
  */
-public final class Wire {
+final class Wire {
   private Wire() {}
 
   /** The protocol version; both sides check it in the configuration line and in HELLO. */
-  public static final int VERSION = 1;
+  static final int VERSION = 1;
 
   /** Child to parent, once: version, pid, token. */
-  public static final byte HELLO = 1;
+  static final byte HELLO = 1;
 
   /** Parent to child: a batch of tasks. */
-  public static final byte TASKS = 2;
+  static final byte TASKS = 2;
 
   /** Child to parent: a batch of results, in task order. */
-  public static final byte RESULTS = 3;
+  static final byte RESULTS = 3;
 
   /** Child to parent: still alive (sent when nothing else was sent for a while). */
-  public static final byte HEARTBEAT = 4;
+  static final byte HEARTBEAT = 4;
 
   /** Parent to child: no more tasks; finish and exit. */
-  public static final byte BYE = 5;
+  static final byte BYE = 5;
 
   /** Result status: one encoded value follows (map stages). */
-  public static final byte VALUE = 0;
+  static final byte VALUE = 0;
 
   /** Result status: a count and that many encoded values follow (splitters). */
-  public static final byte VALUES = 1;
+  static final byte VALUES = 1;
 
   /** Result status: target stage names, then one encoded value (routers). */
-  public static final byte ROUTED = 2;
+  static final byte ROUTED = 2;
 
   /** Result status: nothing follows (consumers). */
-  public static final byte NONE = 3;
+  static final byte NONE = 3;
 
   /** Result status: the function returned {@code null}; the engine reports it as for any mode. */
-  public static final byte NULL = 4;
+  static final byte NULL = 4;
 
   /** Result status: the task failed; a serialised {@link Throwable} follows. */
-  public static final byte FAILED = 5;
+  static final byte FAILED = 5;
 
   /** Exit status of a worker that could not set itself up (bad class, bad configuration). */
-  public static final int EXIT_START_FAILED = 70;
+  static final int EXIT_START_FAILED = 70;
 
   /** Exit status of a worker whose parent went away. */
-  public static final int EXIT_PARENT_GONE = 71;
+  static final int EXIT_PARENT_GONE = 71;
 
   /** Exit status of a worker that received a malformed frame. */
-  public static final int EXIT_PROTOCOL = 72;
+  static final int EXIT_PROTOCOL = 72;
 
   /** The largest frame either side accepts. */
-  public static final int MAX_FRAME = Integer.MAX_VALUE - 64;
+  static final int MAX_FRAME = Integer.MAX_VALUE - 64;
 
   /**
    * Reads the header of the next frame.
@@ -72,7 +72,7 @@ public final class Wire {
    * @return the frame's body length, or -1 at a clean end of stream; the type is then the next byte
    * @throws IOException on a broken stream or an invalid length
    */
-  public static int readLength(DataInputStream in) throws IOException {
+  static int readLength(DataInputStream in) throws IOException {
     int b0 = in.read();
     if (b0 < 0) {
       return -1;
@@ -91,7 +91,7 @@ public final class Wire {
    * @return the bytes
    * @throws IOException on a broken stream or an invalid length
    */
-  public static byte[] readBytes(DataInputStream in) throws IOException {
+  static byte[] readBytes(DataInputStream in) throws IOException {
     int n = in.readInt();
     if (n < 0 || n > MAX_FRAME) {
       throw new IOException("invalid payload length " + n);
@@ -108,7 +108,7 @@ public final class Wire {
    * @return the string
    * @throws IOException on a broken stream or an invalid length
    */
-  public static String readString(DataInputStream in) throws IOException {
+  static String readString(DataInputStream in) throws IOException {
     return new String(readBytes(in), StandardCharsets.UTF_8);
   }
 
@@ -116,7 +116,7 @@ public final class Wire {
    * A frame under construction: a growable buffer written by one thread, sent with one write.
    * Reusable: {@link #begin} starts the next frame.
    */
-  public static final class Frame {
+  static final class Frame {
     private byte[] buf;
     private int size;
 
@@ -125,7 +125,7 @@ public final class Wire {
      *
      * @param capacity the initial capacity in bytes
      */
-    public Frame(int capacity) {
+    Frame(int capacity) {
       this.buf = new byte[Math.max(16, capacity)];
     }
 
@@ -135,7 +135,7 @@ public final class Wire {
      * @param type the frame type
      * @return this frame
      */
-    public Frame begin(byte type) {
+    Frame begin(byte type) {
       size = 4;
       return putByte(type);
     }
@@ -145,7 +145,7 @@ public final class Wire {
      *
      * @return the size
      */
-    public int size() {
+    int size() {
       return size;
     }
 
@@ -154,7 +154,7 @@ public final class Wire {
      *
      * @param position where to cut
      */
-    public void truncate(int position) {
+    void truncate(int position) {
       size = position;
     }
 
@@ -174,7 +174,7 @@ public final class Wire {
      * @param v the byte
      * @return this frame
      */
-    public Frame putByte(byte v) {
+    Frame putByte(byte v) {
       ensure(1);
       buf[size++] = v;
       return this;
@@ -186,7 +186,7 @@ public final class Wire {
      * @param v the value
      * @return this frame
      */
-    public Frame putInt(int v) {
+    Frame putInt(int v) {
       ensure(4);
       setInt(size, v);
       size += 4;
@@ -199,7 +199,7 @@ public final class Wire {
      * @param position where it was written
      * @param v the value
      */
-    public void setInt(int position, int v) {
+    void setInt(int position, int v) {
       buf[position] = (byte) (v >>> 24);
       buf[position + 1] = (byte) (v >>> 16);
       buf[position + 2] = (byte) (v >>> 8);
@@ -212,7 +212,7 @@ public final class Wire {
      * @param v the value
      * @return this frame
      */
-    public Frame putLong(long v) {
+    Frame putLong(long v) {
       ensure(8);
       setLong(size, v);
       size += 8;
@@ -225,7 +225,7 @@ public final class Wire {
      * @param position where it was written
      * @param v the value
      */
-    public void setLong(int position, long v) {
+    void setLong(int position, long v) {
       setInt(position, (int) (v >>> 32));
       setInt(position + 4, (int) v);
     }
@@ -236,7 +236,7 @@ public final class Wire {
      * @param bytes the bytes
      * @return this frame
      */
-    public Frame putBytes(byte[] bytes) {
+    Frame putBytes(byte[] bytes) {
       ensure(4 + bytes.length);
       putInt(bytes.length);
       System.arraycopy(bytes, 0, buf, size, bytes.length);
@@ -250,7 +250,7 @@ public final class Wire {
      * @param other the buffer to copy
      * @return this frame
      */
-    public Frame append(Frame other) {
+    Frame append(Frame other) {
       ensure(other.size);
       System.arraycopy(other.buf, 0, buf, size, other.size);
       size += other.size;
@@ -263,7 +263,7 @@ public final class Wire {
      * @param s the string
      * @return this frame
      */
-    public Frame putString(String s) {
+    Frame putString(String s) {
       return putBytes(s.getBytes(StandardCharsets.UTF_8));
     }
 
@@ -273,7 +273,7 @@ public final class Wire {
      * @param out the stream
      * @throws IOException if the stream is broken
      */
-    public void writeTo(OutputStream out) throws IOException {
+    void writeTo(OutputStream out) throws IOException {
       setInt(0, size - 4);
       out.write(buf, 0, size);
       out.flush();
@@ -283,7 +283,7 @@ public final class Wire {
      * Shrinks an oversized buffer back after a large frame was sent, so one big payload does not
      * pin its memory for the rest of the run.
      */
-    public void trim() {
+    void trim() {
       if (buf.length > (1 << 20) && size <= (1 << 16)) {
         buf = new byte[1 << 16];
       }

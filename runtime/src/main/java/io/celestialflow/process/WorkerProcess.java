@@ -1,9 +1,8 @@
-package io.celestialflow;
+package io.celestialflow.process;
 
 import com.google.gson.Gson;
-import io.celestialflow.worker.ProgressFile;
-import io.celestialflow.worker.Wire;
-import io.celestialflow.worker.WorkerConfig;
+import io.celestialflow.StageKind;
+import io.celestialflow.WorkerOutput;
 import java.io.BufferedInputStream;
 import java.io.BufferedReader;
 import java.io.DataInputStream;

@@ -1,4 +1,4 @@
-package io.celestialflow.worker;
+package io.celestialflow.process;
 
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
@@ -6,22 +6,22 @@ import java.lang.reflect.Modifier;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Internal: checks and instantiates the classes a worker JVM must recreate — a stage's function
- * class and its codec factory (not API).
+ * Checks and instantiates the classes a worker JVM must recreate — a stage's function class and its
+ * codec factory.
  */
-public final class WorkerClasses {
+final class WorkerClasses {
   private WorkerClasses() {}
 
   /**
    * Why a class cannot be instantiated in another JVM, or {@code null} if it can: it must be a
    * concrete, named, top-level or static nested class with a no-argument constructor that
-   * reflection may call, loadable by the system class loader (worker JVMs start with the same class
-   * path).
+   * reflection may call, on the class path (not in a named module) and loadable by the system class
+   * loader (worker JVMs start with the same class path).
    *
    * @param type the class
    * @return the problem, or {@code null}
    */
-  public static @Nullable String problem(Class<?> type) {
+  static @Nullable String problem(Class<?> type) {
     if (type.isHidden() || type.isSynthetic() || type.getName().contains("$$Lambda")) {
       return type.getName()
           + " is a lambda or hidden class, which cannot be recreated in another JVM; define a named"
@@ -49,6 +49,14 @@ public final class WorkerClasses {
           + type.getName()
           + " is not accessible (its module does not open the package)";
     }
+    Module module = type.getModule();
+    if (module.isNamed()) {
+      return type.getName()
+          + " is in module "
+          + module.getName()
+          + ", but worker JVMs start with the class path only (java.class.path); put it on the"
+          + " class path";
+    }
     try {
       if (Class.forName(type.getName(), false, ClassLoader.getSystemClassLoader()) != type) {
         return type.getName()
@@ -71,7 +79,7 @@ public final class WorkerClasses {
    * @throws IllegalArgumentException if the class cannot be instantiated (the message says why)
    * @throws RuntimeException the constructor's own exception, if it threw one
    */
-  public static <T> T instantiate(Class<T> type) {
+  static <T> T instantiate(Class<T> type) {
     String problem = problem(type);
     if (problem != null) {
       throw new IllegalArgumentException(problem);
@@ -98,7 +106,7 @@ public final class WorkerClasses {
    * @return the class
    * @throws IllegalArgumentException if it is missing or of another type
    */
-  public static <T> Class<? extends T> load(String name, Class<T> expected) {
+  static <T> Class<? extends T> load(String name, Class<T> expected) {
     Class<?> c;
     try {
       c = Class.forName(name, false, ClassLoader.getSystemClassLoader());

@@ -1,4 +1,4 @@
-package io.celestialflow.worker;
+package io.celestialflow.process;
 
 import io.celestialflow.Routed;
 import io.celestialflow.StageKind;
@@ -10,14 +10,14 @@ import java.lang.reflect.TypeVariable;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Internal: the exact task and output types of a stage class, read with reflection the same way in
- * the parent and in every worker (not API).
+ * The exact task and output types of a stage class, read with reflection the same way in the parent
+ * and in every worker.
  *
  * @param input the task type
  * @param output the type of each emitted value: the result of a map stage, an element of a
  *     splitter's result, the value of a router's {@link Routed}; {@code null} for consumers
  */
-public record StageTypes(Type input, @Nullable Type output) {
+record StageTypes(Type input, @Nullable Type output) {
 
   /**
    * Reads the types of a stage class.
@@ -27,7 +27,7 @@ public record StageTypes(Type input, @Nullable Type output) {
    * @return the types
    * @throws IllegalArgumentException naming the class and the reason, if they cannot be resolved
    */
-  public static StageTypes of(Class<?> stageClass, StageKind kind) {
+  static StageTypes of(Class<?> stageClass, StageKind kind) {
     if (kind == StageKind.CONSUMER) {
       Type[] args = GenericTypes.typeArguments(stageClass, TaskConsumer.class);
       if (args == null) {

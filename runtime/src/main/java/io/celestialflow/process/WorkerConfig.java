@@ -1,10 +1,10 @@
-package io.celestialflow.worker;
+package io.celestialflow.process;
 
 import io.celestialflow.StageKind;
 
 /**
- * Internal: what a worker JVM needs to know, sent by its parent as one JSON line on the worker's
- * standard input (never on the command line, where other users could read the token). Not API.
+ * What a worker JVM needs to know, sent by its parent as one JSON line on the worker's standard
+ * input (never on the command line, where other users could read the token).
  *
  * @param version the protocol version ({@link Wire#VERSION})
  * @param token a random secret the worker sends back in HELLO, so that no other local process can
@@ -20,7 +20,7 @@ import io.celestialflow.StageKind;
  * @param progressFile the shared progress file
  * @param parentPid the parent's process id; the worker exits when it is gone
  */
-public record WorkerConfig(
+record WorkerConfig(
     int version,
     String token,
     int port,

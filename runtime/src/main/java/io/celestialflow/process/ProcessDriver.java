@@ -1,9 +1,13 @@
-package io.celestialflow;
+package io.celestialflow.process;
 
+import io.celestialflow.Routed;
+import io.celestialflow.WorkerCrashedException;
 import io.celestialflow.codec.CodecException;
 import io.celestialflow.codec.TaskCodec;
-import io.celestialflow.worker.ThrowableTransfer;
-import io.celestialflow.worker.Wire;
+import io.celestialflow.internal.BackendDriver;
+import io.celestialflow.internal.StagePort;
+import io.celestialflow.internal.TaskBatch;
+import io.celestialflow.internal.TaskPort;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.time.Duration;
@@ -20,17 +24,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link ExecutionMode#PROCESS}: {@code workers} child JVMs, each running {@link
- * io.celestialflow.worker.ProcessWorkerMain}, fed batches of encoded tasks over a loopback socket.
+ * {@link io.celestialflow.ExecutionMode#PROCESS}: {@code workers} child JVMs, each running {@link
+ * ProcessWorkerMain}, fed batches of encoded tasks over a loopback socket. The engine sees it as a
+ * {@link BackendDriver}; it sees its stage only through {@link StagePort} and {@link TaskPort}.
  *
  * <h2>Threads</h2>
  *
  * Each worker has a <em>slot</em> that outlives the JVMs it starts, with two threads: a sender
  * takes chunks from the stage's inbox, checks tasks in (duplicates), encodes them and sends them as
  * one TASKS frame; a keeper starts the JVM, reads its RESULTS frames, decodes each result and emits
- * it downstream through {@link StageRuntime}'s shared logic ({@code emit}, {@code fail}, {@code
- * settle}), and starts a replacement when the JVM dies. A watchdog thread per stage kills workers
- * that stop sending heartbeats or run a task past the stage's timeout.
+ * it downstream through the stage's per-task core ({@link TaskPort}: {@code succeed}, {@code fail},
+ * {@code settle}), and starts a replacement when the JVM dies. A watchdog thread per stage kills
+ * workers that stop sending heartbeats or run a task past the stage's timeout.
  *
  * <h2>Flow control</h2>
  *
@@ -43,15 +48,15 @@ import org.slf4j.LoggerFactory;
  *
  * Every task sent to a worker is <em>held</em> by its slot until its result arrives. When the
  * worker dies — it exited, crashed, was killed from outside, or was killed by the watchdog — the
- * slot reads the worker's {@link io.celestialflow.worker.ProgressFile}: the task it was running (if
- * any) fails with a {@link WorkerCrashedException} (or a {@link TimeoutException}), subject to the
- * retry policy like any failure; every other held task is put back in the inbox unchanged, as a
- * re-run rather than a new attempt (tasks whose results were lost with the worker run again:
- * delivery is at least once). Then a replacement starts. A slot whose worker fails to start three
- * times in a row gives up and hands its tasks back to the other slots; once every slot has given up
- * the stage is broken: its tasks fail with the reason, and the run still ends.
+ * slot reads the worker's {@link ProgressFile}: the task it was running (if any) fails with a
+ * {@link WorkerCrashedException} (or a {@link TimeoutException}), subject to the retry policy like
+ * any failure; every other held task is put back in the inbox unchanged, as a re-run rather than a
+ * new attempt (tasks whose results were lost with the worker run again: delivery is at least once).
+ * Then a replacement starts. A slot whose worker fails to start three times in a row gives up and
+ * hands its tasks back to the other slots; once every slot has given up the stage is broken: its
+ * tasks fail with the reason, and the run still ends.
  */
-final class ProcessDriver implements StageDriver {
+final class ProcessDriver implements BackendDriver {
   private static final Logger log = LoggerFactory.getLogger(ProcessDriver.class);
 
   /** How much work (measured) a worker should have queued: enough to hide a round trip. */
@@ -63,8 +68,7 @@ final class ProcessDriver implements StageDriver {
   private static final long MAX_HELD_BYTES = 16L << 20;
   private static final int START_ATTEMPTS = 3;
 
-  private final StageRuntime stage;
-  private final TaskCore core;
+  private final StagePort stage;
   private final ProcessSpec spec;
   private final String name;
   private final String threadPrefix;
@@ -83,18 +87,13 @@ final class ProcessDriver implements StageDriver {
   /** Slots that gave up starting workers; the stage is broken when all have. */
   private final AtomicInteger slotsGivenUp = new AtomicInteger();
 
-  ProcessDriver(StageRuntime stage, int workers, String threadPrefix) {
+  ProcessDriver(ProcessSpec spec, StagePort stage, int workers, String threadPrefix) {
     this.stage = stage;
-    ProcessSpec s = stage.stage().process();
-    if (s == null) {
-      throw new IllegalStateException("stage '" + stage.name() + "' is not a PROCESS stage");
-    }
-    this.spec = s;
-    this.core = stage.core();
+    this.spec = spec;
     this.name = stage.name();
     this.threadPrefix = threadPrefix;
     this.heartbeatNanos = spec.heartbeatTimeout().toNanos();
-    this.timeoutNanos = stage.stage().timeout().map(Duration::toNanos).orElse(0L);
+    this.timeoutNanos = stage.timeout().map(Duration::toNanos).orElse(0L);
     long period = heartbeatNanos / 4;
     if (timeoutNanos > 0) {
       period = Math.min(period, timeoutNanos / 4);
@@ -105,7 +104,7 @@ final class ProcessDriver implements StageDriver {
     for (int i = 0; i < workers; i++) {
       slots[i] = new Slot(i);
     }
-    this.watchdog = stage.run().newThread(threadPrefix + "-watchdog", this::watch);
+    this.watchdog = stage.newThread(threadPrefix + "-watchdog", this::watch);
   }
 
   @Override
@@ -152,7 +151,7 @@ final class ProcessDriver implements StageDriver {
   }
 
   private boolean cancelled() {
-    return stage.run().isCancelled();
+    return stage.isCancelled();
   }
 
   @Override
@@ -213,10 +212,10 @@ final class ProcessDriver implements StageDriver {
   // ---------------------------------------------------------------- slots
 
   /** A task sent to a worker, waiting for its result. */
-  private record Held(long seq, Object item, Observers.@Nullable Observation obs, int bytes) {}
+  private record Held(long seq, Object item, TaskPort.@Nullable Observation obs, int bytes) {}
 
   /** A task checked in and encoded, not yet sent. */
-  private record Encoded(Object item, Observers.@Nullable Observation obs, byte[] bytes) {}
+  private record Encoded(Object item, TaskPort.@Nullable Observation obs, byte[] bytes) {}
 
   /** One result entry as read from the wire, before it is decoded. */
   private record Entry(byte status, byte[][] payloads, List<String> targets) {}
@@ -246,8 +245,8 @@ final class ProcessDriver implements StageDriver {
     Slot(int index) {
       this.index = index;
       String p = threadPrefix + "-w" + index;
-      this.sender = stage.run().newThread(p + "-send", this::send);
-      this.keeper = stage.run().newThread(p, this::keep);
+      this.sender = stage.newThread(p + "-send", this::send);
+      this.keeper = stage.newThread(p, this::keep);
     }
 
     @Nullable WorkerProcess current() {
@@ -302,7 +301,7 @@ final class ProcessDriver implements StageDriver {
     // -------------------------------------------------------------- sender
 
     private void send() {
-      WorkerContext ctx = new WorkerContext(stage, 2);
+      TaskPort tasks = stage.newTaskPort(2);
       Wire.Frame frame = new Wire.Frame(64 * 1024);
       try {
         stage.awaitGate();
@@ -311,19 +310,18 @@ final class ProcessDriver implements StageDriver {
           if (want < 0) {
             break; // this slot gave up; the others take the tasks
           }
-          Chunk chunk = stage.next(slots.length, want);
-          if (chunk == null) {
+          TaskBatch claimed = stage.claim(slots.length, want);
+          if (claimed == null) {
             break;
           }
-          stage.claimed.add(chunk.size());
-          List<Encoded> batch = checkIn(chunk, ctx);
-          ctx.settle();
-          sendAll(batch, frame, ctx);
+          List<Encoded> batch = checkIn(claimed, tasks);
+          tasks.settle();
+          sendAll(batch, frame, tasks);
         }
       } catch (InterruptedException e) {
         // Cancelled: sendAll recorded what this thread held.
       } catch (RuntimeException | Error e) {
-        stage.run().fatal(stage, e);
+        stage.fatal(e);
       } finally {
         close();
       }
@@ -356,16 +354,17 @@ final class ProcessDriver implements StageDriver {
     }
 
     /** Checks tasks in and encodes them; duplicates and unencodable tasks are settled here. */
-    private List<Encoded> checkIn(Chunk chunk, WorkerContext ctx) {
-      List<Encoded> batch = new ArrayList<>(chunk.size());
+    private List<Encoded> checkIn(TaskBatch claimed, TaskPort tasks) {
+      int n = claimed.size();
+      List<Encoded> batch = new ArrayList<>(n);
       TaskCodec<Object> codec = spec.input();
-      for (int i = chunk.from; i < chunk.to; i++) {
-        Object item = chunk.items[i];
-        Object task = core.admit(item, ctx);
+      for (int i = 0; i < n; i++) {
+        Object item = claimed.item(i);
+        Object task = tasks.admit(item);
         if (task == null) {
           continue; // a duplicate, counted by admit
         }
-        Observers.Observation obs = core.observe(item, task);
+        TaskPort.Observation obs = tasks.observe(item, task);
         try {
           String why = broken;
           if (why != null) {
@@ -379,14 +378,14 @@ final class ProcessDriver implements StageDriver {
           }
           batch.add(new Encoded(item, obs, bytes));
         } catch (RuntimeException e) {
-          core.fail(item, e, obs, ctx);
+          tasks.fail(item, e, obs);
         }
       }
       return batch;
     }
 
     /** Sends encoded tasks to the current worker, waiting for one if it is (re)starting. */
-    private void sendAll(List<Encoded> batch, Wire.Frame frame, WorkerContext ctx)
+    private void sendAll(List<Encoded> batch, Wire.Frame frame, TaskPort tasks)
         throws InterruptedException {
       int next = 0;
       try {
@@ -395,13 +394,13 @@ final class ProcessDriver implements StageDriver {
           if (w == null) {
             String why = broken;
             if (why == null) { // this slot gave up: the other slots take these tasks
-              requeue(batch.subList(next, batch.size()).stream().map(Encoded::item).toList());
+              stage.requeue(batch.subList(next, batch.size()).stream().map(Encoded::item).toList());
               next = batch.size();
               break;
             }
             for (; next < batch.size(); next++) { // every slot gave up: the stage is broken
               Encoded e = batch.get(next);
-              core.fail(e.item(), new WorkerCrashedException(why), e.obs(), ctx);
+              tasks.fail(e.item(), new WorkerCrashedException(why), e.obs());
             }
             break;
           }
@@ -437,12 +436,10 @@ final class ProcessDriver implements StageDriver {
       } finally {
         if (next < batch.size()) { // interrupted by a cancellation
           for (int i = next; i < batch.size(); i++) {
-            core.abandon(batch.get(i).item(), ctx);
+            tasks.abandon(batch.get(i).item());
           }
-          ctx.settle();
-        } else {
-          ctx.settle();
         }
+        tasks.settle();
       }
     }
 
@@ -487,7 +484,7 @@ final class ProcessDriver implements StageDriver {
     // -------------------------------------------------------------- keeper
 
     private void keep() {
-      WorkerContext ctx = new WorkerContext(stage, stage.chunkSize());
+      TaskPort tasks = stage.newTaskPort(stage.chunkSize());
       int failedStarts = 0;
       try {
         while (!mustStop()) {
@@ -495,12 +492,7 @@ final class ProcessDriver implements StageDriver {
           try {
             w =
                 WorkerProcess.start(
-                    spec,
-                    name,
-                    stage.stage().kind(),
-                    index,
-                    threadPrefix + "-w" + index,
-                    this::mustStop);
+                    spec, name, stage.kind(), index, threadPrefix + "-w" + index, this::mustStop);
           } catch (WorkerProcess.StartFailure e) {
             if (e.aborted) {
               break;
@@ -525,11 +517,11 @@ final class ProcessDriver implements StageDriver {
           if (closing) {
             w.sayGoodbye(); // the sender finished while this worker was starting
           }
-          IOException error = readResults(w, ctx);
-          handleEnd(w, error, ctx);
+          IOException error = readResults(w, tasks);
+          handleEnd(w, error, tasks);
         }
       } catch (RuntimeException | Error e) {
-        stage.run().fatal(stage, e);
+        stage.fatal(e);
       }
     }
 
@@ -577,7 +569,7 @@ final class ProcessDriver implements StageDriver {
      *
      * @return null at a clean end of stream, otherwise what broke
      */
-    private @Nullable IOException readResults(WorkerProcess w, WorkerContext ctx) {
+    private @Nullable IOException readResults(WorkerProcess w, TaskPort tasks) {
       DataInputStream in = w.in;
       try {
         while (true) {
@@ -588,7 +580,7 @@ final class ProcessDriver implements StageDriver {
           w.readerBusy = true;
           byte type = in.readByte();
           switch (type) {
-            case Wire.RESULTS -> readBatch(in, ctx);
+            case Wire.RESULTS -> readBatch(in, tasks);
             case Wire.HEARTBEAT -> {}
             default -> throw new IOException("unexpected frame type " + type);
           }
@@ -605,7 +597,7 @@ final class ProcessDriver implements StageDriver {
       }
     }
 
-    private void readBatch(DataInputStream in, WorkerContext ctx)
+    private void readBatch(DataInputStream in, TaskPort tasks)
         throws IOException, InterruptedException {
       long first = in.readLong();
       int n = in.readInt();
@@ -646,11 +638,11 @@ final class ProcessDriver implements StageDriver {
       try {
         while (settled < n) {
           Entry entry = readEntry(in);
-          apply(done[settled], entry, ctx);
+          apply(done[settled], entry, tasks);
           settled++;
-          ctx.flushIfFull();
+          tasks.flushIfFull();
         }
-        ctx.flushAll();
+        tasks.flushAll();
       } finally {
         if (settled < n) {
           // The connection broke in the middle of the frame, or the run was cancelled while
@@ -666,17 +658,17 @@ final class ProcessDriver implements StageDriver {
           }
         }
         if (cancelled()) {
-          ctx.abandonAll();
-        } else if (ctx.hasBuffered()) {
+          tasks.abandonAll();
+        } else if (tasks.hasBuffered()) {
           // Settled tasks must not be released before their outputs are delivered.
           try {
-            ctx.flushAll();
+            tasks.flushAll();
           } catch (InterruptedException e) {
-            ctx.abandonAll();
+            tasks.abandonAll();
             Thread.currentThread().interrupt();
           }
         }
-        ctx.settle();
+        tasks.settle();
       }
     }
 
@@ -713,7 +705,7 @@ final class ProcessDriver implements StageDriver {
     }
 
     /** Decodes one result and emits it, or records the failure; never throws. */
-    private void apply(Held task, Entry entry, WorkerContext ctx) throws InterruptedException {
+    private void apply(Held task, Entry entry, TaskPort tasks) throws InterruptedException {
       Object item = task.item();
       Object raw;
       try {
@@ -735,16 +727,16 @@ final class ProcessDriver implements StageDriver {
               default -> null; // NONE (a consumer) or NULL (the engine reports a null result)
             };
       } catch (RemoteFailure f) {
-        core.fail(item, f.error, task.obs(), ctx);
+        tasks.fail(item, f.error, task.obs());
         return;
       } catch (CodecException e) {
-        core.fail(item, e.forStage(name, "read a result from a worker process"), task.obs(), ctx);
+        tasks.fail(item, e.forStage(name, "read a result from a worker process"), task.obs());
         return;
       } catch (RuntimeException e) {
-        core.fail(item, e, task.obs(), ctx);
+        tasks.fail(item, e, task.obs());
         return;
       }
-      if (!core.succeed(item, raw, task.obs(), ctx)) {
+      if (!tasks.succeed(item, raw, task.obs())) {
         throw new InterruptedException("cancelled while emitting");
       }
     }
@@ -762,7 +754,7 @@ final class ProcessDriver implements StageDriver {
      *
      * @param error what broke the connection, or null for a clean end of stream
      */
-    private void handleEnd(WorkerProcess w, @Nullable IOException error, WorkerContext ctx) {
+    private void handleEnd(WorkerProcess w, @Nullable IOException error, TaskPort tasks) {
       Held[] left;
       boolean expected;
       lock.lock();
@@ -797,9 +789,9 @@ final class ProcessDriver implements StageDriver {
       }
       if (cancelled()) {
         for (Held h : left) {
-          core.abandon(h.item(), ctx);
+          tasks.abandon(h.item());
         }
-        ctx.settle();
+        tasks.settle();
         return;
       }
       long started = w.progress.started();
@@ -824,21 +816,21 @@ final class ProcessDriver implements StageDriver {
         }
       }
       String what = w + " " + describe(status, kill);
-      requeue(again);
+      stage.requeue(again); // re-runs of the same attempt, not new attempts
       if (culprit != null) {
         Throwable cause =
             kill == WorkerProcess.Kill.TIMED_OUT
                 ? new TimeoutException(
                     "task exceeded the "
-                        + stage.stage().timeout().orElse(Duration.ZERO)
+                        + stage.timeout().orElse(Duration.ZERO)
                         + " timeout of stage '"
                         + name
                         + "'; its worker process (pid "
                         + w.pid
                         + ") was killed")
                 : new WorkerCrashedException(what + " while running this task" + w.tail());
-        core.fail(culprit.item(), cause, culprit.obs(), ctx);
-        ctx.settle();
+        tasks.fail(culprit.item(), cause, culprit.obs());
+        tasks.settle();
       }
       log.warn(
           "{} while holding {} task(s): {} sent again{}; starting a replacement",
@@ -846,33 +838,6 @@ final class ProcessDriver implements StageDriver {
           left.length,
           again.size(),
           culprit == null ? "" : ", the running one failed");
-    }
-
-    /**
-     * Puts tasks this slot took back into the inbox, as re-runs rather than new attempts: first
-     * attempts are wrapped so that duplicate checking lets them through again.
-     */
-    private void requeue(List<Object> items) {
-      if (items.isEmpty()) {
-        return;
-      }
-      Object[] again = new Object[items.size()];
-      for (int i = 0; i < again.length; i++) {
-        Object item = items.get(i);
-        again[i] = Envelope.rerun(item);
-      }
-      stage.claimed.add(-again.length); // before they can be taken and finished elsewhere
-      Chunk chunk = new Chunk(again, 0, again.length);
-      boolean requeued;
-      try {
-        requeued = stage.inbox.put(chunk, false);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt(); // a non-blocking put does not wait
-        requeued = false;
-      }
-      if (!requeued) {
-        stage.recordUnfinished(chunk);
-      }
     }
 
     private String describe(int status, WorkerProcess.@Nullable Kill kill) {

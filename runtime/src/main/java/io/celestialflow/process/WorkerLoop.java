@@ -1,4 +1,4 @@
-package io.celestialflow.worker;
+package io.celestialflow.process;
 
 import io.celestialflow.Routed;
 import io.celestialflow.StageKind;

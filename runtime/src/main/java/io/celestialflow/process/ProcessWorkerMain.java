@@ -1,4 +1,4 @@
-package io.celestialflow.worker;
+package io.celestialflow.process;
 
 import com.google.gson.Gson;
 import java.io.ByteArrayOutputStream;
