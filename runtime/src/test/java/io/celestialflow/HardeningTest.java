@@ -118,7 +118,9 @@ class HardeningTest {
               .newRun()
               .input(stage, Checks.range(0, 2000))
               .listener(event -> {
-                if (event instanceof TaskFailed) {
+                if (event instanceof RunStarted started) {
+                  self.set(started.run()); // before any task: no race with the failure
+                } else if (event instanceof TaskFailed) {
                   self.get().close();
                 }
               })
@@ -148,6 +150,9 @@ class HardeningTest {
               .newRun()
               .input(stage, List.of(1, 2, 3))
               .listener(event -> {
+                if (event instanceof RunStarted started) {
+                  self.set(started.run());
+                }
                 if (event instanceof RunFinished) {
                   try {
                     self.get().await();
