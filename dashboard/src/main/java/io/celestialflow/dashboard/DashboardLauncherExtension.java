@@ -34,6 +34,10 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@code --dashboard-report URL}: report the run to a standalone dashboard instead (with
  *       {@code --dashboard-token}).
  * </ul>
+ *
+ * <p>With the run store's {@code --store DIR} (or {@code --resume=DIR}) and {@code
+ * celestialflow-store} on the class path, the dashboard reads its error log and charts from that
+ * store ({@link io.celestialflow.dashboard.store.StoreHistory}).
  */
 public final class DashboardLauncherExtension implements LauncherExtension {
   /** Creates the extension; {@link java.util.ServiceLoader} calls this. */

@@ -53,7 +53,7 @@ final class StoreFailureHistory implements FailureHistory {
           });
   private volatile @Nullable Summary summary;
 
-  private record Summary(FailureSummary counts, long at) {}
+  private record Summary(@Nullable FailureSummary counts, long at) {}
 
   private record CountKey(
       @Nullable String stage,
@@ -74,20 +74,25 @@ final class StoreFailureHistory implements FailureHistory {
     memory.record(failure, taskJson); // the store records failures itself
   }
 
-  /** The store's counts of the run, recent enough; null while the store does not know the run. */
+  /**
+   * The store's counts of the run, at most a quarter of a second old; null while the store does not
+   * know the run (asked again at most as often).
+   */
   private @Nullable FailureSummary summary() {
     Summary s = summary;
     long now = System.nanoTime();
     if (s != null && now - s.at() < SUMMARY_NANOS) {
       return s.counts();
     }
+    FailureSummary counts;
     try {
-      FailureSummary counts = store.failureSummary(runId);
-      summary = new Summary(counts, now);
-      return counts;
+      counts = store.failureSummary(runId);
     } catch (StoreException | IllegalStateException e) {
-      return s == null ? null : s.counts(); // not committed yet, or the store is closed
+      // not committed yet, not recorded there, or the store is closed: keep what was known
+      counts = s == null ? null : s.counts();
     }
+    summary = new Summary(counts, now);
+    return counts;
   }
 
   @Override
