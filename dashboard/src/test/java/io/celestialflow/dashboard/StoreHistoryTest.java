@@ -66,10 +66,10 @@ class StoreHistoryTest {
                 x -> {
                   if (seen.add(x)) {
                     if (x % 3 == 0) {
-                      throw new IllegalArgumentException("multiple of three: " + x);
+                      throw new IllegalArgumentException("multiple of three (" + x + ")");
                     }
                     if (x % 5 == 0) {
-                      throw new IOException("multiple of five: " + x);
+                      throw new IOException("multiple of five (" + x + ")");
                     }
                   }
                   return x;
@@ -139,7 +139,7 @@ class StoreHistoryTest {
       JsonObject fives = page(client, id, "q=" + q("multiple of five") + "&page=3&size=50");
       assertThat(fives.get("matched").getAsLong()).isEqualTo(FIVES);
       assertThat(fives.get("page").getAsInt()).isEqualTo(3);
-      assertThat(messages(fives)).hasSize(50).allMatch(m -> m.startsWith("multiple of five: "));
+      assertThat(messages(fives)).hasSize(50).allMatch(m -> m.startsWith("multiple of five ("));
       // newest first: page 3 holds the 101st to 150th newest
       List<Integer> fiveValues =
           IntStream.rangeClosed(1, TASKS)
@@ -147,7 +147,8 @@ class StoreHistoryTest {
               .boxed()
               .sorted((a, b) -> b - a)
               .toList();
-      assertThat(messages(fives).get(0)).isEqualTo("multiple of five: " + fiveValues.get(100));
+      assertThat(messages(fives).get(0))
+          .isEqualTo("multiple of five (" + fiveValues.get(100) + ")");
 
       // type by simple name (class or superclass), stage, text and time together
       assertThat(page(client, id, "type=IOException").get("matched").getAsLong()).isEqualTo(FIVES);
@@ -174,13 +175,13 @@ class StoreHistoryTest {
           page(client, id, "q=" + q("multiple of three") + "&size=500&page=" + (THREES / 500));
       JsonArray items = last.getAsJsonArray("items");
       JsonObject oldest = items.get(items.size() - 1).getAsJsonObject();
-      assertThat(oldest.get("message").getAsString()).isEqualTo("multiple of three: 3");
+      assertThat(oldest.get("message").getAsString()).isEqualTo("multiple of three (3)");
       long oldestId = oldest.get("id").getAsLong();
       JsonObject detail =
           client.getJson("api/runs/" + id + "/failures/" + oldestId).getAsJsonObject();
       assertThat(detail.get("taskJson").getAsString()).isEqualTo("3");
       assertThat(detail.get("stackTrace").getAsString())
-          .contains("java.lang.IllegalArgumentException: multiple of three: 3")
+          .contains("java.lang.IllegalArgumentException: multiple of three (3)")
           .contains("StoreHistoryTest");
 
       // retry that stored failure: its JSON is decoded with the stage's codec and runs again
@@ -197,7 +198,7 @@ class StoreHistoryTest {
       Client.Response filtered =
           client.post(
               "api/runs/" + id + "/retry",
-              "{\"type\":\"IOException\",\"q\":\"multiple of five: 10\"}");
+              "{\"type\":\"IOException\",\"q\":\"multiple of five (10\"}");
       assertThat(filtered.status()).as(filtered.body()).isEqualTo(200);
       assertThat(filtered.json().getAsJsonObject().get("count").getAsLong()).isEqualTo(tens);
       await()
@@ -290,8 +291,8 @@ class StoreHistoryTest {
       assertThat(all.get("total").getAsLong()).isEqualTo(THREES + FIVES);
       assertThat(all.get("searchable").getAsLong()).isEqualTo(THREES + FIVES);
       // the oldest failures, beyond the 2,000 kept in memory, are found
-      JsonObject oldest = page(client, id, "q=" + q("multiple of three: 3") + "&size=500");
-      assertThat(messages(oldest)).contains("multiple of three: 3");
+      JsonObject oldest = page(client, id, "q=" + q("multiple of three (3") + "&size=500");
+      assertThat(messages(oldest)).contains("multiple of three (3)");
       assertThat(oldest.get("matched").getAsLong())
           .isEqualTo(expected(x -> x % 3 == 0 && Integer.toString(x).startsWith("3")));
     } finally {
