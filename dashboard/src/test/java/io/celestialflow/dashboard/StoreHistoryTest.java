@@ -235,6 +235,37 @@ class StoreHistoryTest {
     }
   }
 
+  @Test
+  void aRunTheStoreDoesNotRecordIsAnsweredFromMemory() {
+    TaskGraph graph = Graphs.failing();
+    try (RunStore store = RunStore.open(dir);
+        Dashboard dashboard = Dashboard.builder().history(StoreHistory.of(store)).start()) {
+      Client client = new Client(dashboard);
+      GraphRun run =
+          dashboard
+              .attach(graph.newRun().input("check", IntStream.rangeClosed(1, 30).boxed().toList()))
+              .start();
+      run.await();
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> page(client, run.runId(), "").get("total").getAsLong() == 14);
+      JsonObject all = page(client, run.runId(), "type=IOException");
+      assertThat(all.get("matched").getAsLong()).isEqualTo(4);
+      assertThat(all.get("searchable").getAsLong()).isEqualTo(14);
+      long id = all.getAsJsonArray("items").get(0).getAsJsonObject().get("id").getAsLong();
+      assertThat(
+              client
+                  .getJson("api/runs/" + run.runId() + "/failures/" + id)
+                  .getAsJsonObject()
+                  .get("stackTrace")
+                  .getAsString())
+          .contains("java.io.IOException: multiple of five: 25");
+      assertThat(store.runs(10)).isEmpty();
+    } finally {
+      graph.close();
+    }
+  }
+
   private static final Pattern LINE =
       Pattern.compile("^Dashboard: (http://127\\.0\\.0\\.1:\\d+/)$", Pattern.MULTILINE);
 

@@ -141,6 +141,14 @@ final class StoreFailureHistory implements FailureHistory {
     if (s == null) {
       return memory.search(q);
     }
+    try {
+      return search(q, s);
+    } catch (StoreException | IllegalStateException e) {
+      return memory.search(q); // the store failed or was closed meanwhile
+    }
+  }
+
+  private FailurePage search(FailureQuery q, FailureSummary s) {
     long total = Math.max(s.total(), memory.count());
     String type = q.type() == null ? null : qualified(q.type(), s);
     long skip = (long) (q.page() - 1) * q.size();
@@ -282,12 +290,16 @@ final class StoreFailureHistory implements FailureHistory {
     if (id < 1 || id == Long.MAX_VALUE) {
       return Optional.empty();
     }
-    io.celestialflow.store.FailurePage p =
-        store.failures(runId, io.celestialflow.store.FailureQuery.all().before(id + 1).limit(1));
-    if (p.failures().isEmpty() || p.failures().get(0).id() != id) {
-      return Optional.empty();
+    try {
+      io.celestialflow.store.FailurePage p =
+          store.failures(runId, io.celestialflow.store.FailureQuery.all().before(id + 1).limit(1));
+      if (p.failures().isEmpty() || p.failures().get(0).id() != id) {
+        return Optional.empty();
+      }
+      return Optional.of(entry(p.failures().get(0), store.stackTrace(id).orElse("")));
+    } catch (StoreException | IllegalStateException e) {
+      return memory.find(id);
     }
-    return Optional.of(entry(p.failures().get(0), store.stackTrace(id).orElse("")));
   }
 
   /** {@inheritDoc} With the store: the newest of those failures, oldest of them first. */
@@ -313,11 +325,16 @@ final class StoreFailureHistory implements FailureHistory {
     if (summary() == null) {
       return memory.newest(max);
     }
-    io.celestialflow.store.FailurePage p =
-        store.failures(
-            runId,
-            io.celestialflow.store.FailureQuery.all()
-                .limit(Math.min(max, io.celestialflow.store.FailureQuery.MAX_LIMIT)));
+    io.celestialflow.store.FailurePage p;
+    try {
+      p =
+          store.failures(
+              runId,
+              io.celestialflow.store.FailureQuery.all()
+                  .limit(Math.min(max, io.celestialflow.store.FailureQuery.MAX_LIMIT)));
+    } catch (StoreException | IllegalStateException e) {
+      return memory.newest(max);
+    }
     List<FailureEntry> out = new ArrayList<>(p.failures().size());
     for (FailureRecord r : p.failures()) {
       out.add(entry(r, ""));
