@@ -32,7 +32,7 @@ final class StoreFailureHistory implements FailureHistory {
   /** How long a failure summary (the counts) is reused: the sampler asks at every update. */
   private static final long SUMMARY_NANOS = 250_000_000L;
 
-  /** Filtered counts remembered, keyed by the filter and the run's failure count. */
+  /** Filtered counts remembered, by filter. */
   private static final int COUNTS_KEPT = 64;
 
   private static final String OTHER = "(other)";
@@ -41,13 +41,13 @@ final class StoreFailureHistory implements FailureHistory {
   private final String runId;
   private final FailureHistory memory;
   private final Map<String, List<String>> chains = new ConcurrentHashMap<>();
-  private final Map<CountKey, Long> counts =
+  private final Map<CountKey, Counted> counts =
       Collections.synchronizedMap(
           new LinkedHashMap<>(16, 0.75f, true) {
             private static final long serialVersionUID = 1L;
 
             @Override
-            protected boolean removeEldestEntry(Map.Entry<CountKey, Long> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<CountKey, Counted> eldest) {
               return size() > COUNTS_KEPT;
             }
           });
@@ -60,8 +60,10 @@ final class StoreFailureHistory implements FailureHistory {
       @Nullable String type,
       @Nullable String text,
       @Nullable Instant from,
-      @Nullable Instant to,
-      long total) {}
+      @Nullable Instant to) {}
+
+  /** A count, the newest failure it includes, and the run's failure count at the time. */
+  private record Counted(long count, long maxId, long total) {}
 
   StoreFailureHistory(RunStore store, String runId, FailureHistory memory) {
     this.store = store;
@@ -192,8 +194,8 @@ final class StoreFailureHistory implements FailureHistory {
 
   /**
    * How many failures match: from the store's counters when the filter is one stage or one type (or
-   * nothing), else by reading the matches' ids in pages, remembered while the run's failure count
-   * stays the same.
+   * nothing), else by reading the matches in pages; remembered, and brought up to date by reading
+   * only the failures recorded since.
    */
   private long count(
       FailureQuery q,
@@ -216,23 +218,35 @@ final class StoreFailureHistory implements FailureHistory {
       }
       return n;
     }
-    CountKey key = new CountKey(q.stage(), type, q.text(), q.from(), q.to(), s.total());
-    Long known = counts.get(key);
-    if (known != null) {
-      return known;
+    CountKey key = new CountKey(q.stage(), type, q.text(), q.from(), q.to());
+    Counted known = counts.get(key);
+    if (known != null && known.total() == s.total()) {
+      return known.count();
     }
-    long n = 0;
-    io.celestialflow.store.FailureQuery pages =
-        filter.offset(0).limit(io.celestialflow.store.FailureQuery.MAX_LIMIT);
+    // Newest first, down to the newest failure counted before: ids only grow, so a running run's
+    // count costs only its new failures.
+    long seen = known == null ? 0 : known.maxId();
+    long n = known == null ? 0 : known.count();
+    long maxId = seen;
+    int size = known == null ? io.celestialflow.store.FailureQuery.MAX_LIMIT : 500;
+    counting:
     for (long cursor = 0; ; ) {
-      io.celestialflow.store.FailurePage p = store.failures(runId, pages.before(cursor));
-      n += p.failures().size();
+      io.celestialflow.store.FailurePage p =
+          store.failures(runId, filter.offset(0).limit(size).before(cursor));
+      for (FailureRecord r : p.failures()) {
+        if (r.id() <= seen) {
+          break counting;
+        }
+        maxId = Math.max(maxId, r.id());
+        n++;
+      }
       if (!p.hasMore()) {
         break;
       }
       cursor = p.nextCursor();
+      size = io.celestialflow.store.FailureQuery.MAX_LIMIT;
     }
-    counts.put(key, n);
+    counts.put(key, new Counted(n, maxId, s.total()));
     return n;
   }
 
