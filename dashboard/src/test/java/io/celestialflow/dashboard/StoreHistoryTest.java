@@ -282,6 +282,51 @@ class StoreHistoryTest {
     }
   }
 
+  /** A record task with a component that may be null: the codec writes no field for it. */
+  record Label(String name, int n) {}
+
+  @Test
+  void aStoredRecordTaskWithANullComponentIsRetried() {
+    Set<Integer> seen = ConcurrentHashMap.newKeySet();
+    TaskStage<Label, Integer> label =
+        TaskStage.<Label, Integer>map(
+                "label",
+                l -> {
+                  if (seen.add(l.n())) {
+                    throw new IllegalStateException("first sight of " + l.n());
+                  }
+                  return l.n();
+                })
+            .taskType(Label.class)
+            .build();
+    TaskGraph graph = TaskGraph.builder("labels").stages(label).build();
+    try (RunStore store = RunStore.open(dir);
+        Dashboard dashboard = Dashboard.builder().history(StoreHistory.of(store)).start()) {
+      Client client = new Client(dashboard);
+      GraphRun run =
+          dashboard
+              .attach(store.newRun(graph).keepOpen().input("label", List.of(new Label(null, 7))))
+              .start();
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> page(client, run.runId(), "").get("searchable").getAsLong() == 1);
+      JsonObject failure =
+          page(client, run.runId(), "").getAsJsonArray("items").get(0).getAsJsonObject();
+      assertThat(failure.get("task").getAsString()).isEqualTo("{\"n\":7}");
+      Client.Response retry =
+          client.post(
+              "api/runs/" + run.runId() + "/retry", "{\"ids\":[" + failure.get("id") + "]}");
+      assertThat(retry.status()).as(retry.body()).isEqualTo(200);
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> run.status().stats("label").succeeded() == 1);
+      run.closeInputs();
+      run.await();
+    } finally {
+      graph.close();
+    }
+  }
+
   private static final Pattern LINE =
       Pattern.compile("^Dashboard: (http://127\\.0\\.0\\.1:\\d+/)$", Pattern.MULTILINE);
 
@@ -334,9 +379,13 @@ class StoreHistoryTest {
               .getAsJsonObject()
               .get("runId")
               .getAsString();
+      // the dashboard may see the run end before the store's writer has committed its last
+      // failures (and reuses the store's counts for a quarter of a second)
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> page(client, id, "size=1").get("searchable").getAsLong() == THREES + FIVES);
       JsonObject all = page(client, id, "size=1");
       assertThat(all.get("total").getAsLong()).isEqualTo(THREES + FIVES);
-      assertThat(all.get("searchable").getAsLong()).isEqualTo(THREES + FIVES);
       // the oldest failures, beyond the 2,000 kept in memory, are found
       JsonObject oldest = page(client, id, "q=" + q("multiple of three (3") + "&size=500");
       assertThat(messages(oldest)).contains("multiple of three (3)");

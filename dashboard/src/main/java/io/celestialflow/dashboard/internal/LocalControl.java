@@ -1,8 +1,6 @@
 package io.celestialflow.dashboard.internal;
 
 import com.google.gson.JsonElement;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
 import io.celestialflow.GraphInputException;
 import io.celestialflow.GraphRun;
 import io.celestialflow.GraphStateException;
@@ -52,8 +50,8 @@ final class LocalControl implements RunControl {
 
   @Override
   public String retry(List<FailureEntry> failures) {
-    // A failure read from a run store has its task as JSON: decoded with the stage's codec, all
-    // before any is fed, like an injection.
+    // A failure read from a run store has its task as the JSON the codec wrote: decoded with the
+    // stage's codec, all before any is fed, like an injection.
     List<Object> tasks = new ArrayList<>(failures.size());
     for (FailureEntry f : failures) {
       tasks.add(task(f));
@@ -80,13 +78,7 @@ final class LocalControl implements RunControl {
     if (json == null) {
       return task;
     }
-    JsonElement element;
-    try {
-      element = JsonParser.parseString(json);
-    } catch (JsonParseException e) {
-      throw ApiException.badRequest("failure " + f.id() + " has a task that is not JSON: " + e);
-    }
-    return decoder.decode(f.failure().stage(), element, "the task of failure " + f.id());
+    return decoder.decodeWritten(f.failure().stage(), json, "the task of failure " + f.id());
   }
 
   @Override
