@@ -3,6 +3,7 @@ package io.celestialflow.dashboard;
 import io.celestialflow.GraphListener;
 import io.celestialflow.GraphRun;
 import io.celestialflow.RunBuilder;
+import io.celestialflow.dashboard.history.FailureHistoryProvider;
 import io.celestialflow.dashboard.internal.Server;
 import io.celestialflow.dashboard.internal.Settings;
 import java.net.InetAddress;
@@ -10,7 +11,9 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -151,6 +154,7 @@ public final class Dashboard implements AutoCloseable {
     private Duration interval = DEFAULT_INTERVAL;
     private int maxRuns = 100;
     private int failuresPerRun = 2_000;
+    private final List<FailureHistoryProvider> histories = new ArrayList<>();
 
     private Builder() {}
 
@@ -250,6 +254,21 @@ public final class Dashboard implements AutoCloseable {
     }
 
     /**
+     * Reads runs' failures and chart history from a provider when it holds them — a run store:
+     * {@code history(StoreHistory.of(store))} ({@link io.celestialflow.dashboard.store}). Then
+     * error search, paging, stack traces, retry and group counts cover every failure the store
+     * recorded, not only the newest in memory. Providers are asked in the order given, before any
+     * found with {@link java.util.ServiceLoader}; the dashboard does not close them.
+     *
+     * @param provider the provider
+     * @return this builder
+     */
+    public Builder history(FailureHistoryProvider provider) {
+      histories.add(Objects.requireNonNull(provider, "provider"));
+      return this;
+    }
+
+    /**
      * Starts the dashboard.
      *
      * @return the running dashboard
@@ -274,7 +293,8 @@ public final class Dashboard implements AutoCloseable {
                   failuresPerRun,
                   240,
                   1024 * 1024,
-                  15_000));
+                  15_000),
+              List.copyOf(histories));
       String display =
           loopback || isWildcard(host) ? (loopback ? literal(host) : "127.0.0.1") : host;
       return new Dashboard(server, display);

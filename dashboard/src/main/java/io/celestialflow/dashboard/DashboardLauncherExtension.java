@@ -2,11 +2,15 @@ package io.celestialflow.dashboard;
 
 import io.celestialflow.GraphResult;
 import io.celestialflow.RunBuilder;
+import io.celestialflow.dashboard.history.FailureHistoryProvider;
+import io.celestialflow.dashboard.history.StoreConnector;
+import io.celestialflow.dashboard.internal.Services;
 import io.celestialflow.spi.LaunchContext;
 import io.celestialflow.spi.LaunchOption;
 import io.celestialflow.spi.LaunchSession;
 import io.celestialflow.spi.LauncherExtension;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -30,6 +34,10 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@code --dashboard-report URL}: report the run to a standalone dashboard instead (with
  *       {@code --dashboard-token}).
  * </ul>
+ *
+ * <p>With the run store's {@code --store DIR} (or {@code --resume=DIR}) and {@code
+ * celestialflow-store} on the class path, the dashboard reads its error log and charts from that
+ * store ({@link io.celestialflow.dashboard.store.StoreHistory}).
  */
 public final class DashboardLauncherExtension implements LauncherExtension {
   /** Creates the extension; {@link java.util.ServiceLoader} calls this. */
@@ -78,22 +86,69 @@ public final class DashboardLauncherExtension implements LauncherExtension {
     }
     context.value("--dashboard-host").ifPresent(builder::host);
     token.ifPresent(builder::token);
-    Dashboard dashboard = builder.start();
+    FailureHistoryProvider store = storeHistory(context);
+    if (store != null) {
+      builder.history(store);
+    }
+    Dashboard dashboard;
+    try {
+      dashboard = builder.start();
+    } catch (RuntimeException e) {
+      if (store != null) {
+        store.close();
+      }
+      throw e;
+    }
     context.err().println("Dashboard: " + dashboard.url());
     context.err().flush();
     return new ServeSession(
-        dashboard, context.has("--keep-dashboard"), context.has("--dashboard-open-inputs"));
+        dashboard, store, context.has("--keep-dashboard"), context.has("--dashboard-open-inputs"));
+  }
+
+  /**
+   * With {@code --store DIR} (or {@code --resume=DIR}) and the run store on the class path, the
+   * histories of the runs recorded there; else null, and the dashboard keeps failures in memory.
+   */
+  private static @Nullable FailureHistoryProvider storeHistory(LaunchContext context) {
+    Optional<String> dir =
+        context.value("--store").or(() -> context.value("--resume")).filter(d -> !d.isBlank());
+    if (dir.isEmpty()) {
+      return null;
+    }
+    Optional<StoreConnector> connector = Services.storeConnector();
+    if (connector.isEmpty()) {
+      return null;
+    }
+    try {
+      return connector.get().connect(Path.of(dir.get()));
+    } catch (RuntimeException | LinkageError e) {
+      context
+          .err()
+          .println(
+              "warning: the dashboard cannot read the run store in "
+                  + dir.get()
+                  + " ("
+                  + e.getMessage()
+                  + "); its error log keeps the newest failures in memory");
+      return null;
+    }
   }
 
   /** Serves the dashboard in this JVM during the launch. */
   static final class ServeSession implements LaunchSession {
     private final Dashboard dashboard;
+    private final @Nullable FailureHistoryProvider store;
     private final boolean keep;
     private final boolean openInputs;
     private final CountDownLatch closed = new CountDownLatch(1);
 
-    ServeSession(Dashboard dashboard, boolean keep, boolean openInputs) {
+    ServeSession(
+        Dashboard dashboard,
+        @Nullable FailureHistoryProvider store,
+        boolean keep,
+        boolean openInputs) {
       this.dashboard = dashboard;
+      this.store = store;
       this.keep = keep;
       this.openInputs = openInputs;
     }
@@ -137,8 +192,14 @@ public final class DashboardLauncherExtension implements LauncherExtension {
 
     @Override
     public void close() {
-      dashboard.close();
-      closed.countDown();
+      try {
+        dashboard.close();
+        if (store != null) {
+          store.close();
+        }
+      } finally {
+        closed.countDown();
+      }
     }
   }
 

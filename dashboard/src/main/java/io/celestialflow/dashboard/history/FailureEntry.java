@@ -5,11 +5,12 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One failure as the dashboard lists it: a number unique within the run (the order failures were
- * recorded, from 1), the failure itself, and the task as JSON when it is known as such (a failure
- * reported from another JVM, or read from a store).
+ * One failure as the dashboard lists it: a number unique within the run and increasing in the order
+ * failures were recorded (1, 2, 3, ... in memory; the store's failure id with a run store), the
+ * failure itself, and the task as JSON when it is known as such (a failure reported from another
+ * JVM, or read from a store).
  *
- * @param id the failure's number within its run, from 1
+ * @param id the failure's number within its run, at least 1
  * @param failure the failure
  * @param taskJson the task as JSON, if it arrived as JSON; otherwise the dashboard encodes {@link
  *     TaskFailure#task()} when asked

@@ -74,13 +74,23 @@ public interface FailureHistory extends AutoCloseable {
   Optional<FailureEntry> find(long id);
 
   /**
-   * The failures recorded after a given one, oldest first, for live updates.
+   * The failures recorded after a given one, oldest first.
    *
    * @param afterId the last failure number already seen (0 for none)
    * @param max the most failures to return
    * @return the failures
    */
   List<FailureEntry> after(long afterId, int max);
+
+  /**
+   * The newest failures, oldest of them first, for live updates.
+   *
+   * @param max the most failures to return
+   * @return the failures
+   */
+  default List<FailureEntry> newest(int max) {
+    return after(Math.max(0, count() - max), max);
+  }
 
   /** Releases what the history holds. */
   @Override

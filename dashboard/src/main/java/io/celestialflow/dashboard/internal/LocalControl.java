@@ -5,6 +5,7 @@ import io.celestialflow.GraphInputException;
 import io.celestialflow.GraphRun;
 import io.celestialflow.GraphStateException;
 import io.celestialflow.dashboard.history.FailureEntry;
+import io.celestialflow.dashboard.history.RecordedText;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -49,12 +50,35 @@ final class LocalControl implements RunControl {
 
   @Override
   public String retry(List<FailureEntry> failures) {
-    int done = 0;
+    // A failure read from a run store has its task as the JSON the codec wrote: decoded with the
+    // stage's codec, all before any is fed, like an injection.
+    List<Object> tasks = new ArrayList<>(failures.size());
     for (FailureEntry f : failures) {
-      feed(f.failure().stage(), f.failure().task(), done, failures.size());
+      tasks.add(task(f));
+    }
+    int done = 0;
+    for (int i = 0; i < failures.size(); i++) {
+      feed(failures.get(i).failure().stage(), tasks.get(i), done, failures.size());
       done++;
     }
     return "retrying " + done + (done == 1 ? " failed task" : " failed tasks");
+  }
+
+  private Object task(FailureEntry f) {
+    Object task = f.failure().task();
+    if (task instanceof RecordedText text) {
+      throw ApiException.badRequest(
+          "failure "
+              + f.id()
+              + " cannot be retried: its task was recorded as text only ("
+              + text.reason()
+              + ")");
+    }
+    String json = f.taskJson();
+    if (json == null) {
+      return task;
+    }
+    return decoder.decodeWritten(f.failure().stage(), json, "the task of failure " + f.id());
   }
 
   @Override

@@ -74,6 +74,7 @@ public final class LocalRuns implements GraphListener {
             settings.readOnly() ? null : new LocalControl(run),
             source,
             settings.seriesPoints(),
+            registry.statsFor(run.runId()),
             registry.nextOrder());
     live.put(run.runId(), new Entry(tracked, source, failures));
     registry.add(tracked);

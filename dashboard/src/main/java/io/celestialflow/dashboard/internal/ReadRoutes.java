@@ -89,7 +89,10 @@ final class ReadRoutes {
             .find(fid)
             .orElseThrow(() ->
                 ApiException.notFound(
-                    "failure " + fid + " is not kept (the in-memory history keeps the newest)"));
+                    "no failure "
+                        + fid
+                        + " in this run's history (without a run store, only the newest are"
+                        + " kept)"));
     Http.json(exchange, 200, FailureViews.detail(e, run.control()));
   }
 

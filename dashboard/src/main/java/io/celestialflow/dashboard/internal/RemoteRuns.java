@@ -87,6 +87,7 @@ final class RemoteRuns {
             settings.readOnly() ? null : remote,
             remote,
             settings.seriesPoints(),
+            registry.statsFor(report.runId()),
             registry.nextOrder());
     remotes.put(report.runId(), remote);
     registry.add(tracked);

@@ -2,12 +2,12 @@ package io.celestialflow.dashboard.internal;
 
 import io.celestialflow.dashboard.history.FailureHistory;
 import io.celestialflow.dashboard.history.FailureHistoryProvider;
+import io.celestialflow.dashboard.history.StatsHistory;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.ServiceLoader;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -29,12 +29,16 @@ public final class RunRegistry {
   private final List<FailureHistoryProvider> providers = new ArrayList<>();
   private final Consumer<TrackedRun> onForget;
 
-  RunRegistry(int maxRuns, int failuresPerRun, Consumer<TrackedRun> onForget) {
+  RunRegistry(
+      int maxRuns,
+      int failuresPerRun,
+      List<FailureHistoryProvider> given,
+      Consumer<TrackedRun> onForget) {
     this.maxRuns = maxRuns;
     this.failuresPerRun = failuresPerRun;
     this.onForget = onForget;
-    ServiceLoader.load(FailureHistoryProvider.class, RunRegistry.class.getClassLoader())
-        .forEach(providers::add);
+    providers.addAll(given);
+    providers.addAll(Services.load(FailureHistoryProvider.class));
   }
 
   long nextOrder() {
@@ -49,11 +53,26 @@ public final class RunRegistry {
         if (h.isPresent()) {
           return h.get();
         }
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | LinkageError e) {
         LOG.warn("failure history provider {} failed for run {}", p, runId, e);
       }
     }
     return FailureHistory.inMemory(failuresPerRun);
+  }
+
+  /** The counters over time of a new run as a provider (a run store) holds them, or null. */
+  @Nullable StatsHistory statsFor(String runId) {
+    for (FailureHistoryProvider p : providers) {
+      try {
+        Optional<StatsHistory> h = p.stats(runId);
+        if (h.isPresent()) {
+          return h.get();
+        }
+      } catch (RuntimeException | LinkageError e) {
+        LOG.warn("failure history provider {} failed for run {}", p, runId, e);
+      }
+    }
+    return null;
   }
 
   void add(TrackedRun run) {

@@ -60,7 +60,7 @@ final class Sampler implements Runnable {
       if (count > before) {
         List<FailureView> latest = new ArrayList<>();
         for (FailureEntry e :
-            run.failures().after(Math.max(before, count - LATEST_FAILURES), LATEST_FAILURES)) {
+            run.failures().newest((int) Math.min(LATEST_FAILURES, count - before))) {
           latest.add(FailureViews.view(e));
         }
         hub.publish(

@@ -1,6 +1,8 @@
 package io.celestialflow.dashboard.internal;
 
+import io.celestialflow.dashboard.history.StatsHistory;
 import io.celestialflow.dashboard.internal.Views.StageView;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -66,6 +68,53 @@ final class Series {
       points.addAll(kept);
       stride *= 2;
     }
+  }
+
+  /**
+   * The series drawn from a run store's points instead: completed counts as stored, rates from the
+   * change between points, and the error counts this series sampled, each taken from its latest
+   * point at or before the stored one.
+   */
+  synchronized View from(List<StatsHistory.Point> stored, Instant startedAt) {
+    List<Long> t = new ArrayList<>(stored.size());
+    Map<String, List<Long>> completed = new LinkedHashMap<>();
+    Map<String, List<Double>> rate = new LinkedHashMap<>();
+    for (StatsHistory.Point p : stored) {
+      t.add(Math.max(0, p.at().toEpochMilli() - startedAt.toEpochMilli()));
+    }
+    for (String stage : stages) {
+      List<Long> c = new ArrayList<>(stored.size());
+      List<Double> r = new ArrayList<>(stored.size());
+      for (int i = 0; i < stored.size(); i++) {
+        long now = stored.get(i).completed().getOrDefault(stage, 0L);
+        c.add(now);
+        if (i == 0) {
+          r.add(0.0);
+        } else {
+          long dt = t.get(i) - t.get(i - 1);
+          r.add(dt <= 0 ? 0.0 : Math.max(0, now - c.get(i - 1)) * 1000.0 / dt);
+        }
+      }
+      completed.put(stage, c);
+      rate.put(stage, r);
+    }
+    Set<String> types = new LinkedHashSet<>();
+    for (Point p : points) {
+      types.addAll(p.errors().keySet());
+    }
+    Map<String, List<Long>> errors = new LinkedHashMap<>();
+    for (String type : types) {
+      List<Long> counts = new ArrayList<>(t.size());
+      int k = -1;
+      for (long time : t) {
+        while (k + 1 < points.size() && points.get(k + 1).t() <= time) {
+          k++;
+        }
+        counts.add(k < 0 ? 0L : points.get(k).errors().getOrDefault(type, 0L));
+      }
+      errors.put(type, counts);
+    }
+    return new View(t, stages, completed, rate, errors);
   }
 
   synchronized View view() {

@@ -1,5 +1,6 @@
 package io.celestialflow.dashboard.internal;
 
+import io.celestialflow.dashboard.history.FailureHistoryProvider;
 import io.undertow.Handlers;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
@@ -14,6 +15,7 @@ import io.undertow.server.handlers.resource.ResourceHandler;
 import io.undertow.server.handlers.sse.ServerSentEventHandler;
 import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -54,6 +56,17 @@ public final class Server implements AutoCloseable {
    * @param settings the settings
    */
   public Server(Settings settings) {
+    this(settings, List.of());
+  }
+
+  /**
+   * Starts a server that asks the given history providers (run stores) first for each run's
+   * failures and chart history.
+   *
+   * @param settings the settings
+   * @param providers the providers, before those found with {@link java.util.ServiceLoader}
+   */
+  public Server(Settings settings, List<FailureHistoryProvider> providers) {
     this.settings = settings;
     EventHub[] hubRef = new EventHub[1];
     RemoteRuns[] remoteRef = new RemoteRuns[1];
@@ -61,6 +74,7 @@ public final class Server implements AutoCloseable {
         new RunRegistry(
             settings.maxRuns(),
             settings.failuresPerRun(),
+            providers,
             run -> {
               hubRef[0].forget(run.runId());
               remoteRef[0].forget(run.runId());

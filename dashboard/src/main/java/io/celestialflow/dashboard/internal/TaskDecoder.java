@@ -61,6 +61,32 @@ final class TaskDecoder {
   }
 
   /**
+   * Decodes a task the engine's own codec wrote (a run store's failure), without the strict field
+   * check meant for typed-in JSON: the codec leaves out null fields, which that check would refuse.
+   *
+   * @param stageName the stage
+   * @param json the task
+   * @param label how the task is named in messages
+   * @return the task
+   * @throws ApiException 404 for an unknown stage, 400 for a task that does not fit
+   */
+  Object decodeWritten(String stageName, String json, String label) {
+    TaskCodec<Object> codec = codec(stageName);
+    try {
+      return codec.decode(json.getBytes(StandardCharsets.UTF_8));
+    } catch (CodecException e) {
+      throw ApiException.badRequest(
+          label
+              + " does not fit stage '"
+              + stageName
+              + "' (task type "
+              + codec.type().getTypeName()
+              + "): "
+              + e.reason());
+    }
+  }
+
+  /**
    * Writes a task of a stage as JSON, for the injection editor.
    *
    * @param stageName the stage

@@ -2,6 +2,7 @@ package io.celestialflow.dashboard.internal;
 
 import io.celestialflow.StageStats;
 import io.celestialflow.dashboard.history.FailureHistory;
+import io.celestialflow.dashboard.history.StatsHistory;
 import io.celestialflow.dashboard.internal.Views.RunSummary;
 import io.celestialflow.dashboard.internal.Views.RunView;
 import io.celestialflow.structure.Topology;
@@ -9,12 +10,16 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One run the dashboard watches, in this JVM or reported from another: its shape, where its live
  * figures come from, its failures, its history for the charts and the last snapshot taken.
  */
 public final class TrackedRun {
+  private static final Logger LOG = LoggerFactory.getLogger(TrackedRun.class);
+
   /** Error types listed in snapshots and charts. */
   static final int ERROR_TYPES = 8;
 
@@ -49,6 +54,8 @@ public final class TrackedRun {
   private final @Nullable RunControl control;
   private final Source source;
   private final Series series;
+  private final int seriesCapacity;
+  private final @Nullable StatsHistory stats;
   private final Figures figures;
   private final long order;
   private long seq;
@@ -67,6 +74,7 @@ public final class TrackedRun {
       @Nullable RunControl control,
       Source source,
       int seriesCapacity,
+      @Nullable StatsHistory stats,
       long order) {
     this.runId = runId;
     this.graph = graph;
@@ -78,6 +86,8 @@ public final class TrackedRun {
     this.control = control;
     this.source = source;
     this.series = new Series(shape.names(), seriesCapacity);
+    this.seriesCapacity = seriesCapacity;
+    this.stats = stats;
     this.figures = new Figures(shape);
     this.order = order;
   }
@@ -174,7 +184,22 @@ public final class TrackedRun {
     return before;
   }
 
+  /**
+   * The chart history: from the run store's stats snapshots when it has at least two for the run
+   * (with the error counts this dashboard sampled), else what this dashboard sampled.
+   */
   Series.View series() {
+    StatsHistory s = stats;
+    if (s != null) {
+      try {
+        List<StatsHistory.Point> points = s.points(seriesCapacity);
+        if (points.size() >= 2) {
+          return series.from(points, startedAt);
+        }
+      } catch (RuntimeException e) {
+        LOG.debug("stats history of run {} unavailable: {}", runId, e.toString());
+      }
+    }
     return series.view();
   }
 
