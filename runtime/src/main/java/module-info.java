@@ -16,12 +16,14 @@ module io.celestialflow {
   requires org.slf4j;
   requires transitive com.google.gson; // GsonCodecFactory takes and returns a Gson
   requires org.jgrapht.core;
+  requires jdk.jfr; // the run's JFR events (io.celestialflow.jfr); part of every JDK
   requires static transitive org.jspecify; // annotations only; API signatures carry @Nullable
 
   exports io.celestialflow;
   exports io.celestialflow.codec;
   exports io.celestialflow.event;
   exports io.celestialflow.graph;
+  exports io.celestialflow.jfr;
   exports io.celestialflow.launch;
   exports io.celestialflow.progress;
   exports io.celestialflow.spi;

@@ -9,6 +9,7 @@ import io.celestialflow.event.StageStarted;
 import io.celestialflow.event.TaskFailed;
 import io.celestialflow.event.TaskRetried;
 import io.celestialflow.graph.GraphShape;
+import io.celestialflow.jfr.JfrEvents;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -151,7 +152,11 @@ final class RunEngine implements GraphRun {
     this.keepFailures = spec.keepFailures();
     this.clock = spec.clock();
     this.timer = clock.newTimer(threadPrefix + "-timer", e -> fatal(null, e));
-    List<GraphListener> all = new ArrayList<>(graph.listeners());
+    List<GraphListener> all = new ArrayList<>();
+    // First, so that a recording sees each event before any listener's work: JFR events cost
+    // nothing while no recording runs (io.celestialflow.jfr).
+    all.add(JfrEvents.listener());
+    all.addAll(graph.listeners());
     all.addAll(spec.listeners());
     this.listeners = List.copyOf(all);
 

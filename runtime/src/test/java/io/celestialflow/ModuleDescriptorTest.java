@@ -33,6 +33,7 @@ class ModuleDescriptorTest {
           "io.celestialflow.codec",
           "io.celestialflow.event",
           "io.celestialflow.graph",
+          "io.celestialflow.jfr",
           "io.celestialflow.launch",
           "io.celestialflow.progress",
           "io.celestialflow.spi",
@@ -96,7 +97,8 @@ class ModuleDescriptorTest {
             .filter(r -> !r.name().equals("java.base"))
             .collect(Collectors.toMap(ModuleDescriptor.Requires::name, r -> r.modifiers()));
     assertThat(requires)
-        .containsOnlyKeys("org.slf4j", "com.google.gson", "org.jgrapht.core", "org.jspecify");
+        .containsOnlyKeys(
+            "org.slf4j", "com.google.gson", "org.jgrapht.core", "org.jspecify", "jdk.jfr");
     assertThat(requires.get("org.jspecify")).contains(ModuleDescriptor.Requires.Modifier.STATIC);
     assertThat(d.uses())
         .containsExactlyInAnyOrder("io.celestialflow.spi.LauncherExtension", SEAM_SERVICE);

@@ -31,6 +31,7 @@ class PackageDependencyTest {
   private static final String ROOT = "io.celestialflow";
   private static final String SEAM = "io.celestialflow.internal";
   private static final String PROCESS = "io.celestialflow.process";
+  private static final String JFR = "io.celestialflow.jfr";
 
   /** Class name -> the runtime's classes it refers to (binary names, itself excluded). */
   private static final Map<String, Set<String>> REFS = new TreeMap<>();
@@ -109,6 +110,24 @@ class PackageDependencyTest {
       }
     }
     assertThat(references(SEAM, PROCESS)).isEmpty();
+  }
+
+  @Test
+  void theJfrEventsAreBuiltOnThePublicEventsAndTheEngineOnlyCreatesTheirListener()
+      throws Exception {
+    for (Map.Entry<String, Set<String>> e : references(JFR, ROOT).entrySet()) {
+      for (String name : e.getValue()) {
+        Class<?> c = Class.forName(name, false, getClass().getClassLoader());
+        assertThat(Modifier.isPublic(c.getModifiers()))
+            .as("%s refers to %s, which is not public API", e.getKey(), name)
+            .isTrue();
+      }
+    }
+    assertThat(references(JFR, SEAM)).isEmpty();
+    assertThat(references(JFR, PROCESS)).isEmpty();
+    assertThat(references(ROOT, JFR))
+        .containsOnlyKeys(RunEngine.class.getName())
+        .containsValue(Set.of("io.celestialflow.jfr.JfrEvents"));
   }
 
   @Test

@@ -225,7 +225,10 @@ public final class BenchmarkReport {
               "virtual-fan-out", VirtualFanOutBenchmark.class, "ms/batch", false, new Reported()),
           new Pair("all-fail", FailureBenchmark.class, "ns/task", false, new Reported()),
           // Baseline: the same run without progress; CelestialFlow: with ConsoleProgress on.
-          new Pair("progress", ProgressBenchmark.class, "ns/task", false, new RatioAtMost(1.03)));
+          new Pair("progress", ProgressBenchmark.class, "ns/task", false, new RatioAtMost(1.03)),
+          // Baseline: the same run without metrics; CelestialFlow: with a Micrometer registry.
+          new Pair("metrics", MetricsBenchmark.class, "ns/task", false, new RatioAtMost(1.02)),
+          new Pair("metrics-timed", MetricsTimedBenchmark.class, "ns/task", false, new Reported()));
 
   // ---------------------------------------------------------------- settings
 

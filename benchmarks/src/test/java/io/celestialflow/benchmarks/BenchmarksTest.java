@@ -168,6 +168,29 @@ class BenchmarksTest {
   }
 
   @Test
+  @Timeout(60)
+  void theMetricsPairsComputeTheRightSumAndTheMetersCountEveryTask() {
+    long expected = Workloads.sumOfChain(MeteredChain.TASKS);
+    MetricsBenchmark metrics = new MetricsBenchmark();
+    metrics.setUp();
+    try {
+      assertThat(metrics.baseline()).isEqualTo(expected);
+      assertThat(metrics.celestialFlow()).isEqualTo(expected);
+      assertThat(metrics.celestialFlow()).as("counters add up over runs").isEqualTo(expected);
+    } finally {
+      metrics.tearDown();
+    }
+    MetricsTimedBenchmark timed = new MetricsTimedBenchmark();
+    timed.setUp();
+    try {
+      assertThat(timed.baseline()).isEqualTo(expected);
+      assertThat(timed.celestialFlow()).isEqualTo(expected);
+    } finally {
+      timed.tearDown();
+    }
+  }
+
+  @Test
   void aWrongSumFailsTheBenchmark() {
     assertThatThrownBy(() -> Workloads.verify("x", 10, 9))
         .isInstanceOf(IllegalStateException.class)

@@ -26,7 +26,8 @@ final class CommandLine {
           Map.entry("--run", "celestialflow-store"),
           Map.entry("--lineage", "celestialflow-store"),
           Map.entry("--worker", "celestialflow-redis"),
-          Map.entry("--redis", "celestialflow-redis"));
+          Map.entry("--redis", "celestialflow-redis"),
+          Map.entry("--metrics", "celestialflow-micrometer"));
 
   private final Map<String, List<String>> values;
 

@@ -298,6 +298,8 @@ class GraphLauncherTest {
         .contains("--layout is streaming or serial, not 'sideways'");
     assertThat(launch(quickstart(), "--frobnicate").status()).isEqualTo(2);
     assertThat(launch(quickstart(), "--input").err()).contains("--input needs a value");
+    assertThat(launch(quickstart(), "--metrics", "--input", "add=[]").err())
+        .contains("option --metrics needs the celestialflow-micrometer module on the class path");
   }
 
   @Test
