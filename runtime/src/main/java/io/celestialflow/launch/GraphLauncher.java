@@ -494,7 +494,7 @@ public final class GraphLauncher {
       s.append("Commands:\n");
     }
     for (Command c : commands.values()) {
-      String head = c.command().name() + " " + c.command().arguments();
+      String head = (c.command().name() + " " + c.command().arguments()).strip();
       List<String> help = wrap(c.command().help(), USAGE_WIDTH - HELP_COLUMN);
       if (head.length() > HELP_COLUMN - 3) {
         s.append("  ").append(head).append('\n');

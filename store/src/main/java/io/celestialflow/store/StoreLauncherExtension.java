@@ -50,7 +50,8 @@ public final class StoreLauncherExtension implements LauncherExtension {
             RESUME, "DIR", "the resume command's older form, for the latest run in DIR or --run"),
         LaunchOption.flag(
             RETRY, "the retry-failed command's older form, for the latest run or --run"),
-        LaunchOption.withValue(RETRY_STAGE, "STAGE", "with --retry-failed: only this stage's"),
+        LaunchOption.withValue(
+            RETRY_STAGE, "STAGE", "with --retry-failed: only this stage's failures"),
         LaunchOption.withValue(
             RETRY_ERROR, "TYPE", "with --retry-failed: only failures of this exception type"),
         LaunchOption.withValue(
