@@ -299,7 +299,7 @@ public final class GraphLauncher {
     try {
       Context context = new Context(line, out, err);
       for (LauncherExtension extension : extensions) {
-        if (command != null && command.extension() == extension) {
+        if (command != null && command.extension().equals(extension)) {
           sessions.add(command.command().handler().open(context, line.commandArguments()));
         } else if (line.hasAny(extension.options())) {
           sessions.add(extension.open(context));

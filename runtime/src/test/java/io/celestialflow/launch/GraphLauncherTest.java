@@ -372,7 +372,12 @@ class GraphLauncherTest {
                   @Override
                   public OptionalInt takeOver() {
                     String words = String.join(" ", arguments);
-                    context.out().println(context.has("--loud") ? words.toUpperCase() : words);
+                    context
+                        .out()
+                        .println(
+                            context.has("--loud")
+                                ? words.toUpperCase(java.util.Locale.ROOT)
+                                : words);
                     return OptionalInt.of(arguments.size());
                   }
                 };
