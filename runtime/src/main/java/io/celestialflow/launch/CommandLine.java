@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A parsed command line: every option given, with its values in order, and the arguments that are
@@ -66,6 +67,18 @@ final class CommandLine {
       String arg = args.get(i);
       if (!arg.startsWith("-") || arg.equals("-")) {
         if (arguments.isEmpty() && !commands.contains(arg)) {
+          @Nullable LaunchOption before = i == 0 ? null : known.get(args.get(i - 1));
+          if (before != null && before.value() == LaunchOption.Value.OPTIONAL) {
+            throw new IllegalArgumentException(
+                "unknown command '"
+                    + arg
+                    + "'; if it is the value of "
+                    + before.name()
+                    + ", write "
+                    + before.name()
+                    + "="
+                    + arg);
+          }
           throw unknownCommand(arg, commands);
         }
         arguments.add(arg);

@@ -334,6 +334,11 @@ class GraphLauncherTest {
             "error: unknown command 'frobnicate' (this runner has no commands; options start"
                 + " with --)\n");
 
+    assertThat(launch(quickstart().extension(new Echo()), "--echo-level", "3").err())
+        .startsWith(
+            "error: unknown command '3'; if it is the value of --echo-level, write"
+                + " --echo-level=3\n");
+
     Outcome withCommands = launch(quickstart().extension(new Echo()), "ehco", "x");
     assertThat(withCommands.status()).isEqualTo(2);
     assertThat(withCommands.err())
@@ -349,7 +354,9 @@ class GraphLauncherTest {
 
     @Override
     public List<LaunchOption> options() {
-      return List.of(LaunchOption.flag("--echo-option", "an option of the extension"));
+      return List.of(
+          LaunchOption.flag("--echo-option", "an option of the extension"),
+          LaunchOption.withOptionalValue("--echo-level", "N", "an option with an optional value"));
     }
 
     @Override
@@ -442,6 +449,7 @@ class GraphLauncherTest {
         .contains(
             """
               --echo-option              an option of the extension
+              --echo-level[=N]           an option with an optional value
             Commands:
               echo WORD... [--loud]      print the words instead of running the graph
               feed N                     run the graph on the tasks [N, N] twice, a longer help text that the
