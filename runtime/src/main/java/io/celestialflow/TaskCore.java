@@ -195,6 +195,9 @@ final class TaskCore {
       Thread.currentThread().interrupt(); // the run is being cancelled: the driver stops
       return false;
     } catch (Throwable error) {
+      if (kind == StageKind.SPLITTER) {
+        ctx.rollback(); // the outputs this task emitted before its emission failed
+      }
       return fail(item, error, obs, ctx);
     }
     ctx.succeeded++;
@@ -215,9 +218,9 @@ final class TaskCore {
    */
   boolean fail(
       Object item, Throwable error, Observers.@Nullable Observation obs, WorkerContext ctx) {
-    if (kind == StageKind.SPLITTER) {
-      ctx.rollback();
-    }
+    // No rollback here: when the function itself threw, the buffers hold only the outputs of
+    // earlier tasks that succeeded, not yet handed on (rolling back to the last splitter's mark
+    // would drop them).
     Throwable cause = unwrap(error);
     if (cause instanceof VirtualMachineError && !(cause instanceof StackOverflowError)) {
       run.fatal(stage, cause);

@@ -10,6 +10,7 @@ import io.celestialflow.Layout;
 import io.celestialflow.RunBuilder;
 import io.celestialflow.TaskGraph;
 import io.celestialflow.progress.ConsoleProgress;
+import io.celestialflow.spi.LaunchCommand;
 import io.celestialflow.spi.LaunchContext;
 import io.celestialflow.spi.LaunchOption;
 import io.celestialflow.spi.LaunchSession;
@@ -21,8 +22,10 @@ import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -31,7 +34,10 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,7 +62,10 @@ import org.slf4j.LoggerFactory;
  * terminal, a summary line every few seconds otherwise), {@code --log-level LEVEL} sets the logging
  * level (see {@link #main(String[], Supplier)}), {@code --help} prints the usage to standard
  * output. Opt-in modules on the class path add their own options ({@link LauncherExtension}):
- * {@code --dashboard}, {@code --store}, {@code --worker}.
+ * {@code --dashboard}, {@code --store}, {@code --worker}; and commands, given as the first argument
+ * that is not an option: the run store's {@code resume RUN_ID}, {@code failures RUN_ID}, {@code
+ * trace RUN_ID TASK_ID}. An option or command of a module that is not on the class path is refused
+ * with the name of the module to add.
  *
  * <p>The outputs of the collected stages (those without downstream stages, and those the graph
  * collects explicitly) are printed to standard output as one JSON object, stage name to array of
@@ -268,13 +277,17 @@ public final class GraphLauncher {
    */
   public int run(List<String> args, PrintStream out, PrintStream err) {
     CommandLine line;
+    Map<String, Command> commands = commands();
+    Command command;
     try {
-      line = CommandLine.parse(args, knownOptions());
+      line = CommandLine.parse(args, knownOptions(), commands.keySet());
       if (line.has("--help")) {
         out.print(usage());
         out.flush();
         return 0;
       }
+      command = line.command().map(commands::get).orElse(null);
+      checkCommandOptions(line, command, commands.values());
     } catch (IllegalArgumentException e) {
       err.println("error: " + e.getMessage());
       err.println();
@@ -286,7 +299,9 @@ public final class GraphLauncher {
     try {
       Context context = new Context(line, out, err);
       for (LauncherExtension extension : extensions) {
-        if (line.hasAny(extension.options())) {
+        if (command != null && command.extension().equals(extension)) {
+          sessions.add(command.command().handler().open(context, line.commandArguments()));
+        } else if (line.hasAny(extension.options())) {
           sessions.add(extension.open(context));
         }
       }
@@ -367,7 +382,11 @@ public final class GraphLauncher {
     }
   }
 
-  private Map<String, LaunchOption> knownOptions() {
+  /** A command and the extension that adds it. */
+  private record Command(LauncherExtension extension, LaunchCommand command) {}
+
+  /** The options of the launcher and its extensions, without the commands' own. */
+  private Map<String, LaunchOption> globalOptions() {
     Map<String, LaunchOption> known = new LinkedHashMap<>();
     for (LaunchOption o : CORE_OPTIONS) {
       known.put(o.name(), o);
@@ -383,6 +402,59 @@ public final class GraphLauncher {
     return known;
   }
 
+  /** Every option the command line may hold: the global ones and every command's own. */
+  private Map<String, LaunchOption> knownOptions() {
+    Map<String, LaunchOption> known = globalOptions();
+    Map<String, LaunchOption> global = Map.copyOf(known);
+    for (Command c : commands().values()) {
+      for (LaunchOption o : c.command().options()) {
+        LaunchOption before = known.putIfAbsent(o.name(), o);
+        if (before != null && (global.containsKey(o.name()) || !before.equals(o))) {
+          throw new IllegalStateException(
+              "command " + c.command().name() + " defines " + o.name() + " a second time");
+        }
+      }
+    }
+    return known;
+  }
+
+  private Map<String, Command> commands() {
+    Map<String, Command> commands = new LinkedHashMap<>();
+    for (LauncherExtension e : extensions) {
+      for (LaunchCommand c : e.commands()) {
+        if (commands.putIfAbsent(c.name(), new Command(e, c)) != null) {
+          throw new IllegalStateException("two launcher extensions both define " + c.name());
+        }
+      }
+    }
+    return commands;
+  }
+
+  /** A command's own options are refused without it (and with another command). */
+  private static void checkCommandOptions(
+      CommandLine line, @Nullable Command given, Collection<Command> commands) {
+    Set<String> allowed = new HashSet<>();
+    if (given != null) {
+      given.command().options().forEach(o -> allowed.add(o.name()));
+    }
+    Map<String, List<String>> owners = new TreeMap<>();
+    for (Command c : commands) {
+      for (LaunchOption o : c.command().options()) {
+        owners.computeIfAbsent(o.name(), k -> new ArrayList<>()).add(c.command().name());
+      }
+    }
+    for (Map.Entry<String, List<String>> e : owners.entrySet()) {
+      if (line.has(e.getKey()) && !allowed.contains(e.getKey())) {
+        throw new IllegalArgumentException(
+            e.getKey()
+                + " goes with the "
+                + String.join(" or ", e.getValue())
+                + " command"
+                + (given == null ? "" : ", not with " + given.command().name()));
+      }
+    }
+  }
+
   private static Layout layout(String name) {
     return switch (name.toLowerCase(Locale.ROOT)) {
       case "streaming", "process" -> Layout.STREAMING;
@@ -395,12 +467,17 @@ public final class GraphLauncher {
   /** The command-line usage. */
   String usage() {
     StringBuilder s = new StringBuilder();
+    Map<String, Command> commands = commands();
     s.append("usage: java -cp <class path> ").append(program).append(" [options]\n");
+    if (!commands.isEmpty()) {
+      s.append("       java -cp <class path> ").append(program);
+      s.append(" COMMAND [arguments] [options]\n");
+    }
     s.append("Runs graph '")
         .append(graph.name())
         .append("' and prints the outputs of its collected stages as one JSON object.\n");
     s.append("Options:\n");
-    for (LaunchOption o : knownOptions().values()) {
+    for (LaunchOption o : globalOptions().values()) {
       String head =
           switch (o.value()) {
             case NONE -> o.name();
@@ -410,6 +487,22 @@ public final class GraphLauncher {
       List<String> help = wrap(o.help(), USAGE_WIDTH - HELP_COLUMN);
       s.append(String.format(Locale.ROOT, "  %-26s %s%n", head, help.getFirst()));
       for (String more : help.subList(1, help.size())) {
+        s.append(" ".repeat(HELP_COLUMN)).append(more).append('\n');
+      }
+    }
+    if (!commands.isEmpty()) {
+      s.append("Commands:\n");
+    }
+    for (Command c : commands.values()) {
+      String head = (c.command().name() + " " + c.command().arguments()).strip();
+      List<String> help = wrap(c.command().help(), USAGE_WIDTH - HELP_COLUMN);
+      if (head.length() > HELP_COLUMN - 3) {
+        s.append("  ").append(head).append('\n');
+      } else {
+        s.append(String.format(Locale.ROOT, "  %-26s %s%n", head, help.getFirst()));
+        help = help.subList(1, help.size());
+      }
+      for (String more : help) {
         s.append(" ".repeat(HELP_COLUMN)).append(more).append('\n');
       }
     }

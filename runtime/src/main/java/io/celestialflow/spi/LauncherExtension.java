@@ -11,7 +11,9 @@ import java.util.List;
  * descriptor).
  *
  * <p>The launcher parses its own options and every extension's, prints them all in {@code --help},
- * and opens a session of each extension whose options were given, in {@link #order()}.
+ * and opens a session of each extension whose options were given, in {@link #order()}. An extension
+ * may add {@linkplain #commands() commands} too ({@code failures RUN_ID}); when one is given, its
+ * session takes the place of the extension's own.
  */
 public interface LauncherExtension {
   /**
@@ -20,6 +22,16 @@ public interface LauncherExtension {
    * @return the options
    */
   List<LaunchOption> options();
+
+  /**
+   * The commands this extension adds, such as the run store's {@code resume RUN_ID}; none by
+   * default.
+   *
+   * @return the commands
+   */
+  default List<LaunchCommand> commands() {
+    return List.of();
+  }
 
   /**
    * Where this extension's session runs among others (lower first); the default is 0.

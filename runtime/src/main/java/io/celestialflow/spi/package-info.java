@@ -7,7 +7,8 @@
  *       duplicate) with the task's identity, attached to a run or a graph; stages an observer
  *       declines cost nothing per task.
  *   <li>{@link io.celestialflow.spi.LauncherExtension}: command-line options of the generated
- *       runners ({@code --dashboard}, {@code --store}, {@code --worker}), found with {@link
+ *       runners ({@code --dashboard}, {@code --store}, {@code --worker}) and their commands ({@link
+ *       io.celestialflow.spi.LaunchCommand}: {@code failures RUN_ID}), found with {@link
  *       java.util.ServiceLoader} when the module that provides them is on the class path.
  * </ul>
  *

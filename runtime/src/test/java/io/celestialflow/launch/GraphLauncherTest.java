@@ -8,11 +8,17 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.celestialflow.Execution;
 import io.celestialflow.Layout;
+import io.celestialflow.RunBuilder;
 import io.celestialflow.TaskGraph;
 import io.celestialflow.TaskStage;
 import io.celestialflow.event.RunFinished;
 import io.celestialflow.event.RunStarted;
 import io.celestialflow.progress.ConsoleProgress;
+import io.celestialflow.spi.LaunchCommand;
+import io.celestialflow.spi.LaunchContext;
+import io.celestialflow.spi.LaunchOption;
+import io.celestialflow.spi.LaunchSession;
+import io.celestialflow.spi.LauncherExtension;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -22,6 +28,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
@@ -300,6 +307,158 @@ class GraphLauncherTest {
     assertThat(launch(quickstart(), "--input").err()).contains("--input needs a value");
     assertThat(launch(quickstart(), "--metrics", "--input", "add=[]").err())
         .contains("option --metrics needs the celestialflow-micrometer module on the class path");
+  }
+
+  @Test
+  void aCommandOfAModuleNotOnTheClassPathNamesTheModule() {
+    String store =
+        "needs the celestialflow-store module on the class path"
+            + " (add the io.celestialflow:celestialflow-store dependency)";
+    for (String command : List.of("resume", "retry-failed", "failures", "trace", "runs")) {
+      Outcome o = launch(quickstart(), command, "6f1c");
+      assertThat(o.status()).isEqualTo(2);
+      assertThat(o.err()).startsWith("error: command '" + command + "' " + store + "\n");
+      assertThat(o.out()).isEmpty();
+    }
+    // The command is named even when its options follow, and an option alone names it too.
+    assertThat(launch(quickstart(), "failures", "6f1c", "--by", "stage").err())
+        .startsWith("error: command 'failures' " + store);
+    assertThat(launch(quickstart(), "--input", "add=[[1,2]]", "--by", "stage").err())
+        .startsWith("error: option --by " + store);
+  }
+
+  @Test
+  void anUnknownCommandIsAUsageError() {
+    Outcome o = launch(quickstart(), "frobnicate", "--input", "add=[[1,2]]");
+    assertThat(o.status()).isEqualTo(2);
+    assertThat(o.err())
+        .startsWith(
+            "error: unknown command 'frobnicate' (this runner has no commands; options start"
+                + " with --)\n");
+
+    assertThat(launch(quickstart().extension(new Echo()), "--echo-level", "3").err())
+        .startsWith(
+            "error: unknown command '3'; if it is the value of --echo-level, write"
+                + " --echo-level=3\n");
+
+    Outcome withCommands = launch(quickstart().extension(new Echo()), "ehco", "x");
+    assertThat(withCommands.status()).isEqualTo(2);
+    assertThat(withCommands.err())
+        .startsWith("error: unknown command 'ehco' (the commands are echo, feed)\n");
+  }
+
+  /**
+   * An extension with two commands: {@code echo} prints its arguments instead of running the graph;
+   * {@code feed N} runs the graph with the inputs {@code [N, N]} and {@code [N, N]}.
+   */
+  private static final class Echo implements LauncherExtension {
+    final List<String> opened = new CopyOnWriteArrayList<>();
+
+    @Override
+    public List<LaunchOption> options() {
+      return List.of(
+          LaunchOption.flag("--echo-option", "an option of the extension"),
+          LaunchOption.withOptionalValue("--echo-level", "N", "an option with an optional value"));
+    }
+
+    @Override
+    public LaunchSession open(LaunchContext context) {
+      opened.add("options");
+      return new LaunchSession() {};
+    }
+
+    @Override
+    public List<LaunchCommand> commands() {
+      return List.of(
+          new LaunchCommand(
+              "echo",
+              "WORD... [--loud]",
+              "print the words instead of running the graph",
+              List.of(LaunchOption.flag("--loud", "upper case")),
+              (context, arguments) -> {
+                opened.add("echo");
+                return new LaunchSession() {
+                  @Override
+                  public OptionalInt takeOver() {
+                    String words = String.join(" ", arguments);
+                    context
+                        .out()
+                        .println(
+                            context.has("--loud")
+                                ? words.toUpperCase(java.util.Locale.ROOT)
+                                : words);
+                    return OptionalInt.of(arguments.size());
+                  }
+                };
+              }),
+          new LaunchCommand(
+              "feed",
+              "N",
+              "run the graph on the tasks [N, N] twice, a longer help text that the usage wraps"
+                  + " at its width",
+              List.of(),
+              (context, arguments) -> {
+                opened.add("feed");
+                int n = Integer.parseInt(arguments.getFirst());
+                return new LaunchSession() {
+                  @Override
+                  public boolean suppliesTasks() {
+                    return true;
+                  }
+
+                  @Override
+                  public void configure(RunBuilder run) {
+                    run.input("add", List.of(new AddArgs(n, n), new AddArgs(n, n)));
+                  }
+                };
+              }));
+    }
+  }
+
+  @Test
+  void aCommandOpensItsSessionInPlaceOfItsExtensionsOwn() {
+    Echo echo = new Echo();
+    Outcome o = launch(quickstart().extension(echo), "--echo-option", "echo", "a", "b", "--loud");
+    assertThat(o.status()).as(o.err()).isEqualTo(2); // the words, as the command's status
+    assertThat(o.out()).isEqualTo("A B\n");
+    assertThat(echo.opened).containsExactly("echo");
+
+    Outcome fed = launch(quickstart().extension(echo), "feed", "3");
+    assertThat(fed.status()).as(fed.err()).isZero();
+    assertThat(fed.ints("square")).containsExactly(36, 36);
+  }
+
+  @Test
+  void aCommandsOwnOptionsGoWithItOnly() {
+    Outcome o = launch(quickstart().extension(new Echo()), "--input", "add=[[1,2]]", "--loud");
+    assertThat(o.status()).isEqualTo(2);
+    assertThat(o.err()).startsWith("error: --loud goes with the echo command\n");
+    assertThat(launch(quickstart().extension(new Echo()), "feed", "1", "--loud").err())
+        .startsWith("error: --loud goes with the echo command, not with feed\n");
+  }
+
+  @Test
+  void helpListsTheCommandsOfTheExtensions() {
+    Outcome o = launch(quickstart().extension(new Echo()), "--help");
+    assertThat(o.status()).isZero();
+    assertThat(o.out())
+        .startsWith(
+            """
+            usage: java -cp <class path> io.celestialflow.launch.GraphLauncherTest [options]
+                   java -cp <class path> io.celestialflow.launch.GraphLauncherTest COMMAND \
+            [arguments] [options]
+            """)
+        .contains(
+            """
+              --echo-option              an option of the extension
+              --echo-level[=N]           an option with an optional value
+            Commands:
+              echo WORD... [--loud]      print the words instead of running the graph
+              feed N                     run the graph on the tasks [N, N] twice, a longer help text that the
+                                         usage wraps at its width
+            Input stages and their task types:
+            """)
+        .doesNotContain("--loud  ");
   }
 
   @Test

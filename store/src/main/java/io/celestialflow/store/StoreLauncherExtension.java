@@ -1,5 +1,6 @@
 package io.celestialflow.store;
 
+import io.celestialflow.spi.LaunchCommand;
 import io.celestialflow.spi.LaunchContext;
 import io.celestialflow.spi.LaunchOption;
 import io.celestialflow.spi.LaunchSession;
@@ -7,18 +8,19 @@ import io.celestialflow.spi.LauncherExtension;
 import java.util.List;
 
 /**
- * The run store's options for the generated runners, found with {@link java.util.ServiceLoader}
- * when {@code celestialflow-store} is on the class path:
+ * The run store's options and commands for the generated runners, found with {@link
+ * java.util.ServiceLoader} when {@code celestialflow-store} is on the class path:
  *
  * <ul>
- *   <li>{@code --store DIR}: record the run in the store in {@code DIR};
- *   <li>{@code --resume[=DIR]}: resume the latest run of the graph in {@code DIR} (or in the {@code
- *       --store} directory): its unfinished tasks and the unread rest of its inputs (give the same
- *       {@code --input} options again);
- *   <li>{@code --retry-failed}: run the failed tasks of that run again, optionally only those of
- *       {@code --retry-stage STAGE} or of exception type {@code --retry-error TYPE};
- *   <li>{@code --run RUN_ID}: which run to resume or retry (default: the latest of the graph);
- *   <li>{@code --lineage}: also record every task's lineage.
+ *   <li>{@code --store DIR}: record the run in the store in {@code DIR}; the commands read that
+ *       store (default {@code ./celestialflow-runs});
+ *   <li>{@code --lineage}: also record every task's lineage;
+ *   <li>the commands {@code runs}, {@code resume RUN_ID}, {@code retry-failed RUN_ID [--stage S]
+ *       [--error TYPE]}, {@code failures RUN_ID [--by stage|error] [--json]} and {@code trace
+ *       RUN_ID TASK_ID} ({@link StoreCommands});
+ *   <li>the options that came before the commands, kept for scripts that use them: {@code
+ *       --resume[=DIR]} (the latest run of the graph, or {@code --run RUN_ID}) and {@code
+ *       --retry-failed} with {@code --retry-stage STAGE} and {@code --retry-error TYPE}.
  * </ul>
  */
 public final class StoreLauncherExtension implements LauncherExtension {
@@ -36,20 +38,29 @@ public final class StoreLauncherExtension implements LauncherExtension {
   @Override
   public List<LaunchOption> options() {
     return List.of(
-        LaunchOption.withValue(STORE, "DIR", "record the run in the run store in DIR"),
-        LaunchOption.withOptionalValue(
-            RESUME,
+        LaunchOption.withValue(
+            STORE,
             "DIR",
-            "resume the latest run in DIR (or --store DIR): its unfinished tasks and the unread"
-                + " rest of the same --input"),
+            "record the run in the run store in DIR; the commands read this store (default ./"
+                + StoreCommands.DEFAULT_DIRECTORY
+                + ")"),
         LaunchOption.flag(
-            RETRY, "run the failed tasks of the latest run in the store (or --run) again"),
-        LaunchOption.withValue(RETRY_STAGE, "STAGE", "with --retry-failed: only this stage's"),
+            LINEAGE, "with --store, resume or retry-failed: record every task's lineage"),
+        LaunchOption.withOptionalValue(
+            RESUME, "DIR", "the resume command's older form, for the latest run in DIR or --run"),
+        LaunchOption.flag(
+            RETRY, "the retry-failed command's older form, for the latest run or --run"),
+        LaunchOption.withValue(
+            RETRY_STAGE, "STAGE", "with --retry-failed: only this stage's failures"),
         LaunchOption.withValue(
             RETRY_ERROR, "TYPE", "with --retry-failed: only failures of this exception type"),
         LaunchOption.withValue(
-            RUN, "RUN_ID", "with --resume or --retry-failed: this run, not the latest"),
-        LaunchOption.flag(LINEAGE, "with --store: also record every task's lineage"));
+            RUN, "RUN_ID", "with --resume or --retry-failed: this run, not the latest"));
+  }
+
+  @Override
+  public List<LaunchCommand> commands() {
+    return StoreCommands.all();
   }
 
   @Override

@@ -47,6 +47,7 @@ final class StoreSession implements LaunchSession {
     this.options = options;
   }
 
+  /** A session for the store's options: record the run, or resume or retry with the old options. */
   static LaunchSession open(LaunchContext context) {
     boolean resume = context.has(RESUME);
     boolean retry = context.has(RETRY);
@@ -68,6 +69,14 @@ final class StoreSession implements LaunchSession {
               ? RESUME + " needs a store: " + RESUME + "=DIR or " + STORE + " DIR"
               : retry ? RETRY + " needs " + STORE + " DIR" : LINEAGE + " needs " + STORE + " DIR"));
     }
+    if (resume || retry) {
+      return continuing(
+          context,
+          dir.get(),
+          context.value(RUN),
+          resume,
+          filter(context, context.value(RETRY_STAGE), context.value(RETRY_ERROR)));
+    }
     RecordOptions options = RecordOptions.defaults().withLineage(context.has(LINEAGE));
     PrintStream err = context.err();
     RunStore store;
@@ -77,26 +86,65 @@ final class StoreSession implements LaunchSession {
               Path.of(dir.get()),
               StoreOptions.defaults().withWarnings(message -> err.println("warning: " + message)));
     } catch (StoreException e) {
-      if (resume || retry) {
-        throw e;
-      }
       err.println("warning: " + e.getMessage() + "; the run goes on without its store");
       return new StoreSession(context, null, dir.get(), null, options);
     }
+    return new StoreSession(context, store, dir.get(), null, options);
+  }
+
+  /**
+   * A session that resumes a stored run (its unfinished tasks and the unread rest of its inputs),
+   * or runs its failures that match a filter again.
+   *
+   * @param dir the store directory, which must hold a store
+   * @param runId the run, or empty for the latest run of the graph
+   * @param resume true to resume, false to retry the failures
+   * @param filter with {@code resume} false: which failures
+   */
+  static LaunchSession continuing(
+      LaunchContext context,
+      String dir,
+      Optional<String> runId,
+      boolean resume,
+      FailureQuery filter) {
+    RecordOptions options = RecordOptions.defaults().withLineage(context.has(LINEAGE));
+    PrintStream err = context.err();
+    RunStore store =
+        StoreCommands.openExisting(
+            Path.of(dir),
+            StoreOptions.defaults().withWarnings(message -> err.println("warning: " + message)));
     try {
-      Resumption resumption = resume || retry ? continuation(context, store, resume) : null;
-      return new StoreSession(context, store, dir.get(), resumption, options);
+      Resumption resumption = continuation(context, store, dir, runId, resume, filter);
+      return new StoreSession(context, store, dir, resumption, options);
     } catch (RuntimeException e) {
       store.close();
       throw e;
     }
   }
 
-  private static Resumption continuation(LaunchContext context, RunStore store, boolean resume) {
+  /** Which failures to retry: those of a stage (which the graph must have) and exception type. */
+  static FailureQuery filter(LaunchContext context, Optional<String> stage, Optional<String> type) {
+    FailureQuery filter = FailureQuery.all();
+    if (stage.isPresent()) {
+      context.graph().stage(stage.get()); // fails for an unknown stage
+      filter = filter.stage(stage.get());
+    }
+    if (type.isPresent()) {
+      filter = filter.type(type.get());
+    }
+    return filter;
+  }
+
+  private static Resumption continuation(
+      LaunchContext context,
+      RunStore store,
+      String dir,
+      Optional<String> given,
+      boolean resume,
+      FailureQuery filter) {
     TaskGraph graph = context.graph();
     String runId =
-        context
-            .value(RUN)
+        given
             .or(() -> store.latestRun(graph.name()))
             .orElseThrow(() ->
                 new IllegalArgumentException(
@@ -105,22 +153,8 @@ final class StoreSession implements LaunchSession {
                         + " has no run of graph '"
                         + graph.name()
                         + "'"));
-    Resumption r;
-    if (resume) {
-      r = store.resume(runId, graph);
-    } else {
-      FailureQuery filter = FailureQuery.all();
-      Optional<String> stage = context.value(RETRY_STAGE);
-      if (stage.isPresent()) {
-        graph.stage(stage.get()); // fails for an unknown stage
-        filter = filter.stage(stage.get());
-      }
-      Optional<String> type = context.value(RETRY_ERROR);
-      if (type.isPresent()) {
-        filter = filter.type(type.get());
-      }
-      r = store.retryFailed(runId, graph, filter);
-    }
+    StoreCommands.requireRun(store, dir, runId);
+    Resumption r = resume ? store.resume(runId, graph) : store.retryFailed(runId, graph, filter);
     int n = r.tasks().values().stream().mapToInt(List::size).sum();
     context
         .err()
@@ -194,14 +228,12 @@ final class StoreSession implements LaunchSession {
             + directory);
     if (unfinished > 0) {
       err.println(
-          "run store: to finish it, run again with the same --input and "
-              + RESUME
-              + "="
-              + directory
+          "run store: to finish it, run again with the same --input: resume "
+              + result.runId()
               + " "
-              + RUN
+              + STORE
               + " "
-              + result.runId());
+              + directory);
     }
   }
 

@@ -76,12 +76,19 @@ class LauncherTest {
         .contains("--resume needs a store: --resume=DIR or --store DIR");
     assertThat(launch("--input", "boom=[1]", "--store", dir.toString(), "--run", "x").err())
         .contains("--run goes with --resume or --retry-failed");
-    Launch unknown = launch("--resume=" + dir, "--run", "nope");
-    assertThat(unknown.status()).isEqualTo(2);
-    assertThat(unknown.err()).contains("has no run 'nope'");
-    Launch empty = launch("--retry-failed", "--store", dir.resolve("empty").toString());
+    Path runs = dir.resolve("runs");
+    RunStore.open(runs).close(); // a store without runs
+    Launch empty = launch("--retry-failed", "--store", runs.toString());
     assertThat(empty.status()).isEqualTo(2);
     assertThat(empty.err()).contains("has no run of graph 'failing'");
+    Launch unknown = launch("--resume=" + runs, "--run", "nope");
+    assertThat(unknown.status()).isEqualTo(2);
+    assertThat(unknown.err())
+        .isEqualTo("error: the run store in " + runs + " has no run 'nope'; it has no runs yet\n");
+    Launch none = launch("--retry-failed", "--store", dir.resolve("none").toString());
+    assertThat(none.status()).isEqualTo(2);
+    assertThat(none.err()).startsWith("error: there is no run store in ");
+    assertThat(dir.resolve("none")).doesNotExist();
     assertThat(launch("--help").out())
         .contains("--store DIR")
         .contains("--resume[=DIR]")
@@ -91,7 +98,7 @@ class LauncherTest {
   }
 
   /**
-   * A generated runner stopped with SIGTERM mid-run, then started again with {@code --resume}:
+   * A generated runner stopped with SIGTERM mid-run, then started again with {@code resume RUN_ID}:
    * across both JVMs every input reaches the sink exactly once.
    */
   @Test
@@ -126,7 +133,7 @@ class LauncherTest {
     }
     assertThat(Files.readAllLines(out)).hasSizeLessThan(n);
 
-    String[] resume = Arrays2.concat(args, "--resume");
+    String[] resume = Arrays2.concat(args, "resume", firstRun);
     try (ChildJvm second = ChildJvm.start(dir, resume)) {
       assertThat(second.await(90)).as("stderr: %s", second.err()).isZero();
       assertThat(second.err()).contains("resuming run " + firstRun);
