@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Writes batches of entries into the database, one transaction per batch, with one prepared
@@ -35,6 +36,14 @@ final class BatchWriter implements AutoCloseable {
   private final Map<Long, List<TraceRow>> traceIds = new HashMap<>();
 
   private int tracesCached;
+
+  /**
+   * Stored traces by {@link TaskFailure#traceKey()}: a failure whose key is here is stored without
+   * rendering its stack trace at all. Cleared when it grows past {@link #TRACE_CACHE} keys.
+   */
+  private final Map<Long, KeyedTrace> traceKeys = new HashMap<>();
+
+  private record KeyedTrace(long id, @Nullable String head) {}
 
   private final Map<CountKey, long[]> counts = new HashMap<>();
   private boolean pendingFailures;
@@ -95,6 +104,7 @@ final class BatchWriter implements AutoCloseable {
       runKeys.clear();
       typeIds.clear();
       traceIds.clear();
+      traceKeys.clear();
       tracesCached = 0;
       throw e;
     }
@@ -148,8 +158,7 @@ final class BatchWriter implements AutoCloseable {
     long run = runKey(f.runId());
     StoredTask task = encoder.encode(failure.stage(), failure.task(), f.declaredType());
     long type = typeId(failure.exceptionTypes());
-    TraceText trace =
-        TraceText.split(failure.stackTrace(), failure.exceptionType(), failure.message());
+    KeyedTrace trace = keyedTrace(failure);
     insertFailure.setLong(1, run);
     insertFailure.setString(2, failure.stage());
     insertFailure.setLong(3, failure.taskId());
@@ -158,7 +167,7 @@ final class BatchWriter implements AutoCloseable {
     insertFailure.setString(6, task.note());
     insertFailure.setLong(7, type);
     insertFailure.setString(8, failure.message());
-    insertFailure.setLong(9, traceId(trace));
+    insertFailure.setLong(9, trace.id());
     insertFailure.setString(10, trace.head());
     insertFailure.setInt(11, failure.attempts());
     insertFailure.setLong(12, failure.failedAt().toEpochMilli());
@@ -201,6 +210,26 @@ final class BatchWriter implements AutoCloseable {
     }
     typeIds.put(name, id);
     return id;
+  }
+
+  /**
+   * The stored trace of a failure and its first line when that is unusual: found by the failure's
+   * trace key without rendering the trace, else rendered, split and looked up by its body.
+   */
+  private KeyedTrace keyedTrace(TaskFailure failure) throws SQLException {
+    long key = failure.traceKey();
+    KeyedTrace known = traceKeys.get(key);
+    if (known != null) {
+      return known;
+    }
+    TraceText text =
+        TraceText.split(failure.stackTrace(), failure.exceptionType(), failure.message());
+    KeyedTrace stored = new KeyedTrace(traceId(text), text.head());
+    if (traceKeys.size() >= TRACE_CACHE) {
+      traceKeys.clear();
+    }
+    traceKeys.put(key, stored);
+    return stored;
   }
 
   private long traceId(TraceText trace) throws SQLException {

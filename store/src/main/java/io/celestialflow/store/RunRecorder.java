@@ -62,6 +62,9 @@ final class RunRecorder implements GraphListener, TaskObserver {
       }
       case TaskFailed f -> {
         ensureStarted(f.runId(), f.time().toEpochMilli());
+        // The throw-site key walks the exception's frames: done here, on the engine thread that
+        // failed, so the one writer thread only looks it up (and renders a trace once per key).
+        f.failure().traceKey();
         offer(new Entry.Failure(f.runId(), f.failure(), declared.get(f.failure().stage())));
       }
       case RunFinished end -> finish(end.runId(), end.result());

@@ -31,8 +31,9 @@ public final class StoreBenchAccess implements AutoCloseable {
     writer.put(new Entry.RunStart(runId, "bench", "{}", "{}", null, "run", 0));
   }
 
-  /** Hands over one failure record; its stack trace is already rendered. */
+  /** Hands over one failure record, computing its trace key first as a recording does. */
   public void failure(String runId, TaskFailure f) {
+    f.traceKey(); // as RunRecorder does, on the thread that reports the failure
     writer.offer(new Entry.Failure(runId, f, Integer.class));
   }
 
