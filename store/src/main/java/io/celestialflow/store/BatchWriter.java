@@ -29,6 +29,12 @@ final class BatchWriter implements AutoCloseable {
   private final PreparedStatement insertUnfinished;
   private final PreparedStatement insertLineage;
   private final PreparedStatement insertStats;
+  private final PreparedStatement readBlock;
+  private final PreparedStatement writeBlock;
+
+  /** Message and task of each failure in the pending insert batch, in order (for TextBlocks). */
+  private final List<String> pendingTexts = new ArrayList<>();
+
   private final Map<String, Long> runKeys = new HashMap<>();
   private final Map<String, Long> typeIds = new HashMap<>();
 
@@ -81,6 +87,9 @@ final class BatchWriter implements AutoCloseable {
         c.prepareStatement(
             "INSERT OR REPLACE INTO stats(run, at, stage, received, succeeded, failed, duplicates,"
                 + " retries, pending, running, emitted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    readBlock = c.prepareStatement("SELECT bits FROM text_blocks WHERE block = ?");
+    writeBlock =
+        c.prepareStatement("INSERT OR REPLACE INTO text_blocks(block, bits) VALUES (?, ?)");
   }
 
   /** Writes the entries in one transaction; on failure rolls back and rethrows. */
@@ -172,6 +181,8 @@ final class BatchWriter implements AutoCloseable {
     insertFailure.setInt(11, failure.attempts());
     insertFailure.setLong(12, failure.failedAt().toEpochMilli());
     insertFailure.addBatch();
+    pendingTexts.add(failure.message());
+    pendingTexts.add(task.json());
     pendingFailures = true;
     counts.computeIfAbsent(new CountKey(run, failure.stage(), type), k -> new long[1])[0]++;
   }
@@ -383,6 +394,7 @@ final class BatchWriter implements AutoCloseable {
   private void flushBatches() throws SQLException {
     if (pendingFailures) {
       insertFailure.executeBatch();
+      indexTexts();
       pendingFailures = false;
     }
     if (!counts.isEmpty()) {
@@ -410,15 +422,53 @@ final class BatchWriter implements AutoCloseable {
     }
   }
 
+  /**
+   * Adds the texts of the failures just inserted to their blocks' filters. In this transaction,
+   * which holds the write lock, the batch's rows got consecutive ids ending with the last inserted
+   * one.
+   */
+  private void indexTexts() throws SQLException {
+    int rows = pendingTexts.size() / 2;
+    long first = lastRowId() - rows + 1;
+    Map<Long, long[]> blocks = new HashMap<>();
+    for (int i = 0; i < rows; i++) {
+      long block = (first + i) >> TextBlocks.SHIFT;
+      long[] filter = blocks.computeIfAbsent(block, this::storedFilter);
+      TextBlocks.add(filter, pendingTexts.get(2 * i));
+      TextBlocks.add(filter, pendingTexts.get(2 * i + 1));
+    }
+    pendingTexts.clear();
+    for (Map.Entry<Long, long[]> e : blocks.entrySet()) {
+      writeBlock.setLong(1, e.getKey());
+      writeBlock.setBytes(2, TextBlocks.toBytes(e.getValue()));
+      writeBlock.addBatch();
+    }
+    writeBlock.executeBatch();
+  }
+
+  /** The filter of a block as stored (another batch, or another process, may have begun it). */
+  private long[] storedFilter(long block) {
+    try {
+      readBlock.setLong(1, block);
+      try (ResultSet r = readBlock.executeQuery()) {
+        return TextBlocks.fromBytes(r.next() ? r.getBytes(1) : null);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot read text block " + block + ": " + e.getMessage(), e);
+    }
+  }
+
   private void clearPending() {
     for (PreparedStatement p :
-        List.of(insertFailure, upsertCount, insertUnfinished, insertLineage, insertStats)) {
+        List.of(
+            insertFailure, upsertCount, insertUnfinished, insertLineage, insertStats, writeBlock)) {
       try {
         p.clearBatch();
       } catch (SQLException ignored) {
         // the statement is unusable anyway; the next batch will fail and say why
       }
     }
+    pendingTexts.clear();
     pendingFailures = false;
     pendingUnfinished = false;
     pendingLineage = false;

@@ -114,5 +114,23 @@ final class Schema {
             PRIMARY KEY(run, at, stage)) WITHOUT ROWID\
           """);
 
+  /**
+   * One row per block of 1,024 failure ids: a Bloom filter of the trigrams of their messages and
+   * tasks ({@link TextBlocks}). Failures with ids below {@code meta.text_index_from} (written
+   * before this table existed) have none and are always scanned.
+   */
+  static final String TEXT_BLOCKS =
+      "CREATE TABLE IF NOT EXISTS text_blocks(block INTEGER PRIMARY KEY, bits BLOB NOT NULL)";
+
+  /**
+   * Run on every open after {@link #DDL}: adds what a store made by an earlier build of version 1
+   * lacks (idempotent).
+   */
+  static final List<String> UPGRADE =
+      List.of(
+          TEXT_BLOCKS,
+          "INSERT OR IGNORE INTO meta(key, value) SELECT 'text_index_from',"
+              + " coalesce(max(id), 0) + 1 FROM failures");
+
   private Schema() {}
 }
