@@ -135,6 +135,11 @@ final class StoreWriter implements AutoCloseable {
     samplers.add(new Sampler(runId, run, interval.toMillis(), System.currentTimeMillis()));
   }
 
+  /** The writer thread (for the benchmarks' CPU accounting). */
+  Thread thread() {
+    return thread;
+  }
+
   /** Entries committed so far. */
   long committed() {
     return committed.get();

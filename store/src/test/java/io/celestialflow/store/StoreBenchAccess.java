@@ -70,6 +70,17 @@ public final class StoreBenchAccess implements AutoCloseable {
     return TaskFailure.of(stage, task, 0, types, message, trace, 1, at);
   }
 
+  /**
+   * CPU time the writer thread has used so far: what the writer costs whatever else runs on the
+   * machine.
+   *
+   * @return nanoseconds
+   */
+  public long writerCpuNanos() {
+    return java.lang.management.ManagementFactory.getThreadMXBean()
+        .getThreadCpuTime(writer.thread().threadId());
+  }
+
   /** The store. */
   public RunStore store() {
     return store;
