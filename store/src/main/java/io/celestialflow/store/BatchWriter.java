@@ -29,6 +29,9 @@ final class BatchWriter implements AutoCloseable {
   private final PreparedStatement insertUnfinished;
   private final PreparedStatement insertLineage;
   private final PreparedStatement insertStats;
+  private final PreparedStatement insertEntered;
+  private final PreparedStatement insertSettled;
+  private boolean pendingJournal;
   private final PreparedStatement readBlock;
   private final PreparedStatement writeBlock;
 
@@ -87,6 +90,13 @@ final class BatchWriter implements AutoCloseable {
         c.prepareStatement(
             "INSERT OR REPLACE INTO stats(run, at, stage, received, succeeded, failed, duplicates,"
                 + " retries, pending, running, emitted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    insertEntered =
+        c.prepareStatement(
+            "INSERT INTO journal_entered(run, stage, task, parent, from_stage, source, payload,"
+                + " task_type, task_note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    insertSettled =
+        c.prepareStatement(
+            "INSERT INTO journal_settled(run, stage, task, succeeded) VALUES (?, ?, ?, ?)");
     readBlock = c.prepareStatement("SELECT bits FROM text_blocks WHERE block = ?");
     writeBlock =
         c.prepareStatement("INSERT OR REPLACE INTO text_blocks(block, bits) VALUES (?, ?)");
@@ -128,6 +138,8 @@ final class BatchWriter implements AutoCloseable {
       case Entry.CarriedOver o -> addUnfinished(o.runId(), o.task());
       case Entry.Lineage l -> addLineage(l);
       case Entry.Stats s -> addStats(s);
+      case Entry.Entered en -> addEntered(en);
+      case Entry.Settled st -> addSettled(st);
       case Entry.RunEnd end -> endRun(end);
       case Entry.Flush ignored -> {}
     }
@@ -313,6 +325,30 @@ final class BatchWriter implements AutoCloseable {
     pendingLineage = true;
   }
 
+  private void addEntered(Entry.Entered e) throws SQLException {
+    StoredTask task = encoder.encode(e.stage(), e.payload(), e.declaredType());
+    insertEntered.setLong(1, runKey(e.runId()));
+    insertEntered.setString(2, e.stage());
+    insertEntered.setLong(3, e.task());
+    insertEntered.setLong(4, e.parent());
+    insertEntered.setString(5, e.from());
+    insertEntered.setInt(6, e.source());
+    insertEntered.setString(7, task.json());
+    insertEntered.setString(8, task.type());
+    insertEntered.setString(9, task.note());
+    insertEntered.addBatch();
+    pendingJournal = true;
+  }
+
+  private void addSettled(Entry.Settled s) throws SQLException {
+    insertSettled.setLong(1, runKey(s.runId()));
+    insertSettled.setString(2, s.stage());
+    insertSettled.setLong(3, s.task());
+    insertSettled.setInt(4, s.succeeded() ? 1 : 0);
+    insertSettled.addBatch();
+    pendingJournal = true;
+  }
+
   private void addStats(Entry.Stats s) throws SQLException {
     long run = runKey(s.runId());
     for (StageStats st : s.stages()) {
@@ -389,6 +425,13 @@ final class BatchWriter implements AutoCloseable {
       p.setLong(7, run);
       p.executeUpdate();
     }
+    // The run ended: what it left unfinished is recorded above, so its journal is done with.
+    for (String table : List.of("journal_entered", "journal_settled")) {
+      try (PreparedStatement p = c.prepareStatement("DELETE FROM " + table + " WHERE run = ?")) {
+        p.setLong(1, run);
+        p.executeUpdate();
+      }
+    }
   }
 
   private void flushBatches() throws SQLException {
@@ -419,6 +462,11 @@ final class BatchWriter implements AutoCloseable {
     if (pendingStats) {
       insertStats.executeBatch();
       pendingStats = false;
+    }
+    if (pendingJournal) {
+      insertEntered.executeBatch();
+      insertSettled.executeBatch();
+      pendingJournal = false;
     }
   }
 
@@ -461,7 +509,14 @@ final class BatchWriter implements AutoCloseable {
   private void clearPending() {
     for (PreparedStatement p :
         List.of(
-            insertFailure, upsertCount, insertUnfinished, insertLineage, insertStats, writeBlock)) {
+            insertFailure,
+            upsertCount,
+            insertUnfinished,
+            insertLineage,
+            insertStats,
+            writeBlock,
+            insertEntered,
+            insertSettled)) {
       try {
         p.clearBatch();
       } catch (SQLException ignored) {
@@ -473,6 +528,7 @@ final class BatchWriter implements AutoCloseable {
     pendingUnfinished = false;
     pendingLineage = false;
     pendingStats = false;
+    pendingJournal = false;
   }
 
   @Override

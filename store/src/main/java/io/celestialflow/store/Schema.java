@@ -129,6 +129,20 @@ final class Schema {
   static final List<String> UPGRADE =
       List.of(
           TEXT_BLOCKS,
+          // The durable journal of runs recorded with it: rows of a run are deleted when it ends.
+          // from_stage: the stage whose task produced the task (null: an input, source >= 0, or
+          // an injected task, source -1).
+          """
+          CREATE TABLE IF NOT EXISTS journal_entered(
+            run INTEGER NOT NULL, stage TEXT NOT NULL, task INTEGER NOT NULL,
+            parent INTEGER NOT NULL, from_stage TEXT, source INTEGER NOT NULL,
+            payload TEXT NOT NULL, task_type TEXT NOT NULL, task_note TEXT)\
+          """,
+          """
+          CREATE TABLE IF NOT EXISTS journal_settled(
+            run INTEGER NOT NULL, stage TEXT NOT NULL, task INTEGER NOT NULL,
+            succeeded INTEGER NOT NULL)\
+          """,
           "INSERT OR IGNORE INTO meta(key, value) SELECT 'text_index_from',"
               + " coalesce(max(id), 0) + 1 FROM failures");
 
