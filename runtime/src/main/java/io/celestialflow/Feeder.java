@@ -23,6 +23,7 @@ final class Feeder implements Ticking {
   private final StageRuntime target;
   private final Object source;
   private final int sourceIndex;
+  private final @Nullable Observers entering;
   private final int chunkSize;
   private final boolean lingering;
   private final boolean lineage;
@@ -46,6 +47,7 @@ final class Feeder implements Ticking {
     this.chunkSize = run.chunkSize();
     this.lingering = !(source instanceof Collection<?>);
     this.lineage = run.tracksLineage();
+    this.entering = lineage ? target.entryObservers() : null;
     this.buffer = new Object[chunkSize];
     this.thread = run.newThread(threadName, this::feed);
     target.hold();
@@ -88,6 +90,9 @@ final class Feeder implements Ticking {
         }
         read++;
         Object item = lineage ? Envelope.tracked(task, newId(), 0) : task;
+        if (entering != null) {
+          entering.entered(item, null, sourceIndex);
+        }
         if (lingering) {
           lock.lock();
           try {

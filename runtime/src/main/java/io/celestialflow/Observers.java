@@ -38,6 +38,11 @@ final class Observers {
     this.runId = runId;
     this.stage = stage;
     this.clock = clock;
+    TaskObserver[] e =
+        java.util.Arrays.stream(observers)
+            .filter(Observers::overridesEntered)
+            .toArray(TaskObserver[]::new);
+    this.entering = e.length == 0 ? null : e;
   }
 
   /** The observers that want this stage's tasks, or null if none does. */
@@ -56,6 +61,44 @@ final class Observers {
     return watching.isEmpty()
         ? null
         : new Observers(watching.toArray(new TaskObserver[0]), runId, stage.name(), clock);
+  }
+
+  /**
+   * The observers of this stage that override {@link TaskObserver#entered}, or null if none does
+   * (then nothing is called, and no reference is made, when a task enters the stage).
+   */
+  private final TaskObserver @Nullable [] entering;
+
+  private static boolean overridesEntered(TaskObserver o) {
+    try {
+      return o.getClass()
+              .getMethod("entered", TaskRef.class, String.class, int.class)
+              .getDeclaringClass()
+          != TaskObserver.class;
+    } catch (NoSuchMethodException e) {
+      return false;
+    }
+  }
+
+  /** Whether an observer wants to hear of tasks entering this stage. */
+  boolean watchesEntries() {
+    return entering != null;
+  }
+
+  /** A task entered the stage (see {@link TaskObserver#entered}). */
+  void entered(Object item, @Nullable String from, int source) {
+    TaskObserver[] watching = entering;
+    if (watching == null) {
+      return;
+    }
+    TaskRef ref = ref(item, Envelope.task(item));
+    for (TaskObserver o : watching) {
+      try {
+        o.entered(ref, from, source);
+      } catch (RuntimeException e) {
+        log.warn("observer {} threw in entered() at stage '{}'", o, stage, e);
+      }
+    }
   }
 
   private TaskRef ref(Object item, Object task) {

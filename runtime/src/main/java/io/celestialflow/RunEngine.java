@@ -600,6 +600,10 @@ final class RunEngine implements GraphRun {
               + "' does not accept injected tasks; start it with keepOpen()");
     }
     Object item = lineage ? Envelope.tracked(task, reserveTaskIds(1), 0) : task;
+    Observers entering = lineage ? stage.entryObservers() : null;
+    if (entering != null) {
+      entering.entered(item, null, -1);
+    }
     injectLock.readLock().lock();
     try {
       if (cancelled) {

@@ -119,6 +119,12 @@ final class StageRuntime {
     return run;
   }
 
+  /** The stage's observers when one of them wants to hear of tasks entering it, else null. */
+  @Nullable Observers entryObservers() {
+    TaskCore c = core;
+    return c == null ? null : c.entryObservers();
+  }
+
   TaskCore core() {
     TaskCore c = core;
     if (c == null) {

@@ -171,6 +171,12 @@ final class TaskCore {
     return task;
   }
 
+  /** The observers when one of them watches tasks entering the stage, else null. */
+  @Nullable Observers entryObservers() {
+    Observers o = observers;
+    return o != null && o.watchesEntries() ? o : null;
+  }
+
   /** Tells the observers a task starts; null when none watches the stage. */
   Observers.@Nullable Observation observe(Object item, Object task) {
     return observers == null ? null : observers.started(item, task);

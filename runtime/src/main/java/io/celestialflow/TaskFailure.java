@@ -4,8 +4,11 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -29,6 +32,7 @@ public final class TaskFailure {
   private final Instant failedAt;
   private volatile @Nullable Throwable error;
   private volatile @Nullable String stackTrace;
+  private volatile long traceKey; // 0: not computed yet
 
   private TaskFailure(
       String stage,
@@ -207,6 +211,110 @@ public final class TaskFailure {
     stackTrace = trace;
     error = null; // the trace is all that is kept: the exception may hold on to a lot
     return trace;
+  }
+
+  /**
+   * A 64-bit key of where the failure was thrown, computed on first use without rendering the stack
+   * trace: failures with equal keys have the same {@link #stackTrace()} below its first line, and
+   * the same first line too unless that line is the usual {@code type: message} (or {@code type}).
+   * A store can thus keep each distinct trace once and render a trace only the first time its key
+   * is seen.
+   *
+   * <p>For a failure made from an exception the key hashes the exception's type, its frames, and
+   * each cause's and suppressed exception's text and frames (everything {@link
+   * Throwable#printStackTrace()} prints after the first line); for a failure made from a rendered
+   * trace it hashes that text. The two kinds of key differ for the same trace. Distinct traces
+   * share a key only by a hash collision (about one in 2<sup>64</sup> per pair). Never 0.
+   *
+   * @return the key
+   */
+  public long traceKey() {
+    long key = traceKey;
+    if (key != 0) {
+      return key;
+    }
+    Throwable e = error;
+    String trace = stackTrace;
+    if (e != null) {
+      key = keyOf(e);
+    } else {
+      key = keyOf(Objects.requireNonNull(trace));
+    }
+    if (key == 0) {
+      key = 1;
+    }
+    traceKey = key;
+    return key;
+  }
+
+  private long keyOf(Throwable e) {
+    String head = e.toString();
+    boolean usual =
+        message.isEmpty()
+            ? head.equals(exceptionType())
+            : head.length() == exceptionType().length() + 2 + message.length()
+                && head.startsWith(exceptionType())
+                && head.startsWith(": ", exceptionType().length())
+                && head.endsWith(message);
+    long h = mix(SEED, usual ? exceptionType() : head);
+    Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+    seen.add(e);
+    return frames(h, e, seen);
+  }
+
+  /**
+   * Mixes in the frames, suppressed exceptions and causes of {@code e} (its text is in already).
+   */
+  private static long frames(long h, Throwable e, Set<Throwable> seen) {
+    for (StackTraceElement f : e.getStackTrace()) {
+      h = mix(h, f.getClassName());
+      h = mix(h, f.getMethodName());
+      h = mix(h, String.valueOf(f.getFileName()));
+      h = step(h, f.getLineNumber());
+      h = mix(h, String.valueOf(f.getModuleName()));
+      h = mix(h, String.valueOf(f.getModuleVersion()));
+      h = mix(h, String.valueOf(f.getClassLoaderName()));
+    }
+    for (Throwable s : e.getSuppressed()) {
+      h = step(h, 'S');
+      h = seen.add(s) ? frames(mix(h, s.toString()), s, seen) : mix(h, s.toString());
+    }
+    Throwable cause = e.getCause();
+    if (cause != null) {
+      h = step(h, 'C');
+      h =
+          seen.add(cause)
+              ? frames(mix(h, cause.toString()), cause, seen)
+              : mix(h, cause.toString());
+    }
+    return step(h, 'E');
+  }
+
+  private long keyOf(String trace) {
+    int nl = trace.indexOf('\n');
+    int firstEnd = nl < 0 ? trace.length() : nl;
+    int end = firstEnd > 0 && trace.charAt(firstEnd - 1) == '\r' ? firstEnd - 1 : firstEnd;
+    String first = trace.substring(0, end);
+    String usual = message.isEmpty() ? exceptionType() : exceptionType() + ": " + message;
+    long h = step(SEED, 'T');
+    h = first.equals(usual) ? step(h, 'U') : mix(h, trace.substring(0, firstEnd));
+    for (int i = firstEnd; i < trace.length(); i++) {
+      h = (h ^ trace.charAt(i)) * FNV_PRIME;
+    }
+    return h;
+  }
+
+  private static final long SEED = 0xcbf29ce484222325L;
+  private static final long FNV_PRIME = 0x100000001b3L;
+
+  /** Mixes a string in: its length and its (cached) hash, so no character is read twice. */
+  private static long mix(long h, String s) {
+    return step(step(h, s.length()), s.hashCode());
+  }
+
+  private static long step(long h, long v) {
+    long x = (h ^ v) * 0x9e3779b97f4a7c15L;
+    return x ^ (x >>> 29);
   }
 
   /**

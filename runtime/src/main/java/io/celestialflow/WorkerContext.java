@@ -47,6 +47,11 @@ final class WorkerContext implements Ticking {
   private long markEmitted;
   private int[] routeScratch = new int[1];
 
+  /** Per edge, the target stage's observers of entering tasks (null entries: none); or null. */
+  private @Nullable Observers @Nullable [] entering;
+
+  private boolean enteringKnown;
+
   private final AtomicInteger state = new AtomicInteger(OWNED);
   private long taskSeq;
   private long lastSeenSeq = -1;
@@ -85,6 +90,26 @@ final class WorkerContext implements Ticking {
     }
   }
 
+  /**
+   * Per edge, the target stage's observers of entering tasks, or null if none has any; looked up on
+   * first use, when every stage of the run is wired.
+   */
+  private @Nullable Observers @Nullable [] entering() {
+    if (!enteringKnown) {
+      @Nullable Observers[] watch = new Observers[edgeCount];
+      boolean any = false;
+      for (int i = 0; i < edgeCount; i++) {
+        if (lineage && outlets[i] instanceof Outlet.ToStage to) {
+          watch[i] = to.target().entryObservers();
+          any |= watch[i] != null;
+        }
+      }
+      entering = any ? watch : null;
+      enteringKnown = true;
+    }
+    return entering;
+  }
+
   StageRuntime stage() {
     return stage;
   }
@@ -97,6 +122,15 @@ final class WorkerContext implements Ticking {
     for (int i = 0; i < edgeCount; i++) {
       add(i, item);
     }
+    @Nullable Observers[] watch = lineage ? entering() : null;
+    if (watch != null) {
+      for (int i = 0; i < edgeCount; i++) {
+        Observers o = watch[i];
+        if (o != null) {
+          o.entered(item, stage.name(), -1);
+        }
+      }
+    }
     for (int i = edgeCount; i < outlets.length; i++) {
       add(i, value);
     }
@@ -108,6 +142,15 @@ final class WorkerContext implements Ticking {
     Object item = lineage ? Envelope.tracked(value, newId(), Envelope.id(parent)) : value;
     for (int k = 0; k < count; k++) {
       add(edges[k], item);
+    }
+    @Nullable Observers[] watch = lineage ? entering() : null;
+    if (watch != null) {
+      for (int k = 0; k < count; k++) {
+        Observers o = watch[edges[k]];
+        if (o != null) {
+          o.entered(item, stage.name(), -1);
+        }
+      }
     }
     for (int i = edgeCount; i < outlets.length; i++) {
       add(i, value);

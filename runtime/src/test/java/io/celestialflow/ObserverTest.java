@@ -173,4 +173,60 @@ class ObserverTest {
       Checks.accounted(result);
     }
   }
+
+  /**
+   * {@link TaskObserver#entered}: every input with its source, every output with the stage that
+   * produced it, before the producer's success is reported; only with identity tracked.
+   */
+  @Test
+  void enteredSeesEveryTaskAsItEntersAStage() {
+    record Entry(String stage, long id, long parent, String from, int source) {}
+    List<Entry> entries = new CopyOnWriteArrayList<>();
+    Set<String> settledBeforeEntered = ConcurrentHashMap.newKeySet();
+    Set<String> settled = ConcurrentHashMap.newKeySet();
+    TaskObserver watcher =
+        new TaskObserver() {
+          @Override
+          public void entered(
+              TaskRef task, @org.jspecify.annotations.Nullable String from, int source) {
+            entries.add(new Entry(task.stage(), task.id(), task.parentId(), from, source));
+            if (from != null && settled.contains(from + task.parentId())) {
+              settledBeforeEntered.add(task.stage() + task.id());
+            }
+          }
+
+          @Override
+          public void succeeded(TaskRef task, long elapsedNanos) {
+            settled.add(task.stage() + task.id());
+          }
+        };
+    TaskStage<Integer, Integer> split =
+        TaskStage.<Integer, Integer>splitter("split", (Integer x) -> List.of(x, x + 100)).build();
+    TaskStage<Integer, Integer> check =
+        TaskStage.map("check", (Integer x) -> x).execution(Execution.threads(2)).build();
+    try (TaskGraph graph =
+        TaskGraph.builder("entered").stages(split, check).edge(split, check).build()) {
+      graph
+          .newRun()
+          .input(split, Checks.range(0, 10))
+          .input(split, Checks.range(10, 15))
+          .trackLineage()
+          .observer(watcher)
+          .run();
+      graph.newRun().input(split, Checks.range(0, 10)).observer(watcher).run(); // no identity
+    }
+    assertThat(entries).hasSize(15 + 30);
+    assertThat(entries.stream().filter(e -> e.stage().equals("split")))
+        .allSatisfy(e -> assertThat(e.from()).isNull())
+        .extracting(Entry::source)
+        .containsOnly(0, 1);
+    assertThat(entries.stream().filter(e -> e.stage().equals("check")))
+        .hasSize(30)
+        .allSatisfy(e -> {
+          assertThat(e.from()).isEqualTo("split");
+          assertThat(e.source()).isEqualTo(-1);
+          assertThat(e.parent()).isPositive();
+        });
+    assertThat(settledBeforeEntered).isEmpty();
+  }
 }

@@ -1,6 +1,7 @@
 package io.celestialflow.spi;
 
 import io.celestialflow.TaskStage;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Per-task hooks, called by the engine's one per-task core whatever the stage's execution (serial,
@@ -70,6 +71,22 @@ public interface TaskObserver {
    * @param willRetry true if the stage's retry policy will try it again
    */
   default void failed(TaskRef task, Throwable error, long elapsedNanos, boolean willRetry) {}
+
+  /**
+   * A task entered the stage: read from an input source, injected, or handed on by a task of an
+   * upstream stage (once for each stage it goes to). Called only in runs that track task identity
+   * ({@link io.celestialflow.RunBuilder#trackLineage()}), and only for observers that override it,
+   * so others pay nothing for it. It is called on the thread that produced the task, before that
+   * thread reports the producing task's {@link #succeeded}; the task may still wait in a buffer or
+   * the stage's inbox. An output of an attempt that then fails is taken back without a further call
+   * (a splitter's outputs it already handed on stay): such a task never starts.
+   *
+   * @param task the task at the stage it entered (its id, its parent's id; attempt 1)
+   * @param from the stage whose task produced it, or null for a task from an input or injected
+   * @param source the index of the input source it was read from (in the order the run's inputs
+   *     were given), or -1
+   */
+  default void entered(TaskRef task, @Nullable String from, int source) {}
 
   /**
    * The task was skipped as a duplicate of one the stage had already seen.

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Writes batches of entries into the database, one transaction per batch, with one prepared
@@ -28,6 +29,15 @@ final class BatchWriter implements AutoCloseable {
   private final PreparedStatement insertUnfinished;
   private final PreparedStatement insertLineage;
   private final PreparedStatement insertStats;
+  private final PreparedStatement insertEntered;
+  private final PreparedStatement insertSettled;
+  private boolean pendingJournal;
+  private final PreparedStatement readBlock;
+  private final PreparedStatement writeBlock;
+
+  /** Message and task of each failure in the pending insert batch, in order (for TextBlocks). */
+  private final List<String> pendingTexts = new ArrayList<>();
+
   private final Map<String, Long> runKeys = new HashMap<>();
   private final Map<String, Long> typeIds = new HashMap<>();
 
@@ -35,6 +45,14 @@ final class BatchWriter implements AutoCloseable {
   private final Map<Long, List<TraceRow>> traceIds = new HashMap<>();
 
   private int tracesCached;
+
+  /**
+   * Stored traces by {@link TaskFailure#traceKey()}: a failure whose key is here is stored without
+   * rendering its stack trace at all. Cleared when it grows past {@link #TRACE_CACHE} keys.
+   */
+  private final Map<Long, KeyedTrace> traceKeys = new HashMap<>();
+
+  private record KeyedTrace(long id, @Nullable String head) {}
 
   private final Map<CountKey, long[]> counts = new HashMap<>();
   private boolean pendingFailures;
@@ -72,6 +90,16 @@ final class BatchWriter implements AutoCloseable {
         c.prepareStatement(
             "INSERT OR REPLACE INTO stats(run, at, stage, received, succeeded, failed, duplicates,"
                 + " retries, pending, running, emitted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    insertEntered =
+        c.prepareStatement(
+            "INSERT INTO journal_entered(run, stage, task, parent, from_stage, source, payload,"
+                + " task_type, task_note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    insertSettled =
+        c.prepareStatement(
+            "INSERT INTO journal_settled(run, stage, task, succeeded) VALUES (?, ?, ?, ?)");
+    readBlock = c.prepareStatement("SELECT bits FROM text_blocks WHERE block = ?");
+    writeBlock =
+        c.prepareStatement("INSERT OR REPLACE INTO text_blocks(block, bits) VALUES (?, ?)");
   }
 
   /** Writes the entries in one transaction; on failure rolls back and rethrows. */
@@ -95,6 +123,7 @@ final class BatchWriter implements AutoCloseable {
       runKeys.clear();
       typeIds.clear();
       traceIds.clear();
+      traceKeys.clear();
       tracesCached = 0;
       throw e;
     }
@@ -109,6 +138,8 @@ final class BatchWriter implements AutoCloseable {
       case Entry.CarriedOver o -> addUnfinished(o.runId(), o.task());
       case Entry.Lineage l -> addLineage(l);
       case Entry.Stats s -> addStats(s);
+      case Entry.Entered en -> addEntered(en);
+      case Entry.Settled st -> addSettled(st);
       case Entry.RunEnd end -> endRun(end);
       case Entry.Flush ignored -> {}
     }
@@ -148,8 +179,7 @@ final class BatchWriter implements AutoCloseable {
     long run = runKey(f.runId());
     StoredTask task = encoder.encode(failure.stage(), failure.task(), f.declaredType());
     long type = typeId(failure.exceptionTypes());
-    TraceText trace =
-        TraceText.split(failure.stackTrace(), failure.exceptionType(), failure.message());
+    KeyedTrace trace = keyedTrace(failure);
     insertFailure.setLong(1, run);
     insertFailure.setString(2, failure.stage());
     insertFailure.setLong(3, failure.taskId());
@@ -158,11 +188,13 @@ final class BatchWriter implements AutoCloseable {
     insertFailure.setString(6, task.note());
     insertFailure.setLong(7, type);
     insertFailure.setString(8, failure.message());
-    insertFailure.setLong(9, traceId(trace));
+    insertFailure.setLong(9, trace.id());
     insertFailure.setString(10, trace.head());
     insertFailure.setInt(11, failure.attempts());
     insertFailure.setLong(12, failure.failedAt().toEpochMilli());
     insertFailure.addBatch();
+    pendingTexts.add(failure.message());
+    pendingTexts.add(task.json());
     pendingFailures = true;
     counts.computeIfAbsent(new CountKey(run, failure.stage(), type), k -> new long[1])[0]++;
   }
@@ -201,6 +233,26 @@ final class BatchWriter implements AutoCloseable {
     }
     typeIds.put(name, id);
     return id;
+  }
+
+  /**
+   * The stored trace of a failure and its first line when that is unusual: found by the failure's
+   * trace key without rendering the trace, else rendered, split and looked up by its body.
+   */
+  private KeyedTrace keyedTrace(TaskFailure failure) throws SQLException {
+    long key = failure.traceKey();
+    KeyedTrace known = traceKeys.get(key);
+    if (known != null) {
+      return known;
+    }
+    TraceText text =
+        TraceText.split(failure.stackTrace(), failure.exceptionType(), failure.message());
+    KeyedTrace stored = new KeyedTrace(traceId(text), text.head());
+    if (traceKeys.size() >= TRACE_CACHE) {
+      traceKeys.clear();
+    }
+    traceKeys.put(key, stored);
+    return stored;
   }
 
   private long traceId(TraceText trace) throws SQLException {
@@ -271,6 +323,30 @@ final class BatchWriter implements AutoCloseable {
     insertLineage.setLong(7, l.at());
     insertLineage.addBatch();
     pendingLineage = true;
+  }
+
+  private void addEntered(Entry.Entered e) throws SQLException {
+    StoredTask task = encoder.encode(e.stage(), e.payload(), e.declaredType());
+    insertEntered.setLong(1, runKey(e.runId()));
+    insertEntered.setString(2, e.stage());
+    insertEntered.setLong(3, e.task());
+    insertEntered.setLong(4, e.parent());
+    insertEntered.setString(5, e.from());
+    insertEntered.setInt(6, e.source());
+    insertEntered.setString(7, task.json());
+    insertEntered.setString(8, task.type());
+    insertEntered.setString(9, task.note());
+    insertEntered.addBatch();
+    pendingJournal = true;
+  }
+
+  private void addSettled(Entry.Settled s) throws SQLException {
+    insertSettled.setLong(1, runKey(s.runId()));
+    insertSettled.setString(2, s.stage());
+    insertSettled.setLong(3, s.task());
+    insertSettled.setInt(4, s.succeeded() ? 1 : 0);
+    insertSettled.addBatch();
+    pendingJournal = true;
   }
 
   private void addStats(Entry.Stats s) throws SQLException {
@@ -349,11 +425,19 @@ final class BatchWriter implements AutoCloseable {
       p.setLong(7, run);
       p.executeUpdate();
     }
+    // The run ended: what it left unfinished is recorded above, so its journal is done with.
+    for (String table : List.of("journal_entered", "journal_settled")) {
+      try (PreparedStatement p = c.prepareStatement("DELETE FROM " + table + " WHERE run = ?")) {
+        p.setLong(1, run);
+        p.executeUpdate();
+      }
+    }
   }
 
   private void flushBatches() throws SQLException {
     if (pendingFailures) {
       insertFailure.executeBatch();
+      indexTexts();
       pendingFailures = false;
     }
     if (!counts.isEmpty()) {
@@ -379,21 +463,72 @@ final class BatchWriter implements AutoCloseable {
       insertStats.executeBatch();
       pendingStats = false;
     }
+    if (pendingJournal) {
+      insertEntered.executeBatch();
+      insertSettled.executeBatch();
+      pendingJournal = false;
+    }
+  }
+
+  /**
+   * Adds the texts of the failures just inserted to their blocks' filters. In this transaction,
+   * which holds the write lock, the batch's rows got consecutive ids ending with the last inserted
+   * one.
+   */
+  private void indexTexts() throws SQLException {
+    int rows = pendingTexts.size() / 2;
+    long first = lastRowId() - rows + 1;
+    Map<Long, long[]> blocks = new HashMap<>();
+    for (int i = 0; i < rows; i++) {
+      long block = (first + i) >> TextBlocks.SHIFT;
+      long[] filter = blocks.computeIfAbsent(block, this::storedFilter);
+      TextBlocks.add(filter, pendingTexts.get(2 * i));
+      TextBlocks.add(filter, pendingTexts.get(2 * i + 1));
+    }
+    pendingTexts.clear();
+    for (Map.Entry<Long, long[]> e : blocks.entrySet()) {
+      writeBlock.setLong(1, e.getKey());
+      writeBlock.setBytes(2, TextBlocks.toBytes(e.getValue()));
+      writeBlock.addBatch();
+    }
+    writeBlock.executeBatch();
+  }
+
+  /** The filter of a block as stored (another batch, or another process, may have begun it). */
+  private long[] storedFilter(long block) {
+    try {
+      readBlock.setLong(1, block);
+      try (ResultSet r = readBlock.executeQuery()) {
+        return TextBlocks.fromBytes(r.next() ? r.getBytes(1) : null);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot read text block " + block + ": " + e.getMessage(), e);
+    }
   }
 
   private void clearPending() {
     for (PreparedStatement p :
-        List.of(insertFailure, upsertCount, insertUnfinished, insertLineage, insertStats)) {
+        List.of(
+            insertFailure,
+            upsertCount,
+            insertUnfinished,
+            insertLineage,
+            insertStats,
+            writeBlock,
+            insertEntered,
+            insertSettled)) {
       try {
         p.clearBatch();
       } catch (SQLException ignored) {
         // the statement is unusable anyway; the next batch will fail and say why
       }
     }
+    pendingTexts.clear();
     pendingFailures = false;
     pendingUnfinished = false;
     pendingLineage = false;
     pendingStats = false;
+    pendingJournal = false;
   }
 
   @Override

@@ -42,6 +42,24 @@ sealed interface Entry {
       String runId, long task, long parent, String stage, int event, int attempt, long at)
       implements Entry {}
 
+  /**
+   * The journal: a task entered a stage (from an input source, injected, or from a task of stage
+   * {@code from}).
+   */
+  record Entered(
+      String runId,
+      String stage,
+      long task,
+      long parent,
+      @Nullable String from,
+      int source,
+      Object payload,
+      @Nullable Type declaredType)
+      implements Entry {}
+
+  /** The journal: a task was settled at a stage (succeeded, failed for good, or a duplicate). */
+  record Settled(String runId, String stage, long task, boolean succeeded) implements Entry {}
+
   /** A snapshot of every stage's counters. */
   record Stats(String runId, long at, List<StageStats> stages) implements Entry {}
 

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /** The SQL behind the failure queries. */
 final class FailureQueries {
@@ -52,20 +53,106 @@ final class FailureQueries {
   static FailurePage page(Connection c, String runId, long run, FailureQuery q)
       throws SQLException {
     List<FailureRecord> out = new ArrayList<>();
-    boolean more = false;
-    try (PreparedStatement p = select(c, run, q, q.limit() + 1, q.offset())) {
-      try (ResultSet r = p.executeQuery()) {
-        while (r.next()) {
-          if (out.size() == q.limit()) {
-            more = true;
-            break;
-          }
+    int want = q.limit() + 1;
+    List<long[]> ranges = q.text() == null ? null : textRanges(c, q.text());
+    if (ranges == null) {
+      try (PreparedStatement p = select(c, run, q, want, q.offset(), 0, 0)) {
+        read(p, runId, out, want, 0);
+      }
+    } else {
+      // The id ranges whose blocks may hold the text, newest first: the page is read range by
+      // range, skipping the offset's rows across them.
+      int skip = q.offset();
+      for (long[] range : ranges) {
+        try (PreparedStatement p =
+            select(c, run, q, want - out.size() + skip, 0, range[0], range[1])) {
+          skip = read(p, runId, out, want, skip);
+        }
+        if (out.size() == want) {
+          break;
+        }
+      }
+    }
+    boolean more = out.size() > q.limit();
+    if (more) {
+      out.remove(out.size() - 1);
+    }
+    long cursor = out.isEmpty() ? 0 : out.get(out.size() - 1).id();
+    return new FailurePage(out, more, cursor);
+  }
+
+  /**
+   * Reads rows into {@code out} up to {@code want}, first skipping {@code skip}; returns the skips
+   * left.
+   */
+  private static int read(
+      PreparedStatement p, String runId, List<FailureRecord> out, int want, int skip)
+      throws SQLException {
+    try (ResultSet r = p.executeQuery()) {
+      while (out.size() < want && r.next()) {
+        if (skip > 0) {
+          skip--;
+        } else {
           out.add(record(r, runId));
         }
       }
     }
-    long cursor = out.isEmpty() ? 0 : out.get(out.size() - 1).id();
-    return new FailurePage(out, more, cursor);
+    return skip;
+  }
+
+  /** Beyond this many candidate ranges a text search scans instead (the text is common anyway). */
+  private static final int MAX_RANGES = 256;
+
+  /**
+   * The failure id ranges ({@code [low, high]}, newest first) that may hold {@code text} in a
+   * message or task, from the text blocks' filters; null when none can be ruled out usefully (a
+   * text shorter than three characters, or one that may be in most blocks), and the query scans.
+   */
+  static @Nullable List<long[]> textRanges(Connection c, String text) throws SQLException {
+    long[] mask = TextBlocks.mask(text);
+    if (mask == null) {
+      return null;
+    }
+    long indexedFrom = 1;
+    try (PreparedStatement p =
+        c.prepareStatement("SELECT value FROM meta WHERE key = 'text_index_from'")) {
+      try (ResultSet r = p.executeQuery()) {
+        if (r.next()) {
+          indexedFrom = Long.parseLong(r.getString(1));
+        }
+      }
+    }
+    List<long[]> ranges = new ArrayList<>();
+    int blocks = 0;
+    int candidates = 0;
+    try (PreparedStatement p =
+        c.prepareStatement("SELECT block, bits FROM text_blocks ORDER BY block DESC")) {
+      try (ResultSet r = p.executeQuery()) {
+        while (r.next()) {
+          blocks++;
+          if (!TextBlocks.mayContain(r.getBytes(2), mask)) {
+            continue;
+          }
+          candidates++;
+          long block = r.getLong(1);
+          long low = Math.max(indexedFrom, block << TextBlocks.SHIFT);
+          long high = ((block + 1) << TextBlocks.SHIFT) - 1;
+          long[] last = ranges.isEmpty() ? null : ranges.get(ranges.size() - 1);
+          if (last != null && last[0] == high + 1) {
+            last[0] = low;
+          } else {
+            ranges.add(new long[] {low, high});
+          }
+        }
+      }
+    }
+    if (candidates * 2 > blocks || ranges.size() > MAX_RANGES) {
+      return null;
+    }
+    if (indexedFrom > 1) {
+      ranges.add(new long[] {1, indexedFrom - 1}); // written before the index existed
+    }
+    return ranges;
   }
 
   /**
@@ -74,6 +161,16 @@ final class FailureQueries {
    * through one index in id order and the scan stops once the page is full.
    */
   static PreparedStatement select(Connection c, long run, FailureQuery q, int limit, int offset)
+      throws SQLException {
+    return select(c, run, q, limit, offset, 0, 0);
+  }
+
+  /**
+   * As {@link #select(Connection, long, FailureQuery, int, int)}, within ids [low, high] if low >
+   * 0.
+   */
+  static PreparedStatement select(
+      Connection c, long run, FailureQuery q, int limit, int offset, long low, long high)
       throws SQLException {
     StringBuilder sql =
         new StringBuilder("SELECT ")
@@ -119,6 +216,11 @@ final class FailureQueries {
     if (q.before() > 0) {
       sql.append(" AND f.id < ?");
       args.add(q.before());
+    }
+    if (low > 0) {
+      sql.append(" AND f.id BETWEEN ? AND ?");
+      args.add(low);
+      args.add(high);
     }
     sql.append(" ORDER BY f.id DESC LIMIT ? OFFSET ?");
     args.add(limit);

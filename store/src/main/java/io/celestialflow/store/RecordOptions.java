@@ -11,19 +11,34 @@ import java.util.Objects;
  *     {@link io.celestialflow.RunBuilder#trackLineage()}; costs one record per task and stage)
  * @param statsInterval how often every stage's counters are snapshotted for charts; {@link
  *     Duration#ZERO} for never (the final counters are recorded anyway)
+ * @param journal whether to keep the durable journal: every task as it enters a stage and as it is
+ *     settled there, so that a run whose process died ({@code kill -9}, a power cut with {@link
+ *     StoreOptions#withDurable}) can be resumed (turns on {@link
+ *     io.celestialflow.RunBuilder#trackLineage()}; costs two records per task and stage)
  */
-public record RecordOptions(boolean lineage, Duration statsInterval) {
+public record RecordOptions(boolean lineage, Duration statsInterval, boolean journal) {
   /**
    * Checks the fields.
    *
    * @param lineage record lineage
    * @param statsInterval snapshot interval, zero for none
+   * @param journal keep the durable journal
    */
   public RecordOptions {
     Objects.requireNonNull(statsInterval, "statsInterval");
     if (statsInterval.isNegative()) {
       throw new IllegalArgumentException("statsInterval must not be negative: " + statsInterval);
     }
+  }
+
+  /**
+   * Options without the journal (the constructor before the journal existed).
+   *
+   * @param lineage record lineage
+   * @param statsInterval snapshot interval, zero for none
+   */
+  public RecordOptions(boolean lineage, Duration statsInterval) {
+    this(lineage, statsInterval, false);
   }
 
   /**
@@ -42,7 +57,7 @@ public record RecordOptions(boolean lineage, Duration statsInterval) {
    * @return new options
    */
   public RecordOptions withLineage(boolean on) {
-    return new RecordOptions(on, statsInterval);
+    return new RecordOptions(on, statsInterval, journal);
   }
 
   /**
@@ -52,6 +67,17 @@ public record RecordOptions(boolean lineage, Duration statsInterval) {
    * @return new options
    */
   public RecordOptions withStatsInterval(Duration interval) {
-    return new RecordOptions(lineage, interval);
+    return new RecordOptions(lineage, interval, journal);
+  }
+
+  /**
+   * With the durable journal kept, or not: a run recorded with it can be {@linkplain
+   * RunStore#resume resumed} even after its process was killed.
+   *
+   * @param on keep the journal
+   * @return new options
+   */
+  public RecordOptions withJournal(boolean on) {
+    return new RecordOptions(lineage, statsInterval, on);
   }
 }

@@ -62,6 +62,9 @@ final class RunRecorder implements GraphListener, TaskObserver {
       }
       case TaskFailed f -> {
         ensureStarted(f.runId(), f.time().toEpochMilli());
+        // The throw-site key walks the exception's frames: done here, on the engine thread that
+        // failed, so the one writer thread only looks it up (and renders a trace once per key).
+        f.failure().traceKey();
         offer(new Entry.Failure(f.runId(), f.failure(), declared.get(f.failure().stage())));
       }
       case RunFinished end -> finish(end.runId(), end.result());
@@ -163,26 +166,123 @@ final class RunRecorder implements GraphListener, TaskObserver {
 
   @Override
   public boolean observes(TaskStage<?, ?> stage) {
-    return options.lineage();
+    return options.lineage() || options.journal();
+  }
+
+  // ---------------------------------------------------------------- journal
+
+  /**
+   * With the journal, a task's function runs only once its journal records are committed
+   * (write-ahead): whatever it does, the journal knows the task entered its stage, so a crash can
+   * repeat at most the tasks that had started and were not yet settled in the journal.
+   */
+  @Override
+  public void started(TaskRef task) {
+    if (options.journal() && task.id() != 0) {
+      Map<Long, Long> waiting = entries.get(task.stage());
+      Long seq = waiting == null ? null : waiting.remove(task.id());
+      if (seq != null) {
+        writer.awaitDone(seq); // mostly committed already, while the task waited in the inbox
+      }
+    }
+  }
+
+  /** Per stage: the hand-over place of each journaled task's entry not yet started. */
+  private final Map<String, Map<Long, Long>> entries =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  @Override
+  public void entered(TaskRef task, @Nullable String from, int source) {
+    if (!options.journal() || task.id() == 0) {
+      return;
+    }
+    ensureStarted(task.runId(), System.currentTimeMillis());
+    long seq =
+        writer.offerCounted(
+            new Entry.Entered(
+                task.runId(),
+                task.stage(),
+                task.id(),
+                task.parentId(),
+                from,
+                source,
+                task.task(),
+                declared.get(task.stage())));
+    if (seq == 0) {
+      dropped.increment();
+    } else {
+      entries
+          .computeIfAbsent(task.stage(), k -> new java.util.concurrent.ConcurrentHashMap<>())
+          .put(task.id(), seq);
+    }
+  }
+
+  /**
+   * This recorder as an observer that does not override {@link TaskObserver#entered}, for runs
+   * without the journal: then the engine does not report every task entering a stage.
+   */
+  TaskObserver withoutEntries() {
+    RunRecorder self = this;
+    return new TaskObserver() {
+      @Override
+      public boolean observes(TaskStage<?, ?> stage) {
+        return self.observes(stage);
+      }
+
+      @Override
+      public void succeeded(TaskRef task, long elapsedNanos) {
+        self.succeeded(task, elapsedNanos);
+      }
+
+      @Override
+      public void failed(TaskRef task, Throwable error, long elapsedNanos, boolean willRetry) {
+        self.failed(task, error, elapsedNanos, willRetry);
+      }
+
+      @Override
+      public void duplicate(TaskRef task) {
+        self.duplicate(task);
+      }
+
+      @Override
+      public String toString() {
+        return self.toString();
+      }
+    };
+  }
+
+  private void settled(TaskRef task, boolean succeeded) {
+    if (options.journal() && task.id() != 0) {
+      Map<Long, Long> waiting = entries.get(task.stage());
+      if (waiting != null) {
+        waiting.remove(task.id()); // a duplicate settles without starting
+      }
+      offer(new Entry.Settled(task.runId(), task.stage(), task.id(), succeeded));
+    }
   }
 
   @Override
   public void succeeded(TaskRef task, long elapsedNanos) {
+    settled(task, true);
     lineage(task, LineageEvent.Kind.SUCCEEDED);
   }
 
   @Override
   public void failed(TaskRef task, Throwable error, long elapsedNanos, boolean willRetry) {
+    if (!willRetry) {
+      settled(task, false);
+    }
     lineage(task, willRetry ? LineageEvent.Kind.RETRIED : LineageEvent.Kind.FAILED);
   }
 
   @Override
   public void duplicate(TaskRef task) {
+    settled(task, false);
     lineage(task, LineageEvent.Kind.DUPLICATE);
   }
 
   private void lineage(TaskRef task, LineageEvent.Kind kind) {
-    if (task.id() == 0) {
+    if (!options.lineage() || task.id() == 0) {
       return; // the run does not track identity
     }
     ensureStarted(task.runId(), System.currentTimeMillis());

@@ -143,9 +143,9 @@ public final class RunStore implements AutoCloseable {
   RunBuilder attach(TaskGraph graph, RunBuilder run, RecordOptions recordOptions, Origin origin) {
     RunRecorder recorder = new RunRecorder(writer, graph, recordOptions, origin);
     run.listener(recorder);
-    if (recordOptions.lineage()) {
+    if (recordOptions.lineage() || recordOptions.journal()) {
       run.trackLineage();
-      run.observer(recorder);
+      run.observer(recordOptions.journal() ? recorder : recorder.withoutEntries());
     }
     return run;
   }
@@ -315,6 +315,11 @@ public final class RunStore implements AutoCloseable {
    * Prepares a run of {@code graph} that resumes a stored run: its unfinished tasks, then the
    * unread rest of its inputs (give the sources again with {@link Resumption#input}).
    *
+   * <p>A run recorded with the {@linkplain RecordOptions#journal() durable journal} that is still
+   * marked running — its process died — is first recovered from its journal: its unfinished tasks
+   * and input positions are worked out and stored, and it is marked cancelled. Resume such a run
+   * only when its process is gone.
+   *
    * @param runId the run to resume
    * @param graph the graph, with the same stages, edges and task types as the run's
    * @return the resumption
@@ -323,8 +328,24 @@ public final class RunStore implements AutoCloseable {
    */
   public Resumption resume(String runId, TaskGraph graph) {
     RunInfo run = checked(runId, graph);
+    if (run.state().equals("RUNNING") && recover(runId)) {
+      run = checked(runId, graph);
+    }
     List<StoredTask> tasks = unfinished(runId);
     return resumption(run, graph, "resume", tasks, "run " + runId);
+  }
+
+  /**
+   * Recovers a run recorded with the durable journal whose process died: see {@link Journal}.
+   *
+   * @return whether it was recovered (false: not running, or no journal)
+   */
+  private boolean recover(String runId) {
+    try (java.sql.Connection c = file.writer()) {
+      return Journal.recover(c, runId);
+    } catch (java.sql.SQLException e) {
+      throw file.failure("cannot recover run " + runId + " from the journal of", e);
+    }
   }
 
   /**

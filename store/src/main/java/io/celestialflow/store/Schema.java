@@ -114,5 +114,37 @@ final class Schema {
             PRIMARY KEY(run, at, stage)) WITHOUT ROWID\
           """);
 
+  /**
+   * One row per block of 1,024 failure ids: a Bloom filter of the trigrams of their messages and
+   * tasks ({@link TextBlocks}). Failures with ids below {@code meta.text_index_from} (written
+   * before this table existed) have none and are always scanned.
+   */
+  static final String TEXT_BLOCKS =
+      "CREATE TABLE IF NOT EXISTS text_blocks(block INTEGER PRIMARY KEY, bits BLOB NOT NULL)";
+
+  /**
+   * Run on every open after {@link #DDL}: adds what a store made by an earlier build of version 1
+   * lacks (idempotent).
+   */
+  static final List<String> UPGRADE =
+      List.of(
+          TEXT_BLOCKS,
+          // The durable journal of runs recorded with it: rows of a run are deleted when it ends.
+          // from_stage: the stage whose task produced the task (null: an input, source >= 0, or
+          // an injected task, source -1).
+          """
+          CREATE TABLE IF NOT EXISTS journal_entered(
+            run INTEGER NOT NULL, stage TEXT NOT NULL, task INTEGER NOT NULL,
+            parent INTEGER NOT NULL, from_stage TEXT, source INTEGER NOT NULL,
+            payload TEXT NOT NULL, task_type TEXT NOT NULL, task_note TEXT)\
+          """,
+          """
+          CREATE TABLE IF NOT EXISTS journal_settled(
+            run INTEGER NOT NULL, stage TEXT NOT NULL, task INTEGER NOT NULL,
+            succeeded INTEGER NOT NULL)\
+          """,
+          "INSERT OR IGNORE INTO meta(key, value) SELECT 'text_index_from',"
+              + " coalesce(max(id), 0) + 1 FROM failures");
+
   private Schema() {}
 }

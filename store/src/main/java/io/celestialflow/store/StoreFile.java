@@ -135,8 +135,14 @@ final class StoreFile {
                   + "; this celestialflow-store reads version "
                   + Schema.VERSION);
         }
+        for (String ddl : Schema.UPGRADE) {
+          s.executeUpdate(ddl);
+        }
       } else {
         for (String ddl : Schema.DDL) {
+          s.executeUpdate(ddl);
+        }
+        for (String ddl : Schema.UPGRADE) {
           s.executeUpdate(ddl);
         }
         s.executeUpdate(

@@ -38,6 +38,19 @@ final class StoreWriter implements AutoCloseable {
   private final List<Sampler> samplers = new CopyOnWriteArrayList<>();
   private final AtomicLong committed = new AtomicLong();
   private final AtomicLong dropped = new AtomicLong();
+
+  /**
+   * Entries handed over so far (counted before they enter the queue), and entries the writer is
+   * done with (committed or dropped), counted in queue order: once {@code done} reaches a value
+   * {@code reserved} had, every entry handed over before is committed (see {@link #awaitDone}).
+   */
+  private final AtomicLong reserved = new AtomicLong();
+
+  private final AtomicLong done = new AtomicLong();
+  private final java.util.concurrent.locks.ReentrantLock doneLock =
+      new java.util.concurrent.locks.ReentrantLock();
+  private final java.util.concurrent.locks.Condition doneMoved = doneLock.newCondition();
+  private volatile int waiters;
   private final Thread thread;
   private final String file;
   private volatile boolean closing;
@@ -79,28 +92,37 @@ final class StoreWriter implements AutoCloseable {
    * @return whether the entry was queued
    */
   boolean offer(Entry entry) {
+    return handOver(entry, overflow == StoreOptions.Overflow.BLOCK) > 0;
+  }
+
+  /**
+   * As {@link #offer}, returning the entry's place in the hand-over order (for {@link #awaitDone}),
+   * or 0 if it was dropped.
+   */
+  long offerCounted(Entry entry) {
     return handOver(entry, overflow == StoreOptions.Overflow.BLOCK);
   }
 
   /** Hands over an entry that must not be dropped for a full queue (run start and end, flushes). */
   boolean put(Entry entry) {
-    return handOver(entry, true);
+    return handOver(entry, true) > 0;
   }
 
-  private boolean handOver(Entry entry, boolean wait) {
+  private long handOver(Entry entry, boolean wait) {
     if (problem != null || closing) {
       release(entry);
       dropped.incrementAndGet();
-      return false;
+      return 0;
     }
+    long seq = reserved.incrementAndGet();
     if (queue.offer(entry)) {
-      return true;
+      return seq;
     }
     if (wait) {
       try {
         while (problem == null && !closing) {
           if (queue.offer(entry, 100, TimeUnit.MILLISECONDS)) {
-            return true;
+            return seq;
           }
         }
       } catch (InterruptedException e) {
@@ -109,7 +131,48 @@ final class StoreWriter implements AutoCloseable {
     }
     release(entry);
     dropped.incrementAndGet();
-    return false;
+    advance(1); // reserved but never queued: done with
+    return 0;
+  }
+
+  /** The number of entries handed over so far: pass it to {@link #awaitDone}. */
+  long handedOver() {
+    return reserved.get();
+  }
+
+  /**
+   * Waits until the writer is done (committed, or dropped after a failure) with the first {@code n}
+   * entries handed over — group commit: every thread waiting for one commit wakes when it lands.
+   * Returns at once after the writer failed; on interrupt, returns with the flag set.
+   */
+  void awaitDone(long n) {
+    if (done.get() >= n) {
+      return;
+    }
+    doneLock.lock();
+    try {
+      waiters++;
+      while (done.get() < n && problem == null && !closing) {
+        doneMoved.await(50, TimeUnit.MILLISECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      waiters--;
+      doneLock.unlock();
+    }
+  }
+
+  private void advance(long n) {
+    done.addAndGet(n);
+    if (waiters > 0) {
+      doneLock.lock();
+      try {
+        doneMoved.signalAll();
+      } finally {
+        doneLock.unlock();
+      }
+    }
   }
 
   /**
@@ -133,6 +196,11 @@ final class StoreWriter implements AutoCloseable {
   /** Snapshots a run's counters every interval until it ends. */
   void sample(String runId, GraphRun run, Duration interval) {
     samplers.add(new Sampler(runId, run, interval.toMillis(), System.currentTimeMillis()));
+  }
+
+  /** The writer thread (for the benchmarks' CPU accounting). */
+  Thread thread() {
+    return thread;
   }
 
   /** Entries committed so far. */
@@ -163,10 +231,14 @@ final class StoreWriter implements AutoCloseable {
         batch.add(first);
         queue.drainTo(batch, MAX_BATCH - 1);
       }
+      int queued = batch.size();
       addSamples(batch);
       if (!batch.isEmpty()) {
         commit(batch);
         batch.clear();
+      }
+      if (queued > 0) {
+        advance(queued);
       }
       if (closing && queue.isEmpty()) {
         break;

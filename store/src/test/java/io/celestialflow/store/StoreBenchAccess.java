@@ -31,8 +31,9 @@ public final class StoreBenchAccess implements AutoCloseable {
     writer.put(new Entry.RunStart(runId, "bench", "{}", "{}", null, "run", 0));
   }
 
-  /** Hands over one failure record; its stack trace is already rendered. */
+  /** Hands over one failure record, computing its trace key first as a recording does. */
   public void failure(String runId, TaskFailure f) {
+    f.traceKey(); // as RunRecorder does, on the thread that reports the failure
     writer.offer(new Entry.Failure(runId, f, Integer.class));
   }
 
@@ -67,6 +68,17 @@ public final class StoreBenchAccess implements AutoCloseable {
   public static TaskFailure failure(
       String stage, int task, List<String> types, String message, String trace, Instant at) {
     return TaskFailure.of(stage, task, 0, types, message, trace, 1, at);
+  }
+
+  /**
+   * CPU time the writer thread has used so far: what the writer costs whatever else runs on the
+   * machine.
+   *
+   * @return nanoseconds
+   */
+  public long writerCpuNanos() {
+    return java.lang.management.ManagementFactory.getThreadMXBean()
+        .getThreadCpuTime(writer.thread().threadId());
   }
 
   /** The store. */

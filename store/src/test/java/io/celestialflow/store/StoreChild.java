@@ -23,7 +23,9 @@ import java.util.stream.IntStream;
  *       {@code committed N} after each commit, until killed;
  *   <li>{@code failures DIR N}: records a run of N failing tasks, prints {@code done RUN_ID};
  *   <li>{@code launch OUT ARGS...}: the generated-runner path: {@link GraphLauncher} over the slow
- *       graph whose sink appends every task it sees to the file OUT, one per line.
+ *       graph whose sink appends every task it sees to the file OUT, one per line;
+ *   <li>{@code journal DIR OUT N}: records {@link #journalled} over inputs 0..N-1 with the durable
+ *       journal, its sink appending to OUT, printing {@code committed N} after each commit.
  * </ul>
  */
 public final class StoreChild {
@@ -34,6 +36,7 @@ public final class StoreChild {
       case "endless" -> endless(Path.of(args[1]));
       case "failures" -> failures(Path.of(args[1]), Integer.parseInt(args[2]));
       case "launch" -> System.exit(launch(Path.of(args[1]), List.of(args).subList(2, args.length)));
+      case "journal" -> journal(Path.of(args[1]), Path.of(args[2]), Integer.parseInt(args[3]));
       default -> throw new IllegalArgumentException(args[0]);
     }
   }
@@ -112,6 +115,62 @@ public final class StoreChild {
       return GraphLauncher.of(StoreChild.class, graph)
           .input("slow", Integer.class)
           .run(args, System.out, System.err);
+    }
+  }
+
+  /**
+   * work (x -> 10x, 2 threads) -> plus (+1) -> sink: every input x ends as 10x + 1 at the sink.
+   *
+   * @param sink what the sink does with each value
+   */
+  static TaskGraph journalled(java.util.function.IntConsumer sink) {
+    TaskStage<Integer, Integer> work =
+        TaskStage.map("work", (Integer x) -> x * 10)
+            .taskType(Integer.class)
+            .execution(Execution.threads(2))
+            .build();
+    TaskStage<Integer, Integer> plus =
+        TaskStage.map("plus", (Integer x) -> x + 1).taskType(Integer.class).build();
+    TaskStage<Integer, Void> end =
+        TaskStage.consumer("sink", (Integer x) -> sink.accept(x)).taskType(Integer.class).build();
+    return TaskGraph.builder("journalled")
+        .stage(work)
+        .stage(plus)
+        .stage(end)
+        .edge(work, plus)
+        .edge(plus, end)
+        .inboxCapacity(64)
+        .build();
+  }
+
+  private static void journal(Path dir, Path out, int n) throws IOException {
+    try (OutputStream sinkFile = new FileOutputStream(out.toFile(), true)) {
+      StoreOptions options =
+          StoreOptions.defaults()
+              .withOnCommit(c -> {
+                System.out.println("committed " + c);
+                System.out.flush();
+              });
+      RunStore store = RunStore.open(dir, options);
+      TaskGraph graph =
+          journalled(x -> {
+            synchronized (sinkFile) {
+              try {
+                sinkFile.write((x + "\n").getBytes(StandardCharsets.UTF_8));
+              } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            }
+          });
+      GraphResult r =
+          store
+              .newRun(
+                  graph,
+                  RecordOptions.defaults().withJournal(true).withStatsInterval(Duration.ZERO))
+              .input("work", IntStream.range(0, n).boxed().toList())
+              .run();
+      System.out.println("done " + r.runId());
+      System.out.flush();
     }
   }
 }

@@ -33,19 +33,98 @@ public final class WriteThroughputBench {
 
     double raw = raw(tmp.resolve("raw.db"), n, trace);
     double failures = failures(tmp.resolve("failures"), n, trace);
+    thrown(tmp.resolve("warm-thrown"), n / 10);
+    double[] thrownAndKey = thrown(tmp.resolve("thrown"), n);
+    double thrown = thrownAndKey[0];
     double lineage = lineage(tmp.resolve("lineage"), n);
     System.out.printf(
         Locale.ROOT,
         "records: %,d%nraw sqlite-jdbc batch insert (baseline): %,.0f rows/s%n"
-            + "store, failure records:                  %,.0f records/s  (%.2fx baseline)%n"
-            + "store, lineage records:                  %,.0f records/s  (%.2fx baseline)%n"
+            + "store, failure records (rendered traces): %,.0f records/s  (%.2fx baseline)%n"
+            + "store, failure records (thrown):          %,.0f records/s  (%.2fx baseline)%n"
+            + "  (trace key on the reporting thread:     %.1f us per failure)%n"
+            + "store, lineage records:                   %,.0f records/s  (%.2fx baseline)%n"
             + "target: >= 200,000 records/s%n",
         n,
         raw,
         failures,
         failures / raw,
+        thrown,
+        thrown / raw,
+        thrownAndKey[1],
         lineage,
         lineage / raw);
+  }
+
+  /**
+   * Failures as the engine makes them: each one from its own exception (made at one of ten places,
+   * with its own message), its stack trace not rendered. The failures and their trace keys are made
+   * before the clock starts, as the engine's worker threads make them (in parallel, see {@code
+   * RunRecorder}); their cost per failure is printed on its own. The clock then times the writer.
+   */
+  private static double[] thrown(Path dir, int n) {
+    TaskFailure[] made = new TaskFailure[n];
+    for (int i = 0; i < n; i++) {
+      made[i] = TaskFailure.of("stage", i, 0, Thrower.at(i % 10, i), 1);
+    }
+    long k0 = System.nanoTime();
+    for (TaskFailure f : made) {
+      f.traceKey();
+    }
+    double keyMicros = (System.nanoTime() - k0) / 1e3 / n;
+    try (StoreBenchAccess store = new StoreBenchAccess(dir)) {
+      store.startRun("bench");
+      store.flush("bench");
+      long cpu0 = store.writerCpuNanos();
+      long t0 = System.nanoTime();
+      for (int i = 0; i < n; i++) {
+        store.failure("bench", made[i]);
+        made[i] = null;
+      }
+      store.flush("bench");
+      double rate = n / ((System.nanoTime() - t0) / 1e9);
+      cpu("failure records (thrown)", n, store.writerCpuNanos() - cpu0);
+      return new double[] {rate, keyMicros};
+    }
+  }
+
+  /** Ten throw sites, a few frames deep. */
+  private static final class Thrower {
+    static RuntimeException at(int place, int task) {
+      return deeper(place, task, 8);
+    }
+
+    private static RuntimeException deeper(int place, int task, int depth) {
+      if (depth > 0) {
+        return deeper(place, task, depth - 1);
+      }
+      String message = "boom " + task;
+      return switch (place) {
+        case 0 -> new IllegalStateException(message);
+        case 1 -> new IllegalArgumentException(message);
+        case 2 -> new UnsupportedOperationException(message);
+        case 3 -> new ArithmeticException(message);
+        case 4 -> new IndexOutOfBoundsException(message);
+        case 5 -> new NullPointerException(message);
+        case 6 -> new ClassCastException(message);
+        case 7 -> new java.util.NoSuchElementException(message);
+        case 8 -> new java.io.UncheckedIOException(message, new java.io.IOException("disk full"));
+        default -> new RuntimeException(message);
+      };
+    }
+  }
+
+  /**
+   * Prints what the writer thread's own CPU time says it sustains on a core of its own: a figure
+   * that holds on a busy machine, where wall-clock rates depend on what else runs.
+   */
+  private static void cpu(String what, int n, long nanos) {
+    System.out.printf(
+        Locale.ROOT,
+        "  writer CPU, %s: %.2f us per record = %,.0f records per CPU-second%n",
+        what,
+        nanos / 1e3 / n,
+        n / (nanos / 1e9));
   }
 
   /** A 20-frame stack trace like a real one, its first line the failure's own. */
@@ -71,12 +150,15 @@ public final class WriteThroughputBench {
     try (StoreBenchAccess store = new StoreBenchAccess(dir)) {
       store.startRun("bench");
       store.flush("bench");
+      long cpu0 = store.writerCpuNanos();
       long t0 = System.nanoTime();
       for (int i = 0; i < n; i++) {
         store.failure("bench", made[i % made.length]);
       }
       store.flush("bench");
-      return n / ((System.nanoTime() - t0) / 1e9);
+      double rate = n / ((System.nanoTime() - t0) / 1e9);
+      cpu("failure records (rendered traces)", n, store.writerCpuNanos() - cpu0);
+      return rate;
     }
   }
 
@@ -84,12 +166,15 @@ public final class WriteThroughputBench {
     try (StoreBenchAccess store = new StoreBenchAccess(dir)) {
       store.startRun("bench");
       store.flush("bench");
+      long cpu0 = store.writerCpuNanos();
       long t0 = System.nanoTime();
       for (int i = 1; i <= n; i++) {
         store.lineage("bench", i, i / 2, "stage");
       }
       store.flush("bench");
-      return n / ((System.nanoTime() - t0) / 1e9);
+      double rate = n / ((System.nanoTime() - t0) / 1e9);
+      cpu("lineage records", n, store.writerCpuNanos() - cpu0);
+      return rate;
     }
   }
 
