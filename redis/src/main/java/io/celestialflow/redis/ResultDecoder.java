@@ -25,7 +25,7 @@ final class ResultDecoder {
               + r.id()
               + " has no value (is the worker's stage a map?)");
     }
-    return codec.decode(v.toString().getBytes(StandardCharsets.UTF_8));
+    return codec.decode(Wire.text(v).getBytes(StandardCharsets.UTF_8));
   }
 
   static List<Object> values(Wire.Result r, TaskCodec<?> codec) {
@@ -39,7 +39,7 @@ final class ResultDecoder {
     }
     List<Object> out = new ArrayList<>(vs.size());
     for (JsonElement v : vs) {
-      out.add(codec.decode(v.toString().getBytes(StandardCharsets.UTF_8)));
+      out.add(codec.decode(Wire.text(v).getBytes(StandardCharsets.UTF_8)));
     }
     return out;
   }

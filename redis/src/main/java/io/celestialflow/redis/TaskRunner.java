@@ -100,7 +100,7 @@ final class TaskRunner {
     try {
       task = Wire.readTask(fields, state.settings.graph(), s.name());
       try {
-        value = s.in.decode(task.payload().toString().getBytes(StandardCharsets.UTF_8));
+        value = s.in.decode(Wire.text(task.payload()).getBytes(StandardCharsets.UTF_8));
       } catch (CodecException x) {
         throw new Wire.Rejection(
             Wire.BAD_PAYLOAD,

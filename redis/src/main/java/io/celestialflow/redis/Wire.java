@@ -173,6 +173,15 @@ final class Wire {
 
   // ------------------------------------------------------------------ reading
 
+  /**
+   * The JSON text of a parsed value, for a codec to decode: a number's or a boolean's own text
+   * (what Gson would write back), else Gson's writing of it. Saves a {@code JsonWriter} per task
+   * for the common scalar payloads and values.
+   */
+  static String text(JsonElement e) {
+    return e instanceof JsonPrimitive p && !p.isString() ? p.getAsString() : e.toString();
+  }
+
   /** Reads the JSON object in an entry's {@code m} field. */
   static JsonObject parse(Map<String, String> fields) throws Rejection {
     String m = fields.get(FIELD);

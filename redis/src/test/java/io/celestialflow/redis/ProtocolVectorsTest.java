@@ -184,6 +184,29 @@ class ProtocolVectorsTest {
     assertThat(WireFastPath.read(task + " x", Wire.Context.TASKS, "demo", "square")).isNull();
   }
 
+  /** A scalar's text for the codec is what Gson would write of it. */
+  @Test
+  void theTextOfAScalarIsWhatGsonWrites() {
+    for (String json :
+        List.of(
+            "0",
+            "-0",
+            "42",
+            "-9223372036854775808",
+            "18446744073709551616",
+            "1.5e300",
+            "2.50",
+            "true",
+            "false",
+            "null",
+            "\"a\\\"b\"",
+            "[1,\"x\"]",
+            "{\"k\":1}")) {
+      JsonElement e = JsonParser.parseString(json);
+      assertThat(Wire.text(e)).as(json).isEqualTo(e.toString());
+    }
+  }
+
   @Test
   void keyNames() throws IOException {
     JsonObject keys = read(PROTOCOL.resolve("keys.json"));
