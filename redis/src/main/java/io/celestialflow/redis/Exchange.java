@@ -4,9 +4,7 @@ import io.celestialflow.codec.TaskCodec;
 import io.celestialflow.spi.TaskRef;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -23,23 +21,20 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.Pipeline;
-import redis.clients.jedis.Response;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.exceptions.JedisDataException;
-import redis.clients.jedis.exceptions.JedisException;
 
 /**
  * The graph side of one stage's streams: tasks out, results in, each task settled once.
  *
  * <p>Design. Callers (the engine's async dispatcher, a sink) encode a task and put it in the
- * outbox; that is all they do, so they never block on Redis. A <em>sender</em> thread drains the
- * outbox in batches and writes each batch with one pipeline of {@code XADD}s. A <em>reader</em>
- * thread reads the run's result stream and the stage's dead-letter stream with one blocking {@code
- * XREAD}, deletes what it read in the same round trip, and settles tasks by id in a concurrent
- * table: the first result (or dead letter) completes a task's future; any later one finds nothing
- * to complete and is counted as a duplicate. So workers may run a task twice (at least once), and
- * the graph still counts it once.
+ * outbox; that is all they do, so they never block on Redis. A <em>sender</em> thread ({@link
+ * TaskSender}) drains the outbox in batches and writes each batch with one pipeline of {@code
+ * XADD}s. A <em>reader</em> thread ({@link ResultReader}) reads the run's result stream and the
+ * stage's dead-letter stream with one blocking {@code XREAD}, deletes what it read in the same
+ * round trip, and settles tasks by id in a concurrent table: the first result (or dead letter)
+ * completes a task's future; any later one finds nothing to complete and is counted as a duplicate.
+ * So workers may run a task twice (at least once), and the graph still counts it once.
  *
  * <p>Failures. Both threads talk to Redis through {@link Link}s that reconnect with backoff. If
  * Redis restarted (its {@code run_id} changed), every task still waiting for a result is written
@@ -88,9 +83,9 @@ final class Exchange implements AutoCloseable {
   final RedisBridge bridge;
   final RedisKeys keys;
   private final String group;
-  private final Mode mode;
+  final Mode mode;
   private final TaskCodec<Object> codec;
-  private final int batchSize;
+  final int batchSize;
   private final long ttlMillis;
   final @Nullable Consumer<RemoteResult> listener;
   private final String run;
@@ -99,10 +94,10 @@ final class Exchange implements AutoCloseable {
   final String deadKey;
 
   final ConcurrentHashMap<String, Pending> pending = new ConcurrentHashMap<>();
-  private final ConcurrentLinkedQueue<Pending> outbox = new ConcurrentLinkedQueue<>();
+  final ConcurrentLinkedQueue<Pending> outbox = new ConcurrentLinkedQueue<>();
   private final AtomicLong seq = new AtomicLong();
   private final AtomicReference<@Nullable String> serverId = new AtomicReference<>();
-  private final LongAdder sent = new LongAdder();
+  final LongAdder sent = new LongAdder();
   private final LongAdder resent = new LongAdder();
   final LongAdder settled = new LongAdder();
   final LongAdder duplicates = new LongAdder();
@@ -111,7 +106,7 @@ final class Exchange implements AutoCloseable {
   volatile @Nullable RedisUnavailableException down;
   volatile boolean resetReader;
   volatile boolean closed;
-  private volatile boolean senderSleeping;
+  volatile boolean senderSleeping;
   volatile boolean readerSleeping;
   private @Nullable Thread sender;
   private @Nullable Thread reader;
@@ -290,7 +285,7 @@ final class Exchange implements AutoCloseable {
 
   private long nextProbe;
 
-  private boolean probeDue() {
+  boolean probeDue() {
     long now = System.nanoTime();
     synchronized (this) {
       if (now - nextProbe >= 0) {
@@ -345,7 +340,7 @@ final class Exchange implements AutoCloseable {
       return;
     }
     String name = "celestialflow-redis-" + keys.stage();
-    sender = Thread.ofPlatform().name(name + "-send").daemon(true).start(this::sendLoop);
+    sender = Thread.ofPlatform().name(name + "-send").daemon(true).start(new TaskSender(this));
     if (resultsKey != null) {
       reader = Thread.ofPlatform().name(name + "-read").daemon(true).start(new ResultReader(this));
     }
@@ -399,105 +394,7 @@ final class Exchange implements AutoCloseable {
     }
   }
 
-  private void sendLoop() {
-    List<Pending> batch = new ArrayList<>(batchSize);
-    try (Link link = link("sender", true)) {
-      while (!closed) {
-        if (down != null) {
-          probe(link);
-        }
-        Pending p;
-        while (batch.size() < batchSize && (p = outbox.poll()) != null) {
-          if (mode == Mode.SEND || !p.result.isDone()) {
-            batch.add(p);
-          }
-        }
-        if (batch.isEmpty()) {
-          senderSleeping = true;
-          if (outbox.isEmpty() && !closed) {
-            LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(50));
-          }
-          senderSleeping = false;
-          continue;
-        }
-        RedisUnavailableException unavailable = down;
-        if (unavailable != null) {
-          fail(batch, unavailable);
-          batch.clear();
-          continue;
-        }
-        try {
-          write(link, batch);
-          down = null;
-        } catch (RedisUnavailableException e) {
-          markDown(e);
-          fail(batch, e);
-        } catch (JedisException e) {
-          log.error("stage '{}': Redis refused a batch of tasks", keys.stage(), e);
-          fail(batch, new IllegalStateException("Redis refused the task: " + e.getMessage(), e));
-        }
-        batch.clear();
-      }
-    } catch (InterruptedException e) {
-      // closed
-    } catch (RuntimeException | Error e) {
-      log.error("stage '{}': the Redis sender stopped", keys.stage(), e);
-      markDown(new RedisUnavailableException(bridge.address(), e));
-    }
-  }
-
-  /** While Redis is considered down: one connection attempt every 500 ms. */
-  private void probe(Link link) {
-    if (!probeDue()) {
-      return;
-    }
-    try {
-      link.call(Jedis::ping, () -> false);
-      down = null;
-      log.info("stage '{}': Redis at {} is reachable again", keys.stage(), bridge.address());
-    } catch (RuntimeException | InterruptedException e) {
-      // still down
-    }
-  }
-
-  private void write(Link link, List<Pending> batch) throws InterruptedException {
-    List<Response<StreamEntryID>> ids =
-        link.call(
-            j -> {
-              Pipeline pipe = j.pipelined();
-              List<Response<StreamEntryID>> rs = new ArrayList<>(batch.size());
-              for (Pending q : batch) {
-                rs.add(
-                    pipe.xadd(
-                        keys.tasks(), StreamEntryID.NEW_ENTRY, Map.of(Wire.FIELD, q.message)));
-              }
-              pipe.sync();
-              return rs;
-            },
-            () -> !closed);
-    for (int i = 0; i < batch.size(); i++) {
-      Pending q = batch.get(i);
-      try {
-        ids.get(i).get();
-        q.sent = true;
-        sent.increment();
-        q.written.complete(q.id);
-      } catch (JedisDataException e) {
-        IllegalStateException error =
-            new IllegalStateException("Redis refused the task: " + e.getMessage(), e);
-        q.written.completeExceptionally(error);
-        q.result.completeExceptionally(error);
-      }
-    }
-  }
-
-  private void fail(List<Pending> batch, RuntimeException error) {
-    for (Pending q : batch) {
-      q.written.completeExceptionally(error);
-      q.result.completeExceptionally(error);
-    }
-  }
-
+  /** Redis is unreachable: fails every waiting task, and new ones until a probe finds it again. */
   void markDown(RedisUnavailableException e) {
     if (closed) {
       return;
