@@ -387,9 +387,9 @@ public final class RemoteStage {
                       bridge, keys, group, Exchange.Mode.CALL, in, batchSize, resultTtl, onResult));
       Exchange.Decoder decoder =
           switch (shape) {
-            case MAP -> r -> Exchange.value(r, out);
-            case SPLITTER -> r -> Exchange.values(r, out);
-            case CONSUMER -> Exchange::none;
+            case MAP -> r -> ResultDecoder.value(r, out);
+            case SPLITTER -> r -> ResultDecoder.values(r, out);
+            case CONSUMER -> ResultDecoder::none;
           };
       TaskStage<I, O> stage =
           EngineAdapter.stage(

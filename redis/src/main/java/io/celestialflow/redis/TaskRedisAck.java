@@ -35,7 +35,7 @@ public final class TaskRedisAck<O> {
   public CompletableFuture<O> await(String taskId) {
     Objects.requireNonNull(taskId, "taskId");
     return (CompletableFuture<O>)
-        (CompletableFuture<?>) exchange.await(taskId, r -> Exchange.value(r, codec));
+        (CompletableFuture<?>) exchange.await(taskId, r -> ResultDecoder.value(r, codec));
   }
 
   /**

@@ -42,10 +42,10 @@ class GoParityTest {
 
   @Test
   void anErrorResultForATaskWithoutARunTakesTheRunOfItsResultKey() {
-    assertThat(RemoteWorker.runOf("cf:{demo}:square:results:mc8yq2r1-3kq7zt"))
+    assertThat(DeadLetters.runOf("cf:{demo}:square:results:mc8yq2r1-3kq7zt"))
         .isEqualTo("mc8yq2r1-3kq7zt");
-    assertThat(RemoteWorker.runOf("cf:{a}:b:results:x:results:y")).isEqualTo("y");
-    assertThat(RemoteWorker.runOf("cf:{demo}:square:results:")).isEqualTo("unknown");
-    assertThat(RemoteWorker.runOf("somewhere")).isEqualTo("unknown");
+    assertThat(DeadLetters.runOf("cf:{a}:b:results:x:results:y")).isEqualTo("y");
+    assertThat(DeadLetters.runOf("cf:{demo}:square:results:")).isEqualTo("unknown");
+    assertThat(DeadLetters.runOf("somewhere")).isEqualTo("unknown");
   }
 }

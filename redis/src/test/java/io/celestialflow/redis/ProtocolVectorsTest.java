@@ -97,6 +97,21 @@ class ProtocolVectorsTest {
         ctx.has("payloadType")
             ? ctx.get("payloadType").getAsString()
             : ctx.has("valueType") ? ctx.get("valueType").getAsString() : "none";
+    Object fast =
+        WireFastPath.read(
+            fields.get(Wire.FIELD),
+            context,
+            context == Wire.Context.DEAD ? null : graph,
+            context == Wire.Context.DEAD ? null : stage);
+    if (fast != null) {
+      Object checked;
+      try {
+        checked = Wire.readChecked(fields, context, graph, stage);
+      } catch (Wire.Rejection r) {
+        throw new AssertionError("the fast path accepted what the checking reader rejects", r);
+      }
+      assertThat(fast).as("the fast path reads as the checking reader").isEqualTo(checked);
+    }
     Object message;
     JsonElement decoded;
     try {
@@ -143,6 +158,53 @@ class ProtocolVectorsTest {
     assertThat(t.attempt()).isEqualTo(1);
     assertThat(t.ttl()).isZero();
     assertThat(t.payload()).isEqualTo(JsonNull.INSTANCE);
+  }
+
+  /**
+   * What the Java writers write takes {@link WireFastPath} (every vector also checks that the fast
+   * path reads as the checking reader, or leaves the message to it).
+   */
+  @Test
+  void theFastPathReadsWhatTheWritersWrite() throws Wire.Rejection {
+    String reply = "cf:{demo}:square:results:r1";
+    String task =
+        Wire.task("t1", "demo", "square", "r1", List.of("p1"), 2, "{\"x\":[1,2]}", reply, 1000, 7);
+    Object t = WireFastPath.read(task, Wire.Context.TASKS, "demo", "square");
+    assertThat(t)
+        .isNotNull()
+        .isEqualTo(
+            Wire.readChecked(Map.of(Wire.FIELD, task), Wire.Context.TASKS, "demo", "square"));
+    String ok = Wire.ok((Wire.Task) t, Wire.Shape.VALUES, "[1,4]", "w1", 1, 8, 9);
+    Object r = WireFastPath.read(ok, Wire.Context.RESULTS, "demo", "square");
+    assertThat(r)
+        .isNotNull()
+        .isEqualTo(
+            Wire.readChecked(Map.of(Wire.FIELD, ok), Wire.Context.RESULTS, "demo", "square"));
+    assertThat(WireFastPath.read(task, Wire.Context.TASKS, "demo", "cube")).isNull();
+    assertThat(WireFastPath.read(task + " x", Wire.Context.TASKS, "demo", "square")).isNull();
+  }
+
+  /** A scalar's text for the codec is what Gson would write of it. */
+  @Test
+  void theTextOfAScalarIsWhatGsonWrites() {
+    for (String json :
+        List.of(
+            "0",
+            "-0",
+            "42",
+            "-9223372036854775808",
+            "18446744073709551616",
+            "1.5e300",
+            "2.50",
+            "true",
+            "false",
+            "null",
+            "\"a\\\"b\"",
+            "[1,\"x\"]",
+            "{\"k\":1}")) {
+      JsonElement e = JsonParser.parseString(json);
+      assertThat(Wire.text(e)).as(json).isEqualTo(e.toString());
+    }
   }
 
   @Test

@@ -1,0 +1,213 @@
+package io.celestialflow.redis;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.exceptions.JedisException;
+
+/**
+ * The worker's writer thread: commits finished entries in batches — results and dead letters
+ * written, then the entries acknowledged and deleted, in one atomic script call per batch — and
+ * lets go of them.
+ */
+final class ResultWriter implements Runnable {
+  private static final Logger log = LoggerFactory.getLogger(RemoteWorker.class);
+  private static final int WRITE_BATCH = 512;
+
+  private final WorkerState state;
+
+  ResultWriter(WorkerState state) {
+    this.state = state;
+  }
+
+  @Override
+  public void run() {
+    String consumer = state.consumer();
+    List<FinishedEntry> batch = new ArrayList<>(WRITE_BATCH);
+    try (Link link = state.link("writer")) {
+      while (true) {
+        FinishedEntry d;
+        while (batch.size() < WRITE_BATCH && (d = state.done.poll()) != null) {
+          batch.add(d);
+        }
+        if (batch.isEmpty()) {
+          if (state.stopped()) {
+            return;
+          }
+          state.writerSleeping = true;
+          if (state.done.isEmpty()) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+          }
+          state.writerSleeping = false;
+          continue;
+        }
+        try {
+          commit(link, batch);
+          batch.clear();
+        } catch (RedisUnavailableException e) {
+          if (state.stopped()) {
+            log.warn(
+                "worker {}: {}; {} results not written", consumer, e.getMessage(), batch.size());
+            return;
+          }
+          log.warn(
+              "worker {}: {}; keeping {} results to write", consumer, e.getMessage(), batch.size());
+        } catch (JedisException e) {
+          log.error("worker {}: writing results failed; the entries stay pending", consumer, e);
+          for (FinishedEntry x : batch) {
+            state.release(x.held());
+          }
+          batch.clear();
+        }
+      }
+    } catch (InterruptedException e) {
+      // stopped
+    } catch (RuntimeException | Error e) {
+      log.error("worker {}: the writer stopped", consumer, e);
+    }
+  }
+
+  /**
+   * Commits a batch with {@link Scripts#COMMIT}: per entry, its dead letter and result, then {@code
+   * XACK} + {@code XDEL}, all in one atomic call and one round trip. An entry another worker has
+   * claimed meanwhile (this one stalled past the idle-claim time) is that worker's to finish:
+   * nothing is written for it. An entry whose result stream key holds something else than a stream
+   * stays pending (and ends as a dead letter after the delivery limit).
+   */
+  private void commit(Link link, List<FinishedEntry> batch) throws InterruptedException {
+    WorkerSettings settings = state.settings;
+    var hook = settings.beforeCommit();
+    if (hook != null) {
+      List<RemoteWorker.Written> w = new ArrayList<>(batch.size());
+      for (FinishedEntry d : batch) {
+        w.add(
+            new RemoteWorker.Written(d.held().stage.stream(), d.held().id, d.taskId(), d.reply()));
+      }
+      hook.accept(w);
+    }
+    List<String> keys = new ArrayList<>();
+    List<String> args = arguments(batch, keys);
+    Object reply =
+        link.call(j -> Scripts.COMMIT.run(j, keys, args), () -> !state.stopped() || !state.forced);
+    Set<String> lost = Set.of();
+    Set<String> bad = Set.of();
+    if (reply instanceof List<?> l && l.size() == 2) {
+      lost = ids(l.get(0));
+      bad = ids(l.get(1));
+    }
+    for (FinishedEntry d : batch) {
+      state.release(d.held());
+      String entry = d.held().id.toString();
+      if (lost.contains(entry)) {
+        log.warn(
+            "worker {}: stage '{}' entry {} was claimed by another worker while held here;"
+                + " its result is dropped",
+            settings.consumer(),
+            d.held().stage.name(),
+            entry);
+      } else if (bad.contains(entry)) {
+        log.error(
+            "worker {}: stage '{}' entry {}: its result key {} holds something other than a"
+                + " stream; the entry stays pending",
+            settings.consumer(),
+            d.held().stage.name(),
+            entry,
+            d.reply());
+      } else if (d.deadLetter() != null) {
+        state.deadLettered.increment();
+      } else {
+        state.processed.increment();
+        if (d.failed()) {
+          state.failed.increment();
+        }
+      }
+    }
+    state.wakeReader();
+  }
+
+  /** The script's arguments for a batch (docs/protocol.md section 5.2); fills {@code keys}. */
+  private List<String> arguments(List<FinishedEntry> batch, List<String> keys) {
+    WorkerSettings settings = state.settings;
+    Map<String, String> index = new HashMap<>();
+    Map<ServedStage, List<FinishedEntry>> byStage = new LinkedHashMap<>();
+    for (FinishedEntry d : batch) {
+      byStage.computeIfAbsent(d.held().stage, k -> new ArrayList<>()).add(d);
+    }
+    List<String> args = new ArrayList<>(2 + batch.size() * 8);
+    args.add(settings.group());
+    args.add(settings.consumer());
+    for (Map.Entry<ServedStage, List<FinishedEntry>> e : byStage.entrySet()) {
+      List<FinishedEntry> ds = e.getValue();
+      StreamEntryID lo = ds.get(0).held().id;
+      StreamEntryID hi = lo;
+      for (FinishedEntry d : ds) {
+        StreamEntryID id = d.held().id;
+        lo = id.compareTo(lo) < 0 ? id : lo;
+        hi = id.compareTo(hi) > 0 ? id : hi;
+      }
+      args.add(keyIndex(keys, index, e.getKey().stream()));
+      args.add(Integer.toString(ds.size()));
+      args.add(lo.toString());
+      args.add(hi.toString());
+      for (FinishedEntry d : ds) {
+        args.add(d.held().id.toString());
+        String dead = d.deadLetter();
+        String reply = d.reply();
+        String result = d.result();
+        int appends = (dead != null ? 1 : 0) + (reply != null && result != null ? 1 : 0);
+        args.add(Integer.toString(appends));
+        if (dead != null) {
+          args.add(keyIndex(keys, index, d.held().stage.dead));
+          args.add("d");
+          args.add(Long.toString(settings.deadLetterCap()));
+          args.add(dead);
+        }
+        if (reply != null && result != null) {
+          args.add(keyIndex(keys, index, reply));
+          // A dead letter's error result is optional: a reply key that is not a stream must not
+          // keep a poison entry from leaving its task stream.
+          args.add(dead != null ? "o" : "r");
+          args.add(Long.toString(dead != null ? 0 : d.ttl()));
+          args.add(result);
+        }
+      }
+    }
+    return args;
+  }
+
+  private static String keyIndex(List<String> keys, Map<String, String> index, String key) {
+    return index.computeIfAbsent(
+        key,
+        k -> {
+          keys.add(k);
+          return Integer.toString(keys.size());
+        });
+  }
+
+  /** The entry ids in a script's reply list. */
+  static Set<String> ids(@Nullable Object reply) {
+    if (!(reply instanceof List<?> l) || l.isEmpty()) {
+      return Set.of();
+    }
+    Set<String> out = new HashSet<>();
+    for (Object o : l) {
+      if (o instanceof String str) {
+        out.add(str);
+      } else if (o instanceof byte[] b) {
+        out.add(new String(b, StandardCharsets.UTF_8));
+      }
+    }
+    return out;
+  }
+}
