@@ -15,6 +15,8 @@ import java.util.List;
  *   <li>{@code --store DIR}: record the run in the store in {@code DIR}; the commands read that
  *       store (default {@code ./celestialflow-runs});
  *   <li>{@code --lineage}: also record every task's lineage;
+ *   <li>{@code --journal}: journal every task durably, so that a run killed with {@code kill -9}
+ *       can be resumed;
  *   <li>the commands {@code runs}, {@code resume RUN_ID}, {@code retry-failed RUN_ID [--stage S]
  *       [--error TYPE]}, {@code failures RUN_ID [--by stage|error] [--json]} and {@code trace
  *       RUN_ID TASK_ID} ({@link StoreCommands});
@@ -31,6 +33,7 @@ public final class StoreLauncherExtension implements LauncherExtension {
   static final String RETRY_ERROR = "--retry-error";
   static final String RUN = "--run";
   static final String LINEAGE = "--lineage";
+  static final String JOURNAL = "--journal";
 
   /** Creates the extension (ServiceLoader). */
   public StoreLauncherExtension() {}
@@ -46,6 +49,9 @@ public final class StoreLauncherExtension implements LauncherExtension {
                 + ")"),
         LaunchOption.flag(
             LINEAGE, "with --store, resume or retry-failed: record every task's lineage"),
+        LaunchOption.flag(
+            JOURNAL,
+            "with --store: journal every task durably, so resume also works after kill -9"),
         LaunchOption.withOptionalValue(
             RESUME, "DIR", "the resume command's older form, for the latest run in DIR or --run"),
         LaunchOption.flag(

@@ -1,5 +1,6 @@
 package io.celestialflow.store;
 
+import static io.celestialflow.store.StoreLauncherExtension.JOURNAL;
 import static io.celestialflow.store.StoreLauncherExtension.LINEAGE;
 import static io.celestialflow.store.StoreLauncherExtension.RESUME;
 import static io.celestialflow.store.StoreLauncherExtension.RETRY;
@@ -67,7 +68,9 @@ final class StoreSession implements LaunchSession {
       throw new IllegalArgumentException(
           (resume
               ? RESUME + " needs a store: " + RESUME + "=DIR or " + STORE + " DIR"
-              : retry ? RETRY + " needs " + STORE + " DIR" : LINEAGE + " needs " + STORE + " DIR"));
+              : retry
+                  ? RETRY + " needs " + STORE + " DIR"
+                  : LINEAGE + " or " + JOURNAL + " needs " + STORE + " DIR"));
     }
     if (resume || retry) {
       return continuing(
@@ -77,7 +80,10 @@ final class StoreSession implements LaunchSession {
           resume,
           filter(context, context.value(RETRY_STAGE), context.value(RETRY_ERROR)));
     }
-    RecordOptions options = RecordOptions.defaults().withLineage(context.has(LINEAGE));
+    RecordOptions options =
+        RecordOptions.defaults()
+            .withLineage(context.has(LINEAGE))
+            .withJournal(context.has(JOURNAL));
     PrintStream err = context.err();
     RunStore store;
     try {
@@ -107,7 +113,10 @@ final class StoreSession implements LaunchSession {
       Optional<String> runId,
       boolean resume,
       FailureQuery filter) {
-    RecordOptions options = RecordOptions.defaults().withLineage(context.has(LINEAGE));
+    RecordOptions options =
+        RecordOptions.defaults()
+            .withLineage(context.has(LINEAGE))
+            .withJournal(context.has(JOURNAL));
     PrintStream err = context.err();
     RunStore store =
         StoreCommands.openExisting(

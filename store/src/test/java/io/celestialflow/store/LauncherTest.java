@@ -148,6 +148,63 @@ class LauncherTest {
     assertThat(seen.values()).allSatisfy(c -> assertThat(c).isEqualTo(1));
   }
 
+  /**
+   * A generated runner with {@code --journal} killed with SIGKILL mid-run, then started again with
+   * {@code resume RUN_ID}: no input is lost, and only tasks the journal had not seen settled run
+   * twice.
+   */
+  @Test
+  @Timeout(120)
+  void aJournaledRunnerKilledWithSigkillResumesWithoutLosingATask() throws Exception {
+    int n = 1500;
+    Path input = dir.resolve("tasks.json");
+    Files.writeString(
+        input,
+        IntStream.range(0, n)
+            .mapToObj(Integer::toString)
+            .collect(Collectors.joining(",", "[", "]")));
+    Path out = dir.resolve("sink.txt");
+    Path store = dir.resolve("runs");
+    String[] args = {
+      "launch", out.toString(), "--input", "slow=" + input, "--store", store.toString(), "--journal"
+    };
+    try (ChildJvm first = ChildJvm.start(dir, args)) {
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> Files.exists(out) && Files.readAllLines(out).size() >= 150);
+      first.process.destroyForcibly(); // SIGKILL: no shutdown hook runs
+      first.await(60);
+    }
+    String firstRun;
+    try (RunStore s = RunStore.open(store)) {
+      RunInfo run = s.runs(1).get(0);
+      firstRun = run.id();
+      assertThat(run.state()).isEqualTo("RUNNING");
+    }
+    assertThat(Files.readAllLines(out)).hasSizeLessThan(n);
+
+    String[] resume = Arrays2.concat(args, "resume", firstRun);
+    try (ChildJvm second = ChildJvm.start(dir, resume)) {
+      assertThat(second.await(90)).as("stderr: %s", second.err()).isZero();
+      assertThat(second.err()).contains("resuming run " + firstRun);
+    }
+    long recovered;
+    try (RunStore s = RunStore.open(store)) {
+      RunInfo run = s.run(firstRun).orElseThrow();
+      assertThat(run.state()).isEqualTo("CANCELLED");
+      recovered = run.unfinished();
+    }
+    Map<String, Integer> seen = new HashMap<>();
+    for (String line : Files.readAllLines(out)) {
+      seen.merge(line, 1, Integer::sum);
+    }
+    assertThat(seen.keySet())
+        .containsExactlyInAnyOrderElementsOf(
+            IntStream.range(0, n).mapToObj(Integer::toString).toList());
+    long repeated = seen.values().stream().mapToLong(c -> c - 1).sum();
+    assertThat(repeated).isLessThanOrEqualTo(recovered);
+  }
+
   private static final class Arrays2 {
     static String[] concat(String[] a, String... b) {
       String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
