@@ -512,6 +512,16 @@ class GraphLauncherTest {
   }
 
   @Test
+  void theBenchCommandIsTheBenchOption() {
+    Outcome o = launch(quickstart(), "bench", "--input", "add=[[1,2],[0,0]]");
+
+    assertThat(o.status()).as(o.err()).isZero();
+    assertThat(o.out()).contains("| all serial ").contains("fastest");
+    assertThat(o.out().lines().filter(l -> l.startsWith("| ") && !l.startsWith("| set-up")))
+        .hasSize(8);
+  }
+
+  @Test
   void helpListsTheInputStagesAndTheirTypes() {
     Outcome o = launch(quickstart(), "--help");
 
