@@ -12,10 +12,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * A lazy source producing tasks about ten times faster than its stage takes them, slowly enough
- * that the linger flush (not a full chunk) hands most of them over: the stage's waiting tasks must
- * stay within the inbox capacity plus one chunk, in every mode. On the landed engine the linger
- * flush ignored the bound and the pending count grew with the run.
+ * A lazy source producing tasks many times faster than its stage takes them, slowly enough that the
+ * linger flush (not a full chunk) hands most of them over: the stage's waiting tasks must stay
+ * within the inbox capacity plus one chunk, in every mode. On the landed engine the linger flush
+ * ignored the bound and the pending count grew with the run.
  */
 @Timeout(60)
 class SlowSourceMemoryTest {
@@ -44,11 +44,21 @@ class SlowSourceMemoryTest {
   @ParameterizedTest
   @EnumSource(Mode.class)
   void pendingStaysWithinTheCapacityPlusAChunk(Mode mode) throws Exception {
+    // 2 ms per task and worker: about 500 tasks/s in every mode, whatever its concurrency (a
+    // stage of 64 virtual threads sleeping 2 ms would outrun the source and leave nothing waiting).
+    long millis =
+        2L
+            * switch (mode) {
+              case SERIAL, ASYNC_COMPLETED -> 1; // completed: the function runs on the dispatcher
+              case THREAD -> 4;
+              case VIRTUAL -> 64;
+              case ASYNC -> 16;
+            };
     TaskStage<Integer, Integer> slow =
         mode.map(
             "slow",
             (Integer x) -> {
-              Thread.sleep(2);
+              Thread.sleep(millis);
               return x;
             });
     assertBounded(slow, "slow-source-" + mode);

@@ -19,8 +19,12 @@ import java.util.stream.IntStream;
  * Each task's function spins for {@code micros} microseconds (default 0: the journal's whole cost
  * shows; with real work it hides behind it).
  *
+ * <p>With {@code lineage} as third argument it measures lineage recording ({@link
+ * RecordOptions#withLineage}) the same way instead of the journal (issue 9's targets: at most 2×
+ * for trivial tasks, at most 10% for tasks of 100 µs).
+ *
  * <p>Run: {@code java -cp <test class path> io.celestialflow.store.bench.JournalCostBench [tasks]
- * [micros]} (defaults 200,000 and 0).
+ * [micros] [journal|lineage]} (defaults 200,000, 0 and journal).
  */
 public final class JournalCostBench {
   private JournalCostBench() {}
@@ -28,6 +32,10 @@ public final class JournalCostBench {
   public static void main(String[] args) throws Exception {
     int n = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
     long micros = args.length > 1 ? Long.parseLong(args[1]) : 0;
+    String what = args.length > 2 ? args[2] : "journal";
+    if (!what.equals("journal") && !what.equals("lineage")) {
+      throw new IllegalArgumentException("journal or lineage, not " + what);
+    }
     TaskStage<Integer, Integer> a =
         TaskStage.map("a", (Integer x) -> work(x, micros))
             .taskType(Integer.class)
@@ -41,7 +49,8 @@ public final class JournalCostBench {
         TaskGraph.builder("journal-cost").stage(a).stage(b).stage(c).edge(a, b).edge(b, c).build();
     Path dir = Files.createTempDirectory("cf-bench-journal");
     RecordOptions plain = RecordOptions.defaults().withStatsInterval(Duration.ZERO);
-    RecordOptions journal = plain.withJournal(true);
+    RecordOptions journal =
+        what.equals("journal") ? plain.withJournal(true) : plain.withLineage(true);
     try (RunStore store = RunStore.open(dir)) {
       run(store.newRun(graph, plain), n / 10);
       run(store.newRun(graph, journal), n / 10);
@@ -50,14 +59,17 @@ public final class JournalCostBench {
       System.out.printf(
           Locale.ROOT,
           "tasks per run: %,d (3 stages, %d us of work per task and stage)%n"
-              + "store without journal: %,.0f tasks/s%n"
-              + "store with journal:    %,.0f tasks/s%n"
-              + "ratio: %.3f%n",
+              + "store without %s: %,.0f tasks/s%n"
+              + "store with %s:    %,.0f tasks/s%n"
+              + "ratio: %.3f (cost: %.2fx)%n",
           n,
           micros,
+          what,
           without,
+          what,
           with,
-          with / without);
+          with / without,
+          without / with);
     }
   }
 
