@@ -301,6 +301,7 @@ class ProcessModeTest {
 
   @Test
   void aWorkerKilledFromOutsideMidRunLosesNothing() throws Exception {
+    int tasks = 400;
     TaskStage<Integer, long[]> stage =
         TaskStage.process("slowpid", ProcessStages.SlowPid.class)
             .execution(Execution.processes(2))
@@ -312,7 +313,7 @@ class ProcessModeTest {
         GraphRun run =
             graph
                 .newRun()
-                .input(stage, ints(0, 120))
+                .input(stage, ints(0, tasks))
                 .onOutput(
                     stage,
                     r -> {
@@ -321,15 +322,19 @@ class ProcessModeTest {
                     })
                 .start()) {
       someDone.await();
-      ProcessHandle victim = workers().getFirst();
+      List<ProcessHandle> first = workers();
+      Set<Long> firstPids = new HashSet<>();
+      first.forEach(p -> firstPids.add(p.pid()));
+      ProcessHandle victim = first.getFirst();
       assertThat(victim.destroyForcibly()).isTrue(); // SIGKILL, like kill -9
       GraphResult result = run.await();
 
       assertThat(result.isCompleted()).isTrue();
       assertThat(result.outputs(stage).stream().map(r -> (int) r[0]))
-          .containsExactlyInAnyOrderElementsOf(ints(0, 120));
+          .containsExactlyInAnyOrderElementsOf(ints(0, tasks));
       assertThat(result.failures()).isEmpty();
-      assertThat(pids).as("a replacement worker ran tasks").hasSizeGreaterThanOrEqualTo(3);
+      // Enough tasks (15 ms each) that a replacement started on a loaded machine still gets some.
+      assertThat(pids).as("a replacement worker ran tasks").anyMatch(p -> !firstPids.contains(p));
       Checks.accounted(result);
     }
   }
