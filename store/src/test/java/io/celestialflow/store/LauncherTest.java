@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.celestialflow.launch.GraphLauncher;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -105,21 +106,14 @@ class LauncherTest {
   @Timeout(120)
   void aRunnerStoppedBySigtermResumesExactlyWhereItStopped() throws Exception {
     int n = 1500;
-    Path input = dir.resolve("tasks.json");
-    Files.writeString(
-        input,
-        IntStream.range(0, n)
-            .mapToObj(Integer::toString)
-            .collect(Collectors.joining(",", "[", "]")));
+    Path input = writeInputs(n);
     Path out = dir.resolve("sink.txt");
     Path store = dir.resolve("runs");
     String[] args = {
       "launch", out.toString(), "--input", "slow=" + input, "--store", store.toString()
     };
     try (ChildJvm first = ChildJvm.start(dir, args)) {
-      await()
-          .atMost(Duration.ofSeconds(60))
-          .until(() -> Files.exists(out) && Files.readAllLines(out).size() >= 150);
+      awaitSinkLines(out, 150);
       first.process.destroy(); // SIGTERM
       first.await(60);
       assertThat(first.err()).contains("run store: recording run");
@@ -138,10 +132,7 @@ class LauncherTest {
       assertThat(second.await(90)).as("stderr: %s", second.err()).isZero();
       assertThat(second.err()).contains("resuming run " + firstRun);
     }
-    Map<String, Integer> seen = new HashMap<>();
-    for (String line : Files.readAllLines(out)) {
-      seen.merge(line, 1, Integer::sum);
-    }
+    Map<String, Integer> seen = linesSeen(out);
     assertThat(seen.keySet())
         .containsExactlyInAnyOrderElementsOf(
             IntStream.range(0, n).mapToObj(Integer::toString).toList());
@@ -157,21 +148,14 @@ class LauncherTest {
   @Timeout(120)
   void aJournaledRunnerKilledWithSigkillResumesWithoutLosingATask() throws Exception {
     int n = 1500;
-    Path input = dir.resolve("tasks.json");
-    Files.writeString(
-        input,
-        IntStream.range(0, n)
-            .mapToObj(Integer::toString)
-            .collect(Collectors.joining(",", "[", "]")));
+    Path input = writeInputs(n);
     Path out = dir.resolve("sink.txt");
     Path store = dir.resolve("runs");
     String[] args = {
       "launch", out.toString(), "--input", "slow=" + input, "--store", store.toString(), "--journal"
     };
     try (ChildJvm first = ChildJvm.start(dir, args)) {
-      await()
-          .atMost(Duration.ofSeconds(60))
-          .until(() -> Files.exists(out) && Files.readAllLines(out).size() >= 150);
+      awaitSinkLines(out, 150);
       first.process.destroyForcibly(); // SIGKILL: no shutdown hook runs
       first.await(60);
     }
@@ -194,15 +178,39 @@ class LauncherTest {
       assertThat(run.state()).isEqualTo("CANCELLED");
       recovered = run.unfinished();
     }
-    Map<String, Integer> seen = new HashMap<>();
-    for (String line : Files.readAllLines(out)) {
-      seen.merge(line, 1, Integer::sum);
-    }
+    Map<String, Integer> seen = linesSeen(out);
     assertThat(seen.keySet())
         .containsExactlyInAnyOrderElementsOf(
             IntStream.range(0, n).mapToObj(Integer::toString).toList());
     long repeated = seen.values().stream().mapToLong(c -> c - 1).sum();
     assertThat(repeated).isLessThanOrEqualTo(recovered);
+  }
+
+  /** Writes the inputs 0 … n-1 as a JSON array file for {@code --input}. */
+  private Path writeInputs(int n) throws IOException {
+    Path input = dir.resolve("tasks.json");
+    Files.writeString(
+        input,
+        IntStream.range(0, n)
+            .mapToObj(Integer::toString)
+            .collect(Collectors.joining(",", "[", "]")));
+    return input;
+  }
+
+  /** Waits until the child's sink has written at least {@code lines} lines. */
+  private static void awaitSinkLines(Path out, int lines) {
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> Files.exists(out) && Files.readAllLines(out).size() >= lines);
+  }
+
+  /** How many times the sink wrote each line. */
+  private static Map<String, Integer> linesSeen(Path out) throws IOException {
+    Map<String, Integer> seen = new HashMap<>();
+    for (String line : Files.readAllLines(out)) {
+      seen.merge(line, 1, Integer::sum);
+    }
+    return seen;
   }
 
   private static final class Arrays2 {
