@@ -129,8 +129,7 @@ final class AsyncDispatcher implements StageDriver, Ticking {
         }
         if (chunk != null && chunk.from < chunk.to) {
           if (outstanding < limit) {
-            launch(core, chunk.items[chunk.from++], ctx);
-            ctx.flushIfFull();
+            launchSome(core, chunk, ctx);
           } else {
             sleep(ctx, false);
           }
@@ -204,6 +203,26 @@ final class AsyncDispatcher implements StageDriver, Ticking {
   private void publish(WorkerContext ctx) throws InterruptedException {
     ctx.flushAll();
     ctx.settle();
+  }
+
+  /**
+   * Starts tasks of the chunk until it is used up, the limit is reached or the run is cancelled:
+   * results that complete inline (the common case of a fast or cached function) cost no trip round
+   * the dispatcher's outer loop.
+   */
+  private void launchSome(TaskCore core, Chunk chunk, WorkerContext ctx)
+      throws InterruptedException {
+    Object[] items = chunk.items;
+    int next = chunk.from;
+    int to = chunk.to;
+    try {
+      while (next < to && outstanding < limit && !cancelled()) {
+        launch(core, items[next++], ctx);
+        ctx.flushIfFull();
+      }
+    } finally {
+      chunk.from = next; // a task taken before an exception is the launch's to account for
+    }
   }
 
   /** Starts one task; its result is handled inline if already complete, else later. */
