@@ -3,6 +3,8 @@ package io.celestialflow;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Iterator;
+import java.util.List;
+import java.util.RandomAccess;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.BaseStream;
 import org.jspecify.annotations.Nullable;
@@ -73,36 +75,14 @@ final class Feeder implements Ticking {
   private void feed() {
     @Nullable BaseStream<?, ?> stream = source instanceof BaseStream<?, ?> s ? s : null;
     try {
-      Iterator<?> it = iterator();
-      while (!run.isCancelled() && it.hasNext()) {
-        Object task = it.next();
-        taken++;
-        if (task == null) {
-          run.recordInputFailure(
-              InputFailure.of(
-                  target.name(),
-                  read,
-                  new NullPointerException(
-                      "input source produced a null task after "
-                          + read
-                          + " tasks; tasks must not be null (it was skipped)")));
-          continue;
-        }
-        read++;
-        Object item = lineage ? Envelope.tracked(task, newId(), 0) : task;
-        if (entering != null) {
-          entering.entered(item, null, sourceIndex);
-        }
-        if (lingering) {
-          lock.lock();
-          try {
-            add(item);
-          } finally {
-            lock.unlock();
-          }
-        } else {
-          add(item);
-        }
+      if (!lingering
+          && !lineage
+          && entering == null
+          && source instanceof List<?> list
+          && list instanceof RandomAccess) {
+        feedSlices(list);
+      } else {
+        feedEach(iterator());
       }
       exhausted = !run.isCancelled();
       lock.lock();
@@ -140,6 +120,88 @@ final class Feeder implements Ticking {
     }
   }
 
+  /**
+   * A random-access list (an {@code ArrayList}, {@code List.of}, ...) with nothing to do per task:
+   * copied a chunk at a time ({@code subList(...).toArray()}, an array copy for the usual lists)
+   * instead of task by task through an iterator, so the feeder takes little of the CPU the stages
+   * need. Nulls are still reported and skipped one by one.
+   */
+  private void feedSlices(List<?> list) throws InterruptedException {
+    int position = 0;
+    while (!run.isCancelled()) {
+      int end = Math.min(list.size(), position + chunkSize);
+      if (position >= end) {
+        return;
+      }
+      Object[] slice = list.subList(position, end).toArray();
+      position = end;
+      int n = slice.length;
+      for (Object task : slice) {
+        if (task == null) {
+          n = withoutNulls(slice);
+          break;
+        }
+      }
+      taken += slice.length - n; // the nulls; the tasks are counted as they are handed over
+      if (n > 0) {
+        taken += n;
+        read += n;
+        deliver(new Chunk(slice, 0, n));
+      }
+    }
+  }
+
+  /** Reports and removes the null tasks of a slice (in place); returns how many tasks are left. */
+  private int withoutNulls(Object[] slice) {
+    int n = 0;
+    for (int i = 0; i < slice.length; i++) {
+      if (slice[i] == null) {
+        reportNull(read + n);
+      } else {
+        slice[n++] = slice[i];
+      }
+    }
+    return n;
+  }
+
+  private void reportNull(long at) {
+    run.recordInputFailure(
+        InputFailure.of(
+            target.name(),
+            at,
+            new NullPointerException(
+                "input source produced a null task after "
+                    + at
+                    + " tasks; tasks must not be null (it was skipped)")));
+  }
+
+  /** Any other source: task by task. */
+  private void feedEach(Iterator<?> it) throws InterruptedException {
+    while (!run.isCancelled() && it.hasNext()) {
+      Object task = it.next();
+      taken++;
+      if (task == null) {
+        reportNull(read);
+        continue;
+      }
+      read++;
+      Object item = lineage ? Envelope.tracked(task, newId(), 0) : task;
+      if (entering != null) {
+        entering.entered(item, null, sourceIndex);
+      }
+      if (lingering) {
+        lock.lock();
+        try {
+          add(item);
+        } finally {
+          lock.unlock();
+        }
+      } else {
+        add(item);
+      }
+    }
+  }
+
   private long newId() {
     if (nextId == idLimit) {
       nextId = run.reserveTaskIds(chunkSize);
@@ -174,7 +236,11 @@ final class Feeder implements Ticking {
     if (count == 0) {
       return;
     }
-    Chunk chunk = takeBuffer();
+    deliver(takeBuffer());
+  }
+
+  /** Hands a chunk to the stage (waiting for room), or records it unfinished if cancelled. */
+  private void deliver(Chunk chunk) throws InterruptedException {
     if (run.isCancelled()) {
       target.acceptUnfinished(chunk);
     } else {

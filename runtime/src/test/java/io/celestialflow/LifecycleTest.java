@@ -22,6 +22,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -342,6 +343,37 @@ class LifecycleTest {
             assertThat(f.message()).isEqualTo("disk on fire");
           })
           .anySatisfy(f -> assertThat(f.message()).contains("null task after 1 tasks"));
+      Checks.accounted(result);
+    }
+  }
+
+  @Test
+  void aListIsReadAChunkAtATimeAndItsNullsAreStillReportedOneByOne() {
+    TaskStage<Integer, Integer> stage = TaskStage.map("stage", (Integer x) -> x).build();
+    List<Integer> tasks = new ArrayList<>();
+    for (int i = 0; i < 1000; i++) {
+      tasks.add(i);
+    }
+    // Chunks of 64: nulls first, last, at a chunk's edges and twice in one chunk.
+    for (int at : new int[] {0, 63, 64, 200, 201}) {
+      tasks.add(at, null);
+    }
+    tasks.add(null);
+    try (TaskGraph graph = TaskGraph.builder("list-source").chunkSize(64).stage(stage).build()) {
+      GraphResult result = graph.newRun().input(stage, tasks).run();
+
+      assertThat(result.outputs(stage))
+          .containsExactlyInAnyOrderElementsOf(IntStream.range(0, 1000).boxed().toList());
+      assertThat(result.inputFailures()).hasSize(6);
+      assertThat(result.inputFailures())
+          .extracting(InputFailure::tasksRead)
+          .containsExactly(0L, 62L, 62L, 197L, 197L, 1000L);
+      assertThat(result.inputs())
+          .singleElement()
+          .satisfies(in -> {
+            assertThat(in.read()).isEqualTo(1006);
+            assertThat(in.exhausted()).isTrue();
+          });
       Checks.accounted(result);
     }
   }
