@@ -31,6 +31,7 @@ public final class GraphResult {
   private final List<InputProgress> inputs;
   private final Map<String, StageStats> stats;
   private final Map<String, List<Object>> unfinished;
+  private final Map<String, List<TaskResult<?, ?>>> results;
   private final @Nullable Throwable cause;
 
   GraphResult(
@@ -46,6 +47,7 @@ public final class GraphResult {
       List<InputProgress> inputs,
       Map<String, StageStats> stats,
       Map<String, List<Object>> unfinished,
+      Map<String, List<TaskResult<?, ?>>> results,
       @Nullable Throwable cause) {
     this.runId = runId;
     this.owner = owner;
@@ -60,6 +62,7 @@ public final class GraphResult {
     this.inputs = List.copyOf(inputs);
     this.stats = Collections.unmodifiableMap(new LinkedHashMap<>(stats));
     this.unfinished = Collections.unmodifiableMap(new LinkedHashMap<>(unfinished));
+    this.results = Collections.unmodifiableMap(new LinkedHashMap<>(results));
     this.cause = cause;
   }
 
@@ -142,6 +145,31 @@ public final class GraphResult {
   @SuppressWarnings("unchecked")
   public <O> List<O> outputs(TaskStage<?, O> stage) {
     return (List<O>) outputs(nameOf(stage, "outputs"));
+  }
+
+  /**
+   * The successful tasks of a stage with their outputs, kept because the run asked for them ({@link
+   * RunBuilder#keepResults}), in the order they finished.
+   *
+   * @param stage a stage of this result's graph
+   * @param <I> the task type
+   * @param <O> the output type
+   * @return the (task, outputs) pairs
+   * @throws GraphInputException if the run did not keep the stage's results, or the stage is not in
+   *     the graph
+   */
+  @SuppressWarnings("unchecked")
+  public <I, O> List<TaskResult<I, O>> results(TaskStage<I, O> stage) {
+    String name = nameOf(stage, "results");
+    List<TaskResult<?, ?>> kept = results.get(name);
+    if (kept == null) {
+      throw new GraphInputException(
+          "results of stage '"
+              + name
+              + "' were not kept; ask for them with newRun().keepResults(stage)"
+              + (state == RunState.FAILED ? " (a failed run keeps none)" : ""));
+    }
+    return (List<TaskResult<I, O>>) (List<?>) kept;
   }
 
   private String nameOf(TaskStage<?, ?> stage, String role) {

@@ -4,6 +4,7 @@ import io.celestialflow.internal.TaskPort;
 import io.celestialflow.spi.TaskObserver;
 import io.celestialflow.spi.TaskRef;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
@@ -29,8 +30,17 @@ final class Observers {
    */
   record Observation(TaskRef ref, long startNanos) implements TaskPort.Observation {}
 
-  private Observers(TaskObserver[] observers, String runId, String stage, EngineClock clock) {
+  /** The indexes of the observers that want this stage's results, or null if none does. */
+  private final int @Nullable [] resulting;
+
+  private Observers(
+      TaskObserver[] observers,
+      int @Nullable [] resulting,
+      String runId,
+      String stage,
+      EngineClock clock) {
     this.observers = observers;
+    this.resulting = resulting;
     this.complained = new AtomicBoolean[observers.length];
     for (int i = 0; i < observers.length; i++) {
       complained[i] = new AtomicBoolean();
@@ -58,9 +68,47 @@ final class Observers {
         log.warn("observer {} threw in observes({}); it will not see that stage", o, stage, e);
       }
     }
-    return watching.isEmpty()
-        ? null
-        : new Observers(watching.toArray(new TaskObserver[0]), runId, stage.name(), clock);
+    if (watching.isEmpty()) {
+      return null;
+    }
+    int[] resulting = new int[watching.size()];
+    int n = 0;
+    for (int i = 0; i < watching.size(); i++) {
+      TaskObserver o = watching.get(i);
+      try {
+        if (o.wantsResults(stage)) {
+          resulting[n++] = i;
+        }
+      } catch (RuntimeException e) {
+        log.warn("observer {} threw in wantsResults({}); it gets no results", o, stage, e);
+      }
+    }
+    return new Observers(
+        watching.toArray(new TaskObserver[0]),
+        n == 0 ? null : Arrays.copyOf(resulting, n),
+        runId,
+        stage.name(),
+        clock);
+  }
+
+  /** Whether an observer wants the outputs of this stage's successful tasks. */
+  boolean wantsResults() {
+    return resulting != null;
+  }
+
+  /** A task succeeded with these outputs (see {@link TaskObserver#result}). */
+  void result(Observation o, List<?> outputs) {
+    int[] indexes = resulting;
+    if (indexes == null) {
+      return;
+    }
+    for (int i : indexes) {
+      try {
+        observers[i].result(o.ref(), outputs);
+      } catch (RuntimeException e) {
+        complain(i, "result", e);
+      }
+    }
   }
 
   /**

@@ -40,6 +40,7 @@ public final class RunBuilder {
   private final Set<Integer> streams = new LinkedHashSet<>();
   private final List<GraphListener> listeners = new ArrayList<>();
   private final List<TaskObserver> observers = new ArrayList<>();
+  private final Set<String> keepResults = new LinkedHashSet<>();
   private boolean keepOpen;
   private @Nullable Layout layout;
   private boolean lineage;
@@ -234,6 +235,24 @@ public final class RunBuilder {
   }
 
   /**
+   * Keeps each successful task of these stages with its outputs, in memory, for {@link
+   * GraphResult#results} — the original CelestialFlow's success pairs, for small runs (every pair
+   * stays in memory until the result is dropped); for large runs, write them elsewhere from a
+   * {@link TaskObserver} ({@link TaskObserver#wantsResults}, {@link TaskObserver#result}). A
+   * splitter that returns a stream or an iterator has it drained into a list first.
+   *
+   * @param stages stages of the graph
+   * @return this builder
+   * @throws GraphInputException if a stage is not in the graph
+   */
+  public RunBuilder keepResults(TaskStage<?, ?>... stages) {
+    for (TaskStage<?, ?> s : stages) {
+      keepResults.add(graph.stages().get(graph.indexOf(s, "keepResults")).name());
+    }
+    return this;
+  }
+
+  /**
    * Adds a per-task observer for this run only.
    *
    * @param observer the observer
@@ -284,6 +303,10 @@ public final class RunBuilder {
     collected.addAll(collect);
     List<TaskObserver> allObservers = new ArrayList<>(graph.observers());
     allObservers.addAll(observers);
+    ResultKeeper keeper = keepResults.isEmpty() ? null : new ResultKeeper(keepResults);
+    if (keeper != null) {
+      allObservers.add(keeper);
+    }
     RunEngine engine =
         new RunEngine(
             new RunSpec(
@@ -298,6 +321,7 @@ public final class RunBuilder {
                 keepOpen,
                 lineage,
                 keepFailures,
+                keeper,
                 clock));
     engine.start();
     return engine;

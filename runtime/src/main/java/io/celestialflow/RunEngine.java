@@ -95,6 +95,10 @@ final class RunEngine implements GraphRun {
   private final int keepFailures;
   private final EngineClock clock;
   private final EngineClock.RunTimer timer;
+
+  /** The kept (task, outputs) pairs of {@link RunBuilder#keepResults}, or null. */
+  private final @Nullable ResultKeeper results;
+
   private final List<Ticking> ticking = new CopyOnWriteArrayList<>();
 
   private final AtomicLong outstanding = new AtomicLong();
@@ -151,6 +155,7 @@ final class RunEngine implements GraphRun {
     this.lineage = spec.lineage();
     this.keepFailures = spec.keepFailures();
     this.clock = spec.clock();
+    this.results = spec.results();
     this.timer = clock.newTimer(threadPrefix + "-timer", e -> fatal(null, e));
     List<GraphListener> all = new ArrayList<>();
     // First, so that a recording sees each event before any listener's work: JFR events cost
@@ -875,6 +880,7 @@ final class RunEngine implements GraphRun {
         inputs,
         stats,
         unfinished,
+        results == null || failed ? Map.of() : results.results(),
         failed ? fatalError.get() : cause);
   }
 

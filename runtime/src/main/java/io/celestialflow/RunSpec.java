@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /** Everything a {@link RunBuilder} collected for one run, handed to the {@link RunEngine}. */
 record RunSpec(
@@ -19,4 +20,5 @@ record RunSpec(
     boolean keepOpen,
     boolean lineage,
     int keepFailures,
+    @Nullable ResultKeeper results,
     EngineClock clock) {}

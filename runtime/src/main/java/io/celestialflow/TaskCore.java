@@ -190,10 +190,15 @@ final class TaskCore {
    */
   boolean succeed(
       Object item, @Nullable Object raw, Observers.@Nullable Observation obs, WorkerContext ctx) {
+    Observers watching = observers;
+    boolean results = obs != null && watching != null && watching.wantsResults();
     if (kind == StageKind.SPLITTER) {
       ctx.mark();
     }
     try {
+      if (results && kind == StageKind.SPLITTER) {
+        raw = TaskOutputs.drained(raw); // a stream or iterator can be read only once
+      }
       emission.emit(item, raw, ctx);
     } catch (InterruptedException e) {
       ctx.rollback();
@@ -208,8 +213,10 @@ final class TaskCore {
     }
     ctx.succeeded++;
     ctx.done++;
-    Observers watching = observers;
     if (obs != null && watching != null) {
+      if (results) {
+        watching.result(obs, TaskOutputs.of(kind, raw));
+      }
       watching.succeeded(obs);
     }
     return true;

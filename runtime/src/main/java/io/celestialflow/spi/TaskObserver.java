@@ -1,6 +1,7 @@
 package io.celestialflow.spi;
 
 import io.celestialflow.TaskStage;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -61,6 +62,29 @@ public interface TaskObserver {
    * @param elapsedNanos time from {@link #started} to the result
    */
   default void succeeded(TaskRef task, long elapsedNanos) {}
+
+  /**
+   * Called once per stage when a run starts: whether this observer wants each successful task's
+   * outputs ({@link #result}). Default false, and then the engine does nothing more per task.
+   *
+   * @param stage a stage this observer {@linkplain #observes observes}
+   * @return whether to call {@link #result} for its tasks
+   */
+  default boolean wantsResults(TaskStage<?, ?> stage) {
+    return false;
+  }
+
+  /**
+   * The task succeeded with these outputs (the original CelestialFlow's success pairs); called just
+   * before {@link #succeeded}, only for stages this observer {@linkplain #wantsResults wants the
+   * results of}.
+   *
+   * @param task the task
+   * @param outputs what the task produced, in order: a map's one output, a router's routed value, a
+   *     splitter's items (a splitter returning a stream or iterator has it drained into a list
+   *     first, for observed stages only), nothing for a consumer
+   */
+  default void result(TaskRef task, List<?> outputs) {}
 
   /**
    * An attempt of the task failed.
