@@ -13,9 +13,15 @@ import java.util.Objects;
  * @param state the run state
  * @param elapsed time since the run started
  * @param stages per-stage counters
+ * @param inputs how far each input source has been read, in the order the run's inputs were given
  */
 public record GraphStatus(
-    String runId, String graph, RunState state, Duration elapsed, List<StageStats> stages) {
+    String runId,
+    String graph,
+    RunState state,
+    Duration elapsed,
+    List<StageStats> stages,
+    List<InputProgress> inputs) {
   /**
    * Copies the stage list.
    *
@@ -24,6 +30,7 @@ public record GraphStatus(
    * @param state the run state
    * @param elapsed time since start
    * @param stages per-stage counters
+   * @param inputs input positions
    */
   public GraphStatus {
     Objects.requireNonNull(runId, "runId");
@@ -31,6 +38,7 @@ public record GraphStatus(
     Objects.requireNonNull(state, "state");
     Objects.requireNonNull(elapsed, "elapsed");
     stages = List.copyOf(stages);
+    inputs = List.copyOf(inputs);
   }
 
   /**

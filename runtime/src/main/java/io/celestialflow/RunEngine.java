@@ -524,7 +524,12 @@ final class RunEngine implements GraphRun {
     for (StageRuntime s : stages) {
       list.add(s.stats(now));
     }
-    return new GraphStatus(runId, graph.name(), state, Duration.ofNanos(now - startNanos), list);
+    List<InputProgress> inputs = new ArrayList<>(feeders.size());
+    for (Feeder f : feeders) {
+      inputs.add(f.progress());
+    }
+    return new GraphStatus(
+        runId, graph.name(), state, Duration.ofNanos(now - startNanos), list, inputs);
   }
 
   @Override

@@ -154,6 +154,37 @@ final class BatchWriter implements AutoCloseable {
     insertRun.setString(6, r.originKind());
     insertRun.setLong(7, r.startedAt());
     insertRun.executeUpdate();
+    if (r.journal()) {
+      long run = runKey(r.runId());
+      try (PreparedStatement p =
+          c.prepareStatement("INSERT OR IGNORE INTO journal_runs(run) VALUES (?)")) {
+        p.setLong(1, run);
+        p.executeUpdate();
+      }
+      writeInputs(run, r.inputs(), r.inputStarts());
+    }
+  }
+
+  /** Writes input positions ({@code starts}: what earlier runs had read of each source). */
+  private void writeInputs(long run, List<InputProgress> inputs, List<Long> starts)
+      throws SQLException {
+    try (PreparedStatement p =
+        c.prepareStatement(
+            "INSERT OR REPLACE INTO inputs(run, source, stage, start, read, exhausted, failed)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+      for (int i = 0; i < inputs.size() && i < starts.size(); i++) {
+        InputProgress in = inputs.get(i);
+        p.setLong(1, run);
+        p.setInt(2, in.source());
+        p.setString(3, in.stage());
+        p.setLong(4, starts.get(i));
+        p.setLong(5, in.read());
+        p.setInt(6, in.exhausted() ? 1 : 0);
+        p.setInt(7, in.failed() ? 1 : 0);
+        p.addBatch();
+      }
+      p.executeBatch();
+    }
   }
 
   private long runKey(String runId) throws SQLException {
@@ -394,24 +425,8 @@ final class BatchWriter implements AutoCloseable {
       }
       p.executeBatch();
     }
-    try (PreparedStatement p =
-        c.prepareStatement(
-            "INSERT OR REPLACE INTO inputs(run, source, stage, start, read, exhausted, failed)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-      List<InputProgress> inputs = end.inputs();
-      for (int i = 0; i < inputs.size() && i < end.inputStarts().size(); i++) {
-        InputProgress in = inputs.get(i);
-        p.setLong(1, run);
-        p.setInt(2, in.source());
-        p.setString(3, in.stage());
-        p.setLong(4, end.inputStarts().get(i));
-        p.setLong(5, in.read());
-        p.setInt(6, in.exhausted() ? 1 : 0);
-        p.setInt(7, in.failed() ? 1 : 0);
-        p.addBatch();
-      }
-      p.executeBatch();
-    }
+    writeInputs(run, end.inputs(), end.inputStarts());
+
     try (PreparedStatement p =
         c.prepareStatement(
             "UPDATE runs SET ended_at = ?, state = ?, failures = ?, unfinished = ?,"
@@ -426,7 +441,7 @@ final class BatchWriter implements AutoCloseable {
       p.executeUpdate();
     }
     // The run ended: what it left unfinished is recorded above, so its journal is done with.
-    for (String table : List.of("journal_entered", "journal_settled")) {
+    for (String table : List.of("journal_entered", "journal_settled", "journal_runs")) {
       try (PreparedStatement p = c.prepareStatement("DELETE FROM " + table + " WHERE run = ?")) {
         p.setLong(1, run);
         p.executeUpdate();

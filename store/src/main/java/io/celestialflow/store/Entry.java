@@ -16,7 +16,12 @@ sealed interface Entry {
   /** The id of the run the entry belongs to. */
   String runId();
 
-  /** A run begins: creates its row. Always the first entry of a run. */
+  /**
+   * A run begins: creates its row. With the journal it also marks the run journaled and records its
+   * input sources as read from their start ({@code inputs}, {@code inputStarts} as in {@link
+   * RunEnd}), so that a run killed before anything reached its journal still resumes. Always the
+   * first entry of a run.
+   */
   record RunStart(
       String runId,
       String graph,
@@ -24,8 +29,33 @@ sealed interface Entry {
       String stageTypes,
       @Nullable String origin,
       String originKind,
-      long startedAt)
-      implements Entry {}
+      long startedAt,
+      boolean journal,
+      List<InputProgress> inputs,
+      List<Long> inputStarts)
+      implements Entry {
+    /** A run recorded without the journal. */
+    RunStart(
+        String runId,
+        String graph,
+        String structure,
+        String stageTypes,
+        @Nullable String origin,
+        String originKind,
+        long startedAt) {
+      this(
+          runId,
+          graph,
+          structure,
+          stageTypes,
+          origin,
+          originKind,
+          startedAt,
+          false,
+          List.of(),
+          List.of());
+    }
+  }
 
   /** A task failed for good. */
   record Failure(String runId, TaskFailure failure, @Nullable Type declaredType) implements Entry {}

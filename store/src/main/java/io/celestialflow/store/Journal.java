@@ -51,6 +51,16 @@ final class Journal {
     }
   }
 
+  /** Whether the run was recorded with the journal (it may have died before its first row). */
+  private static boolean marked(Connection c, long run) throws SQLException {
+    try (PreparedStatement p = c.prepareStatement("SELECT 1 FROM journal_runs WHERE run = ?")) {
+      p.setLong(1, run);
+      try (ResultSet r = p.executeQuery()) {
+        return r.next();
+      }
+    }
+  }
+
   private record Task(String stage, String payload, String type, String note) {}
 
   private static boolean recoverIn(Connection c, String runId) throws SQLException {
@@ -108,8 +118,8 @@ final class Journal {
         }
       }
     }
-    if (!any) {
-      return false;
+    if (!any && !marked(c, run)) {
+      return false; // not a journaled run: nothing to recover from
     }
     try (PreparedStatement p =
         c.prepareStatement(
@@ -126,8 +136,10 @@ final class Journal {
     }
     try (PreparedStatement p =
         c.prepareStatement(
-            "INSERT OR REPLACE INTO inputs(run, source, stage, start, read, exhausted, failed)"
-                + " VALUES (?, ?, ?, 0, ?, 0, 0)")) {
+            "INSERT INTO inputs(run, source, stage, start, read, exhausted, failed)"
+                + " VALUES (?, ?, ?, 0, ?, 0, 0)"
+                // the row written at the run's start keeps its start (a resumed run's offset)
+                + " ON CONFLICT(run, source) DO UPDATE SET read = excluded.read")) {
       for (var e : reads.entrySet()) {
         p.setLong(1, run);
         p.setInt(2, e.getKey());
@@ -147,7 +159,7 @@ final class Journal {
       p.setLong(4, run);
       p.executeUpdate();
     }
-    for (String table : List.of("journal_entered", "journal_settled")) {
+    for (String table : List.of("journal_entered", "journal_settled", "journal_runs")) {
       try (PreparedStatement p = c.prepareStatement("DELETE FROM " + table + " WHERE run = ?")) {
         p.setLong(1, run);
         p.executeUpdate();

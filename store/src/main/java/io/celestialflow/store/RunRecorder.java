@@ -55,7 +55,7 @@ final class RunRecorder implements GraphListener, TaskObserver {
   public void onEvent(RunEvent event) {
     switch (event) {
       case RunStarted s -> {
-        ensureStarted(s.runId(), s.time().toEpochMilli());
+        ensureStarted(s.runId(), s.time().toEpochMilli(), s.run().status().inputs());
         if (!options.statsInterval().isZero()) {
           writer.sample(s.runId(), s.run(), options.statsInterval());
         }
@@ -79,6 +79,14 @@ final class RunRecorder implements GraphListener, TaskObserver {
   }
 
   private void ensureStarted(String runId, long at) {
+    ensureStarted(runId, at, List.of());
+  }
+
+  /**
+   * Queues the run's start once; {@code inputs}: its input sources, if known (only a run's first
+   * event, {@link RunStarted}, knows them).
+   */
+  private void ensureStarted(String runId, long at, List<InputProgress> inputs) {
     if (started) {
       return;
     }
@@ -94,7 +102,10 @@ final class RunRecorder implements GraphListener, TaskObserver {
                 GraphShape.stageTypesJson(graph),
                 origin.runId(),
                 origin.kind(),
-                startedAt))) {
+                startedAt,
+                options.journal(),
+                userInputs(inputs),
+                userInputs(inputs).stream().map(in -> origin.start(in.source())).toList()))) {
           dropped.increment();
         }
         started = true;
@@ -102,6 +113,11 @@ final class RunRecorder implements GraphListener, TaskObserver {
     } finally {
       startLock.unlock();
     }
+  }
+
+  /** The inputs the caller gave (not the stored tasks a resumed run loaded). */
+  private List<InputProgress> userInputs(List<InputProgress> inputs) {
+    return inputs.stream().filter(in -> origin.isUserSource(in.source())).toList();
   }
 
   private void finish(String runId, GraphResult result) {

@@ -143,6 +143,9 @@ final class Schema {
             run INTEGER NOT NULL, stage TEXT NOT NULL, task INTEGER NOT NULL,
             succeeded INTEGER NOT NULL)\
           """,
+          // The runs recorded with the journal that have not ended: a run killed before its
+          // first journal row was committed is still known to be one (and recovered as such).
+          "CREATE TABLE IF NOT EXISTS journal_runs(run INTEGER PRIMARY KEY)",
           "INSERT OR IGNORE INTO meta(key, value) SELECT 'text_index_from',"
               + " coalesce(max(id), 0) + 1 FROM failures");
 

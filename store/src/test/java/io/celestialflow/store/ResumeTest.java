@@ -6,14 +6,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.celestialflow.Execution;
 import io.celestialflow.GraphResult;
 import io.celestialflow.GraphRun;
+import io.celestialflow.InputProgress;
 import io.celestialflow.RunState;
 import io.celestialflow.TaskGraph;
 import io.celestialflow.TaskStage;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -202,6 +205,37 @@ class ResumeTest {
           .isInstanceOf(StoreException.class)
           .hasMessageContaining(
               "input 0 of run " + first.runId() + " fed stage 'slow', not 'sink'");
+    }
+  }
+
+  @Test
+  void aJournaledRunThatDiedBeforeItsFirstJournalRowIsRecoveredWithNothingRead() {
+    ConcurrentLinkedQueue<Integer> sink = new ConcurrentLinkedQueue<>();
+    TaskGraph graph = StoreChild.journalled(sink::add);
+    try (RunStore store = RunStore.open(dir)) {
+      // What a process killed just after its run's row was committed leaves behind: the row, no
+      // journal row yet, no end (the soak crash trials hit it on a loaded machine).
+      StoreWriter writer = store.writerForTests();
+      writer.put(
+          new Entry.RunStart(
+              "died",
+              graph.name(),
+              GraphShape.structureJson(graph),
+              GraphShape.stageTypesJson(graph),
+              null,
+              "run",
+              1,
+              true,
+              List.of(new InputProgress("work", 0, 0, false, false)),
+              List.of(0L)));
+      writer.flush("died", Duration.ofSeconds(30));
+
+      Resumption resumption = store.resume("died", graph);
+      RunInfo died = store.run("died").orElseThrow();
+      assertThat(died.state()).isEqualTo("CANCELLED");
+      assertThat(died.unfinished()).isZero();
+      resumption.input("work", List.of(1, 2, 3)).run();
+      assertThat(sink).containsExactlyInAnyOrder(11, 21, 31);
     }
   }
 }
