@@ -31,6 +31,7 @@ final class BatchWriter implements AutoCloseable {
   private final PreparedStatement insertStats;
   private final PreparedStatement insertEntered;
   private final PreparedStatement insertSettled;
+  private final ResultRows results;
   private boolean pendingJournal;
   private final PreparedStatement readBlock;
   private final PreparedStatement writeBlock;
@@ -97,6 +98,7 @@ final class BatchWriter implements AutoCloseable {
     insertSettled =
         c.prepareStatement(
             "INSERT INTO journal_settled(run, stage, task, succeeded) VALUES (?, ?, ?, ?)");
+    results = new ResultRows(c);
     readBlock = c.prepareStatement("SELECT bits FROM text_blocks WHERE block = ?");
     writeBlock =
         c.prepareStatement("INSERT OR REPLACE INTO text_blocks(block, bits) VALUES (?, ?)");
@@ -138,6 +140,7 @@ final class BatchWriter implements AutoCloseable {
       case Entry.CarriedOver o -> addUnfinished(o.runId(), o.task());
       case Entry.Lineage l -> addLineage(l);
       case Entry.Stats s -> addStats(s);
+      case Entry.Result r -> results.add(runKey(r.runId()), r, encoder);
       case Entry.Entered en -> addEntered(en);
       case Entry.Settled st -> addSettled(st);
       case Entry.RunEnd end -> endRun(end);
@@ -483,6 +486,7 @@ final class BatchWriter implements AutoCloseable {
       insertSettled.executeBatch();
       pendingJournal = false;
     }
+    results.flush();
   }
 
   /**
@@ -538,6 +542,7 @@ final class BatchWriter implements AutoCloseable {
         // the statement is unusable anyway; the next batch will fail and say why
       }
     }
+    results.clear();
     pendingTexts.clear();
     pendingFailures = false;
     pendingUnfinished = false;

@@ -90,6 +90,16 @@ sealed interface Entry {
   /** The journal: a task was settled at a stage (succeeded, failed for good, or a duplicate). */
   record Settled(String runId, String stage, long task, boolean succeeded) implements Entry {}
 
+  /** A successful task of a stage whose results are recorded, with its outputs. */
+  record Result(
+      String runId,
+      String stage,
+      long taskId,
+      Object task,
+      List<?> outputs,
+      @Nullable Type declaredType)
+      implements Entry {}
+
   /** A snapshot of every stage's counters. */
   record Stats(String runId, long at, List<StageStats> stages) implements Entry {}
 

@@ -182,7 +182,27 @@ final class RunRecorder implements GraphListener, TaskObserver {
 
   @Override
   public boolean observes(TaskStage<?, ?> stage) {
-    return options.lineage() || options.journal();
+    return options.lineage() || options.journal() || wantsResults(stage);
+  }
+
+  // ---------------------------------------------------------------- success pairs
+
+  @Override
+  public boolean wantsResults(TaskStage<?, ?> stage) {
+    return options.results().contains(stage.name());
+  }
+
+  @Override
+  public void result(TaskRef task, List<?> outputs) {
+    ensureStarted(task.runId(), System.currentTimeMillis());
+    offer(
+        new Entry.Result(
+            task.runId(),
+            task.stage(),
+            task.id(),
+            task.task(),
+            outputs,
+            declared.get(task.stage())));
   }
 
   // ---------------------------------------------------------------- journal
@@ -258,6 +278,16 @@ final class RunRecorder implements GraphListener, TaskObserver {
       @Override
       public void duplicate(TaskRef task) {
         self.duplicate(task);
+      }
+
+      @Override
+      public boolean wantsResults(TaskStage<?, ?> stage) {
+        return self.wantsResults(stage);
+      }
+
+      @Override
+      public void result(TaskRef task, List<?> outputs) {
+        self.result(task, outputs);
       }
 
       @Override

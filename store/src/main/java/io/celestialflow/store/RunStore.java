@@ -129,7 +129,7 @@ public final class RunStore implements AutoCloseable {
 
   /**
    * Records a run that is being configured: adds the store's listener (and its observer, for
-   * lineage) to it.
+   * lineage, the journal and results) to it.
    *
    * @param graph the graph the run belongs to
    * @param run a builder from {@code graph.newRun()}
@@ -145,6 +145,8 @@ public final class RunStore implements AutoCloseable {
     run.listener(recorder);
     if (recordOptions.lineage() || recordOptions.journal()) {
       run.trackLineage();
+    }
+    if (recordOptions.lineage() || recordOptions.journal() || !recordOptions.results().isEmpty()) {
       run.observer(recordOptions.journal() ? recorder : recorder.withoutEntries());
     }
     return run;
@@ -280,6 +282,23 @@ public final class RunStore implements AutoCloseable {
   public List<StoredTask> unfinished(String runId) {
     return readers.with(
         "read the unfinished tasks of run " + runId, c -> RunQueries.unfinished(c, key(c, runId)));
+  }
+
+  /**
+   * A page of the successful tasks of a stage with their outputs, for a run recorded with {@link
+   * RecordOptions#withResults} for that stage, in the order they finished.
+   *
+   * @param runId the run id
+   * @param stage the stage
+   * @param offset how many to skip
+   * @param limit the most to return
+   * @return the results (none if the run did not record that stage's results)
+   * @throws StoreException if the store has no such run
+   */
+  public List<StoredResult> results(String runId, String stage, long offset, int limit) {
+    return readers.with(
+        "read the results of stage '" + stage + "' of run " + runId,
+        c -> ResultRows.read(c, key(c, runId), stage, offset, limit));
   }
 
   /**

@@ -143,6 +143,15 @@ final class Schema {
             run INTEGER NOT NULL, stage TEXT NOT NULL, task INTEGER NOT NULL,
             succeeded INTEGER NOT NULL)\
           """,
+          // Successful tasks with their outputs (RecordOptions.withResults). task: JSON via the
+          // codecs (or toString, with note saying why); outputs: a JSON array of the outputs.
+          """
+          CREATE TABLE IF NOT EXISTS results(
+            id INTEGER PRIMARY KEY, run INTEGER NOT NULL, stage TEXT NOT NULL,
+            task_id INTEGER NOT NULL, task TEXT NOT NULL, task_type TEXT NOT NULL,
+            outputs TEXT NOT NULL, note TEXT)\
+          """,
+          "CREATE INDEX IF NOT EXISTS results_run ON results(run, stage)",
           // The runs recorded with the journal that have not ended: a run killed before its
           // first journal row was committed is still known to be one (and recovered as such).
           "CREATE TABLE IF NOT EXISTS journal_runs(run INTEGER PRIMARY KEY)",

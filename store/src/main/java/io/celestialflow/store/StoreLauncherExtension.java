@@ -17,6 +17,8 @@ import java.util.List;
  *   <li>{@code --lineage}: also record every task's lineage;
  *   <li>{@code --journal}: journal every task durably, so that a run killed with {@code kill -9}
  *       can be resumed;
+ *   <li>{@code --results STAGE} (repeatable): record each successful task of the stage with its
+ *       outputs;
  *   <li>the commands {@code runs}, {@code resume RUN_ID}, {@code retry-failed RUN_ID [--stage S]
  *       [--error TYPE]}, {@code failures RUN_ID [--by stage|error] [--json]} and {@code trace
  *       RUN_ID TASK_ID} ({@link StoreCommands});
@@ -34,6 +36,7 @@ public final class StoreLauncherExtension implements LauncherExtension {
   static final String RUN = "--run";
   static final String LINEAGE = "--lineage";
   static final String JOURNAL = "--journal";
+  static final String RESULTS = "--results";
 
   /** Creates the extension (ServiceLoader). */
   public StoreLauncherExtension() {}
@@ -52,6 +55,10 @@ public final class StoreLauncherExtension implements LauncherExtension {
         LaunchOption.flag(
             JOURNAL,
             "with --store: journal every task durably, so resume also works after kill -9"),
+        LaunchOption.withValue(
+            RESULTS,
+            "STAGE",
+            "with --store: record each successful task of STAGE with its outputs (repeatable)"),
         LaunchOption.withOptionalValue(
             RESUME, "DIR", "the resume command's older form, for the latest run in DIR or --run"),
         LaunchOption.flag(

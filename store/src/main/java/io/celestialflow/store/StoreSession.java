@@ -2,6 +2,7 @@ package io.celestialflow.store;
 
 import static io.celestialflow.store.StoreLauncherExtension.JOURNAL;
 import static io.celestialflow.store.StoreLauncherExtension.LINEAGE;
+import static io.celestialflow.store.StoreLauncherExtension.RESULTS;
 import static io.celestialflow.store.StoreLauncherExtension.RESUME;
 import static io.celestialflow.store.StoreLauncherExtension.RETRY;
 import static io.celestialflow.store.StoreLauncherExtension.RETRY_ERROR;
@@ -70,7 +71,7 @@ final class StoreSession implements LaunchSession {
               ? RESUME + " needs a store: " + RESUME + "=DIR or " + STORE + " DIR"
               : retry
                   ? RETRY + " needs " + STORE + " DIR"
-                  : LINEAGE + " or " + JOURNAL + " needs " + STORE + " DIR"));
+                  : LINEAGE + ", " + JOURNAL + " or " + RESULTS + " needs " + STORE + " DIR"));
     }
     if (resume || retry) {
       return continuing(
@@ -80,10 +81,7 @@ final class StoreSession implements LaunchSession {
           resume,
           filter(context, context.value(RETRY_STAGE), context.value(RETRY_ERROR)));
     }
-    RecordOptions options =
-        RecordOptions.defaults()
-            .withLineage(context.has(LINEAGE))
-            .withJournal(context.has(JOURNAL));
+    RecordOptions options = recordOptions(context);
     PrintStream err = context.err();
     RunStore store;
     try {
@@ -113,10 +111,7 @@ final class StoreSession implements LaunchSession {
       Optional<String> runId,
       boolean resume,
       FailureQuery filter) {
-    RecordOptions options =
-        RecordOptions.defaults()
-            .withLineage(context.has(LINEAGE))
-            .withJournal(context.has(JOURNAL));
+    RecordOptions options = recordOptions(context);
     PrintStream err = context.err();
     RunStore store =
         StoreCommands.openExisting(
@@ -129,6 +124,29 @@ final class StoreSession implements LaunchSession {
       store.close();
       throw e;
     }
+  }
+
+  /** What to record besides the essentials: lineage, the journal, results of some stages. */
+  static RecordOptions recordOptions(LaunchContext context) {
+    List<String> results = context.values(RESULTS);
+    List<String> stages = context.graph().stages().stream().map(s -> s.name()).toList();
+    for (String stage : results) {
+      if (!stages.contains(stage)) {
+        throw new IllegalArgumentException(
+            RESULTS
+                + " "
+                + stage
+                + ": graph '"
+                + context.graph().name()
+                + "' has no such stage (its stages: "
+                + String.join(", ", stages)
+                + ")");
+      }
+    }
+    return RecordOptions.defaults()
+        .withLineage(context.has(LINEAGE))
+        .withJournal(context.has(JOURNAL))
+        .withResults(results.toArray(String[]::new));
   }
 
   /** Which failures to retry: those of a stage (which the graph must have) and exception type. */

@@ -391,4 +391,32 @@ class CommandsTest {
     assertThat(noRun.status()).isEqualTo(2);
     assertThat(noRun.err()).startsWith("error: resume takes RUN_ID\n");
   }
+
+  @Test
+  void resultsRecordsTheSuccessPairsOfTheNamedStagesAndRejectsAnUnknownStage() {
+    Launch ran =
+        parseAndSquare(
+            "--input",
+            "parse=[[3,\"ok3\"],[7,\"ok7\"],[4,\"bad4\"]]",
+            "--store",
+            store(),
+            "--results",
+            "square");
+    assertThat(ran.status()).as(ran.err()).isEqualTo(1); // 7 and bad4 failed
+    try (RunStore s = RunStore.open(Path.of(store()))) {
+      String run = s.runs(1).getFirst().id();
+      assertThat(s.results(run, "square", 0, 10))
+          .extracting(StoredResult::task, StoredResult::outputs)
+          .containsExactly(org.assertj.core.groups.Tuple.tuple("3", "[9]"));
+      assertThat(s.results(run, "parse", 0, 10)).isEmpty();
+    }
+
+    Launch unknown =
+        parseAndSquare("--input", "parse=[]", "--store", store(), "--results", "sqaure");
+    assertThat(unknown.status()).isEqualTo(2);
+    assertThat(unknown.err())
+        .contains(
+            "--results sqaure: graph 'parse-square' has no such stage (its stages: parse,"
+                + " square)");
+  }
 }
