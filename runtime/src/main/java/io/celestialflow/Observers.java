@@ -33,14 +33,19 @@ final class Observers {
   /** The indexes of the observers that want this stage's results, or null if none does. */
   private final int @Nullable [] resulting;
 
+  /** Whether an observer uses task times: if none does, no clock is read per task. */
+  private final boolean timed;
+
   private Observers(
       TaskObserver[] observers,
       int @Nullable [] resulting,
+      boolean timed,
       String runId,
       String stage,
       EngineClock clock) {
     this.observers = observers;
     this.resulting = resulting;
+    this.timed = timed;
     this.complained = new AtomicBoolean[observers.length];
     for (int i = 0; i < observers.length; i++) {
       complained[i] = new AtomicBoolean();
@@ -73,6 +78,7 @@ final class Observers {
     }
     int[] resulting = new int[watching.size()];
     int n = 0;
+    boolean timed = false;
     for (int i = 0; i < watching.size(); i++) {
       TaskObserver o = watching.get(i);
       try {
@@ -82,10 +88,17 @@ final class Observers {
       } catch (RuntimeException e) {
         log.warn("observer {} threw in wantsResults({}); it gets no results", o, stage, e);
       }
+      try {
+        timed |= o.wantsTimes(stage);
+      } catch (RuntimeException e) {
+        log.warn("observer {} threw in wantsTimes({}); its tasks are timed", o, stage, e);
+        timed = true;
+      }
     }
     return new Observers(
         watching.toArray(new TaskObserver[0]),
         n == 0 ? null : Arrays.copyOf(resulting, n),
+        timed,
         runId,
         stage.name(),
         clock);
@@ -164,11 +177,11 @@ final class Observers {
         complain(i, "started", e);
       }
     }
-    return new Observation(ref, clock.nanoTime());
+    return new Observation(ref, timed ? clock.nanoTime() : 0);
   }
 
   void succeeded(Observation o) {
-    long elapsed = clock.nanoTime() - o.startNanos();
+    long elapsed = timed ? clock.nanoTime() - o.startNanos() : 0;
     for (int i = 0; i < observers.length; i++) {
       try {
         observers[i].succeeded(o.ref(), elapsed);
@@ -179,7 +192,7 @@ final class Observers {
   }
 
   void failed(Observation o, Throwable error, boolean willRetry) {
-    long elapsed = clock.nanoTime() - o.startNanos();
+    long elapsed = timed ? clock.nanoTime() - o.startNanos() : 0;
     for (int i = 0; i < observers.length; i++) {
       try {
         observers[i].failed(o.ref(), error, elapsed, willRetry);

@@ -33,6 +33,11 @@ final class ResultKeeper implements TaskObserver {
   }
 
   @Override
+  public boolean wantsTimes(TaskStage<?, ?> stage) {
+    return false;
+  }
+
+  @Override
   @SuppressWarnings("unchecked")
   public void result(TaskRef task, List<?> outputs) {
     var results = kept.get(task.stage());

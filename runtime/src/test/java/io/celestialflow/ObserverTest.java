@@ -229,4 +229,47 @@ class ObserverTest {
         });
     assertThat(settledBeforeEntered).isEmpty();
   }
+
+  /** Records the elapsed times it is given; wants them or not. */
+  static final class Times implements TaskObserver {
+    final boolean wanted;
+    final List<Long> elapsed = new CopyOnWriteArrayList<>();
+
+    Times(boolean wanted) {
+      this.wanted = wanted;
+    }
+
+    @Override
+    public boolean wantsTimes(TaskStage<?, ?> stage) {
+      return wanted;
+    }
+
+    @Override
+    public void succeeded(TaskRef task, long elapsedNanos) {
+      elapsed.add(elapsedNanos);
+    }
+  }
+
+  @Test
+  void tasksAreTimedOnlyWhenAnObserverOfTheStageWantsTimes() {
+    TaskStage<Integer, Integer> slow =
+        TaskStage.map(
+                "slow",
+                (Integer x) -> {
+                  Thread.sleep(5);
+                  return x;
+                })
+            .build();
+    try (TaskGraph graph = TaskGraph.builder("times").stage(slow).build()) {
+      Times untimed = new Times(false);
+      graph.newRun().input(slow, List.of(1, 2)).observer(untimed).run();
+      assertThat(untimed.elapsed).containsExactly(0L, 0L);
+
+      Times alsoUntimed = new Times(false);
+      Times timed = new Times(true);
+      graph.newRun().input(slow, List.of(1, 2)).observer(alsoUntimed).observer(timed).run();
+      assertThat(timed.elapsed).hasSize(2).allSatisfy(t -> assertThat(t).isGreaterThan(4_000_000L));
+      assertThat(alsoUntimed.elapsed).isEqualTo(timed.elapsed); // one reading for every observer
+    }
+  }
 }

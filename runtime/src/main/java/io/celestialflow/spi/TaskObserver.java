@@ -59,9 +59,23 @@ public interface TaskObserver {
    * The task succeeded and its outputs were handed on.
    *
    * @param task the task
-   * @param elapsedNanos time from {@link #started} to the result
+   * @param elapsedNanos time from {@link #started} to the result (0 when no observer of the stage
+   *     {@linkplain #wantsTimes wants times})
    */
   default void succeeded(TaskRef task, long elapsedNanos) {}
+
+  /**
+   * Called once per stage when a run starts: whether this observer uses the {@code elapsedNanos} of
+   * {@link #succeeded} and {@link #failed} for the stage. Default true. When no observer of a stage
+   * wants times the engine reads no clock for its tasks (a clock read costs tens of nanoseconds on
+   * some machines: as much as a trivial task) and passes 0.
+   *
+   * @param stage a stage this observer {@linkplain #observes observes}
+   * @return whether to time the stage's tasks for this observer
+   */
+  default boolean wantsTimes(TaskStage<?, ?> stage) {
+    return true;
+  }
 
   /**
    * Called once per stage when a run starts: whether this observer wants each successful task's
@@ -91,7 +105,8 @@ public interface TaskObserver {
    *
    * @param task the task
    * @param error what went wrong
-   * @param elapsedNanos time from {@link #started} to the failure
+   * @param elapsedNanos time from {@link #started} to the failure (0 when no observer of the stage
+   *     {@linkplain #wantsTimes wants times})
    * @param willRetry true if the stage's retry policy will try it again
    */
   default void failed(TaskRef task, Throwable error, long elapsedNanos, boolean willRetry) {}
