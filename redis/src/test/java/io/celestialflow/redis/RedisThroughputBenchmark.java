@@ -31,6 +31,10 @@ import redis.clients.jedis.resps.StreamEntry;
  *   <li>enqueue-to-result latency of single tasks when not saturated (p50, p99).
  * </ol>
  *
+ * <p>For (2) and (3) it also prints the CPU time per task of this JVM's threads by side and of
+ * redis-server ({@link CpuMeter}), and the Redis commands per task: on a machine whose cores the
+ * graph, the worker and redis-server share, CPU per task is what bounds the round trip.
+ *
  * <pre>
  * mvn -B -ntp -pl redis -am test-compile
  * java -cp "$(cat redis/target/test-classpath.txt)" io.celestialflow.redis.RedisThroughputBenchmark 200000
@@ -45,23 +49,34 @@ public final class RedisThroughputBenchmark {
   /**
    * Runs the benchmark.
    *
-   * @param args optional: the number of tasks per measurement (default 200000)
+   * @param args optional: the number of tasks per measurement (default 200000), and the number of
+   *     rounds, all but the last a warm-up (default 2)
    */
   public static void main(String[] args) throws Exception {
     int n = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
+    int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 2;
     try (RedisServer server = RedisServer.start()) {
       System.out.printf("tasks per measurement: %d; redis-server on port %d%n", n, server.port());
       double local = 0;
       double remote = 0;
       double raw = 0;
-      for (int round = 0; round < 2; round++) { // the first round warms up
-        String tag = round == 0 ? "warm-up  " : "measured ";
+      CpuMeter[] cpu = new CpuMeter[1];
+      for (int round = 0; round < rounds; round++) { // all rounds but the last warm up
+        String tag = round < rounds - 1 ? "warm-up  " : "measured ";
         local = local(n);
-        remote = remote(server, n, round);
+        remote = remote(server, n, round, cpu);
+        CpuMeter rawCpu = CpuMeter.start(server);
         raw = raw(server, n, round);
+        rawCpu.stop();
         System.out.printf(
             "%s local ASYNC %,10.0f tasks/s | remote %,10.0f tasks/s | raw Jedis %,10.0f tasks/s%n",
             tag, local, remote, raw);
+        System.out.printf(
+            "%s cpu per task: remote: %s | raw Jedis: %s%n",
+            tag, cpu[0].perTask(n), rawCpu.perTask(n));
+        System.out.printf(
+            "%s redis commands per task: remote: %s| raw Jedis: %s%n",
+            tag, cpu[0].commandsPerTask(n), rawCpu.commandsPerTask(n));
       }
       System.out.printf(
           "remote / local ASYNC = %.3f ; remote / raw Jedis = %.3f%n",
@@ -86,7 +101,7 @@ public final class RedisThroughputBenchmark {
     }
   }
 
-  private static double remote(RedisServer server, int n, int round) {
+  private static double remote(RedisServer server, int n, int round, CpuMeter[] cpu) {
     try (RedisBridge redis = RedisBridge.connect(server.uri());
         RemoteWorker worker =
             RemoteWorker.builder(redis, "bench" + round)
@@ -103,6 +118,7 @@ public final class RedisThroughputBenchmark {
               .batchSize(512)
               .build();
       try (TaskGraph graph = TaskGraph.builder("remote").stages(noop).build()) {
+        cpu[0] = CpuMeter.start(server);
         long t0 = System.nanoTime();
         GraphResult r =
             graph
@@ -110,8 +126,10 @@ public final class RedisThroughputBenchmark {
                 .input(noop, IntStream.range(0, n).boxed().iterator())
                 .discardOutputs()
                 .run();
+        double rate = n / seconds(t0);
+        cpu[0].stop();
         check(r.stats("noop").succeeded(), n);
-        return n / seconds(t0);
+        return rate;
       }
     }
   }
