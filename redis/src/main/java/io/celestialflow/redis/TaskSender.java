@@ -30,15 +30,15 @@ final class TaskSender implements Runnable {
 
   @Override
   public void run() {
-    List<Exchange.Pending> batch = new ArrayList<>(exchange.batchSize);
+    List<Pending> batch = new ArrayList<>(exchange.batchSize);
     try (Link link = exchange.link("sender", true)) {
       while (!exchange.closed) {
         if (exchange.down != null) {
           probe(link);
         }
-        Exchange.Pending p;
+        Pending p;
         while (batch.size() < exchange.batchSize && (p = exchange.outbox.poll()) != null) {
-          if (exchange.mode == Exchange.Mode.SEND || !p.result.isDone()) {
+          if (exchange.mode == Exchange.Mode.SEND || !p.isDone()) {
             batch.add(p);
           }
         }
@@ -93,13 +93,13 @@ final class TaskSender implements Runnable {
     }
   }
 
-  private void write(Link link, List<Exchange.Pending> batch) throws InterruptedException {
+  private void write(Link link, List<Pending> batch) throws InterruptedException {
     List<Response<StreamEntryID>> ids =
         link.call(
             j -> {
               Pipeline pipe = j.pipelined();
               List<Response<StreamEntryID>> rs = new ArrayList<>(batch.size());
-              for (Exchange.Pending q : batch) {
+              for (Pending q : batch) {
                 rs.add(
                     pipe.xadd(
                         exchange.keys.tasks(),
@@ -111,25 +111,23 @@ final class TaskSender implements Runnable {
             },
             () -> !exchange.closed);
     for (int i = 0; i < batch.size(); i++) {
-      Exchange.Pending q = batch.get(i);
+      Pending q = batch.get(i);
       try {
         ids.get(i).get();
         q.sent = true;
         exchange.sent.increment();
-        q.written.complete(q.id);
+        q.wrote();
       } catch (JedisDataException e) {
         IllegalStateException error =
             new IllegalStateException("Redis refused the task: " + e.getMessage(), e);
-        q.written.completeExceptionally(error);
-        q.result.completeExceptionally(error);
+        q.fail(error);
       }
     }
   }
 
-  private void fail(List<Exchange.Pending> batch, RuntimeException error) {
-    for (Exchange.Pending q : batch) {
-      q.written.completeExceptionally(error);
-      q.result.completeExceptionally(error);
+  private void fail(List<Pending> batch, RuntimeException error) {
+    for (Pending q : batch) {
+      q.fail(error);
     }
   }
 }
