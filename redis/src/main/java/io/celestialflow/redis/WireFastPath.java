@@ -106,10 +106,11 @@ final class WireFastPath {
     long v = BAD;
     JsonElement payload = null;
     int seen = 0;
+    int member = -1;
     expect('{');
     boolean more = !next('}');
     while (more) {
-      int member = name(TASK_MEMBERS);
+      member = name(TASK_MEMBERS, member);
       if ((seen & (1 << member)) != 0) {
         throw Decline.INSTANCE; // repeated: the checking reader decides
       }
@@ -166,10 +167,11 @@ final class WireFastPath {
     JsonElement value = null;
     JsonElement values = null;
     int seen = 0;
+    int member = -1;
     expect('{');
     boolean more = !next('}');
     while (more) {
-      int member = name(RESULT_MEMBERS);
+      member = name(RESULT_MEMBERS, member);
       if ((seen & (1 << member)) != 0) {
         throw Decline.INSTANCE;
       }
@@ -269,14 +271,19 @@ final class WireFastPath {
     return false;
   }
 
-  /** A member name (one of {@code names}, matched in place) and its colon; its index. */
-  private int name(String[] names) throws Decline {
+  /**
+   * A member name (one of {@code names}, matched in place) and its colon; its index. The writers
+   * write members in the canonical order, so the name after {@code last} is tried first.
+   */
+  private int name(String[] names, int last) throws Decline {
     expect('"');
     int end = stringEnd();
     int length = end - i;
-    for (int k = 0; k < names.length; k++) {
-      String n = names[k];
-      if (n.length() == length && m.startsWith(n, i)) {
+    int hint = last + 1 < names.length ? last + 1 : 0;
+    for (int n = 0; n < names.length; n++) {
+      int k = n == 0 ? hint : n - 1 < hint ? n - 1 : n;
+      String name = names[k];
+      if (name.length() == length && m.startsWith(name, i)) {
         i = end + 1;
         expect(':');
         return k;

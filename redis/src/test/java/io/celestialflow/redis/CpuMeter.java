@@ -24,6 +24,8 @@ final class CpuMeter {
   private final Map<String, Long> before;
   private final double redisBefore;
   private final long processBefore;
+  private final long sysBefore;
+  private long sysTicks;
   private final Map<String, Double> nanos = new TreeMap<>();
   private long processNanos;
   private double redisSeconds;
@@ -37,6 +39,17 @@ final class CpuMeter {
     }
     this.redisBefore = redisCpu(server);
     this.processBefore = processCpu();
+    this.sysBefore = processSysTicks();
+  }
+
+  /** The system (kernel) clock ticks of this process so far: its share of syscalls and wake-ups. */
+  private static long processSysTicks() {
+    try {
+      String stat = Files.readString(Path.of("/proc/self/stat"));
+      return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[12]);
+    } catch (IOException | RuntimeException e) {
+      return 0;
+    }
   }
 
   /** Starts measuring now. */
@@ -47,6 +60,7 @@ final class CpuMeter {
   /** Stops measuring: takes the CPU time of every live thread and of redis-server since start. */
   CpuMeter stop() {
     processNanos = processCpu() - processBefore;
+    sysTicks = processSysTicks() - sysBefore;
     redisSeconds = redisCpu(server) - redisBefore;
     try (Jedis j = server.client()) {
       commands = j.info("commandstats");
@@ -84,7 +98,11 @@ final class CpuMeter {
 
   /** CPU microseconds per task by side, for {@code n} tasks. */
   String perTask(int n) {
-    StringBuilder s = new StringBuilder(String.format("jvm %.2f (", processNanos / 1e3 / n));
+    StringBuilder s =
+        new StringBuilder(
+            String.format(
+                "jvm %.2f (of which kernel %.2f; ",
+                processNanos / 1e3 / n, sysTicks * TICK_NS / 1e3 / n));
     for (Map.Entry<String, Double> e : nanos.entrySet()) {
       s.append(String.format("%s %.2f ", e.getKey(), e.getValue() / 1e3 / n));
     }
