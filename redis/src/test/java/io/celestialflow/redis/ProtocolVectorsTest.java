@@ -225,7 +225,7 @@ class ProtocolVectorsTest {
         .isEqualTo(
             Wire.readChecked(Map.of(Wire.FIELD, spaced), Wire.Context.TASKS, "demo", "square"));
     for (String payload :
-        List.of("\"a\\nb\"", "01", "1.", "-", "+1", "NaN", "[1,]", "{\"a\":1}}")) {
+        List.of("\"a\\nb\"", "\"a\tb\"", "01", "1.", "-", "+1", "NaN", "[1,]", "{\"a\":1}}")) {
       String task = Wire.task("t1", "demo", "square", "r1", List.of(), 1, payload, reply, 0, 7);
       assertThat(WireFastPath.read(task, Wire.Context.TASKS, "demo", "square"))
           .as(payload)
