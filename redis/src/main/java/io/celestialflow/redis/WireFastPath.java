@@ -54,6 +54,11 @@ final class WireFastPath {
     "finished"
   };
 
+  /** The bits of kind, graph and stage (both kinds), and of status (results): required. */
+  private static final int LITERALS = 1 << 1 | 1 << 3 | 1 << 4;
+
+  private static final int STATUS = 1 << 7;
+
   /** Declines a message: the checking reader reads it. */
   private static final class Decline extends Exception {
     private static final long serialVersionUID = 1L;
@@ -93,10 +98,7 @@ final class WireFastPath {
   }
 
   private Wire.@Nullable Task task(String graph, String stage) throws Decline {
-    String kind = null;
     String id = null;
-    String g = null;
-    String s = null;
     String run = null;
     String reply = null;
     List<String> parents = List.of();
@@ -117,10 +119,10 @@ final class WireFastPath {
       seen |= 1 << member;
       switch (member) {
         case 0 -> v = integer(1, 1);
-        case 1 -> kind = string();
+        case 1 -> literal("task");
         case 2 -> id = string();
-        case 3 -> g = string();
-        case 4 -> s = string();
+        case 3 -> literal(graph);
+        case 4 -> literal(stage);
         case 5 -> run = string();
         case 6 -> parents = strings();
         case 7 -> attempt = integer(1, Integer.MAX_VALUE);
@@ -132,13 +134,9 @@ final class WireFastPath {
       more = separator();
     }
     if (v == BAD
-        || !"task".equals(kind)
+        || (seen & LITERALS) != LITERALS
         || id == null
         || id.isEmpty()
-        || g == null
-        || !g.equals(graph)
-        || s == null
-        || !s.equals(stage)
         || run == null
         || run.isEmpty()
         || payload == null
@@ -147,16 +145,12 @@ final class WireFastPath {
         || ts == BAD) {
       return null;
     }
-    return new Wire.Task(id, g, s, run, parents, (int) attempt, payload, reply, ttl, ts);
+    return new Wire.Task(id, graph, stage, run, parents, (int) attempt, payload, reply, ttl, ts);
   }
 
   private Wire.@Nullable Result result(String graph, String stage) throws Decline {
-    String kind = null;
     String id = null;
-    String g = null;
-    String s = null;
     String run = null;
-    String status = null;
     String worker = null;
     String lang = null;
     long attempt = 1;
@@ -178,13 +172,13 @@ final class WireFastPath {
       seen |= 1 << member;
       switch (member) {
         case 0 -> v = integer(1, 1);
-        case 1 -> kind = string();
+        case 1 -> literal("result");
         case 2 -> id = string();
-        case 3 -> g = string();
-        case 4 -> s = string();
+        case 3 -> literal(graph);
+        case 4 -> literal(stage);
         case 5 -> run = string();
         case 6 -> attempt = integer(1, Integer.MAX_VALUE);
-        case 7 -> status = string();
+        case 7 -> literal("ok");
         case 8 -> value = value(false);
         case 9 -> values = value(false);
         case 10 -> worker = string();
@@ -196,16 +190,11 @@ final class WireFastPath {
       more = separator();
     }
     if (v == BAD
-        || !"result".equals(kind)
+        || (seen & (LITERALS | STATUS)) != (LITERALS | STATUS)
         || id == null
         || id.isEmpty()
-        || g == null
-        || !g.equals(graph)
-        || s == null
-        || !s.equals(stage)
         || run == null
         || run.isEmpty()
-        || !"ok".equals(status)
         || (value != null && values != null)
         || (values != null && !values.isJsonArray())
         || worker == null
@@ -217,8 +206,8 @@ final class WireFastPath {
     }
     return new Wire.Result(
         id,
-        g,
-        s,
+        graph,
+        stage,
         run,
         (int) attempt,
         true,
@@ -272,24 +261,50 @@ final class WireFastPath {
   }
 
   /**
-   * A member name (one of {@code names}, matched in place) and its colon; its index. The writers
-   * write members in the canonical order, so the name after {@code last} is tried first.
+   * A member name (one of {@code names}, matched in place: a name is plain letters, so its text
+   * followed by a quote is that name) and its colon; its index. The writers write members in the
+   * canonical order, so the name after {@code last} is tried first.
    */
   private int name(String[] names, int last) throws Decline {
     expect('"');
-    int end = stringEnd();
-    int length = end - i;
     int hint = last + 1 < names.length ? last + 1 : 0;
     for (int n = 0; n < names.length; n++) {
       int k = n == 0 ? hint : n - 1 < hint ? n - 1 : n;
       String name = names[k];
-      if (name.length() == length && m.startsWith(name, i)) {
+      int end = i + name.length();
+      if (end < m.length() && m.charAt(end) == '"' && m.startsWith(name, i)) {
         i = end + 1;
         expect(':');
         return k;
       }
     }
     throw Decline.INSTANCE; // unknown: the checking reader decides
+  }
+
+  /**
+   * A string member that must be {@code expected}, compared in place (no copy); declines when it is
+   * anything else, or when {@code expected} would need escaping (then the text cannot match as is).
+   */
+  private void literal(String expected) throws Decline {
+    expect('"');
+    int end = i + expected.length();
+    if (end >= m.length()
+        || m.charAt(end) != '"'
+        || !m.startsWith(expected, i)
+        || !plain(expected)) {
+      throw Decline.INSTANCE;
+    }
+    i = end + 1;
+  }
+
+  private static boolean plain(String s) {
+    for (int k = 0; k < s.length(); k++) {
+      char c = s.charAt(k);
+      if (c < 0x20 || c == '"' || c == '\\') {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The index of the closing quote of the string whose first character is at {@code i}. */
