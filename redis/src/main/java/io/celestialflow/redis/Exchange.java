@@ -63,23 +63,6 @@ final class Exchange implements AutoCloseable {
     Object decode(Wire.Result result);
   }
 
-  /** One task on its way: its message, and the future its result completes. */
-  static final class Pending {
-    final String id;
-    final String key;
-    final String message;
-    final CompletableFuture<Wire.Result> result = new CompletableFuture<>();
-    final CompletableFuture<String> written = new CompletableFuture<>();
-    volatile boolean sent;
-    volatile boolean awaited;
-
-    Pending(String id, String key, String message) {
-      this.id = id;
-      this.key = key;
-      this.message = message;
-    }
-  }
-
   final RedisBridge bridge;
   final RedisKeys keys;
   private final String group;
@@ -156,19 +139,17 @@ final class Exchange implements AutoCloseable {
    * lineage, the task's engine id, parent and attempt.
    */
   CompletableFuture<Object> call(Object task, @Nullable TaskRef ref, Decoder decoder) {
-    Pending p;
     try {
-      p = enqueue(task, ref, true);
+      return enqueue(task, ref, decoder);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
-    return decoded(p, decoder);
   }
 
   /** Sends a task; the future completes with its id once it is in the stream. */
   CompletableFuture<String> send(Object task) {
     try {
-      return enqueue(task, null, false).written;
+      return enqueue(task, null, null).written();
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -180,13 +161,13 @@ final class Exchange implements AutoCloseable {
       return CompletableFuture.failedFuture(
           new IllegalStateException("the Redis bridge for stage '" + keys.stage() + "' is closed"));
     }
-    Pending p = new Pending("(marker)", "(marker)", message);
+    Pending p = new Pending("(marker)", "(marker)", message, null, true, null);
     ensureStarted();
     outbox.offer(p);
     if (senderSleeping) {
       LockSupport.unpark(sender);
     }
-    return p.written;
+    return p.written();
   }
 
   /** How many tasks were sent so far. */
@@ -207,7 +188,7 @@ final class Exchange implements AutoCloseable {
                   + "' (not sent by this sink, or already awaited)"));
     }
     p.awaited = true;
-    if (p.result.isDone()) {
+    if (p.isDone()) {
       pending.remove(p.key, p);
     }
     return decoded(p, decoder);
@@ -218,7 +199,12 @@ final class Exchange implements AutoCloseable {
     return run + ' ' + id;
   }
 
-  private Pending enqueue(Object task, @Nullable TaskRef ref, boolean awaited) {
+  /**
+   * Encodes a task and puts it in the outbox. With a decoder (a remote stage), the returned future
+   * completes with the decoded output and is awaited already; without, it completes with the
+   * result, awaited later by {@link #await} (or never, without replies).
+   */
+  private Pending enqueue(Object task, @Nullable TaskRef ref, @Nullable Decoder decoder) {
     if (closed) {
       throw new IllegalStateException(
           "the Redis bridge for stage '" + keys.stage() + "' is closed");
@@ -258,15 +244,16 @@ final class Exchange implements AutoCloseable {
             resultsKey,
             resultsKey == null ? 0 : ttlMillis,
             System.currentTimeMillis());
-    Pending p = new Pending(id, key(taskRun, id), message);
-    p.awaited = awaited;
+    Pending p =
+        new Pending(
+            id,
+            key(taskRun, id),
+            message,
+            decoder,
+            decoder == null,
+            mode == Mode.SEND ? null : pending);
+    p.awaited = decoder != null;
     if (mode != Mode.SEND) {
-      var unused =
-          p.result.whenComplete((r, e) -> {
-            if (p.awaited) {
-              pending.remove(p.key, p);
-            }
-          });
       if (pending.putIfAbsent(p.key, p) != null) {
         throw new IllegalStateException(
             "stage '" + keys.stage() + "': task " + id + " of run " + taskRun + " is already sent");
@@ -296,27 +283,29 @@ final class Exchange implements AutoCloseable {
     }
   }
 
+  /**
+   * A sink's result, decoded (a remote stage's tasks decode as they settle, in {@link Pending}).
+   */
   private CompletableFuture<Object> decoded(Pending p, Decoder decoder) {
     CompletableFuture<Object> out = new CompletableFuture<>();
     var unused1 =
-        p.result.whenComplete((r, e) -> {
+        p.whenComplete((r, e) -> {
           if (e != null) {
             out.completeExceptionally(
                 e instanceof CompletionException c && c.getCause() != null ? c.getCause() : e);
             return;
           }
           try {
-            out.complete(decoder.decode(r));
+            out.complete(decoder.decode((Wire.Result) r));
           } catch (Throwable t) {
             out.completeExceptionally(t);
           }
         });
-    // The engine cancels the future on a timeout or a cancelled run: stop waiting for the result.
+    // The caller cancels the future: stop waiting for the result.
     var unused2 =
         out.whenComplete((v, e) -> {
           if (out.isCancelled()) {
-            p.awaited = true;
-            p.result.cancel(false);
+            p.cancel(false);
           }
         });
     return out;
@@ -374,7 +363,7 @@ final class Exchange implements AutoCloseable {
     resetReader = true;
     int n = 0;
     for (Pending p : pending.values()) {
-      if (p.sent && !p.result.isDone()) {
+      if (p.sent && !p.isDone()) {
         p.sent = false;
         outbox.offer(p);
         n++;
@@ -407,13 +396,11 @@ final class Exchange implements AutoCloseable {
       nextProbe = System.nanoTime() + PROBE_INTERVAL_NS;
     }
     for (Pending p : pending.values()) {
-      p.written.completeExceptionally(e);
-      p.result.completeExceptionally(e);
+      p.fail(e);
     }
     Pending p;
     while ((p = outbox.poll()) != null) {
-      p.written.completeExceptionally(e);
-      p.result.completeExceptionally(e);
+      p.fail(e);
     }
   }
 
@@ -444,13 +431,11 @@ final class Exchange implements AutoCloseable {
     CancellationException stop =
         new CancellationException("the Redis bridge for stage '" + keys.stage() + "' was closed");
     for (Pending p : pending.values()) {
-      p.written.completeExceptionally(stop);
-      p.result.completeExceptionally(stop);
+      p.fail(stop);
     }
     Pending p;
     while ((p = outbox.poll()) != null) {
-      p.written.completeExceptionally(stop);
-      p.result.completeExceptionally(stop);
+      p.fail(stop);
     }
     if (resultsKey != null && s != null && !bridge.isClosed()) {
       try (Jedis j = bridge.borrow()) {

@@ -130,18 +130,18 @@ final class ResultReader implements Runnable {
       log.warn("stage '{}': malformed result {}: {}", exchange.keys.stage(), e.getID(), x.reason());
       String id = x.member("id");
       String taskRun = x.member("run");
-      Exchange.Pending p =
+      Pending p =
           id == null || taskRun == null ? null : exchange.pending.get(Exchange.key(taskRun, id));
       if (p != null
-          && p.result.completeExceptionally(
+          && p.completeExceptionally(
               new DeadLetterException(
                   x.code, Wire.MALFORMED_TASK, "malformed result: " + x.reason(), "?"))) {
         exchange.settled.increment();
       }
       return;
     }
-    Exchange.Pending p = exchange.pending.get(Exchange.key(r.run(), r.id()));
-    if (p == null || p.result.isDone()) {
+    Pending p = exchange.pending.get(Exchange.key(r.run(), r.id()));
+    if (p == null || p.isDone()) {
       exchange.duplicates.increment();
       return;
     }
@@ -162,7 +162,7 @@ final class ResultReader implements Runnable {
         log.warn("stage '{}': the onResult listener failed", exchange.keys.stage(), x);
       }
     }
-    if (p.result.complete(r)) {
+    if (p.settle(r)) {
       exchange.settled.increment();
     } else {
       exchange.duplicates.increment(); // a dead letter settled it a moment ago
@@ -183,14 +183,13 @@ final class ResultReader implements Runnable {
     if (id == null || taskRun == null || (reply != null && !reply.equals(exchange.resultsKey))) {
       return;
     }
-    Exchange.Pending p = exchange.pending.get(Exchange.key(taskRun, id));
+    Pending p = exchange.pending.get(Exchange.key(taskRun, id));
     if (p != null) {
       Wire.ErrorInfo err = d.error();
       String type =
           d.code().equals(Wire.MAX_DELIVERIES) ? Wire.DELIVERY_LIMIT : Wire.MALFORMED_TASK;
       String reason = err != null && !err.message().isEmpty() ? err.message() : d.reason();
-      if (p.result.completeExceptionally(
-          new DeadLetterException(d.code(), type, reason, d.worker()))) {
+      if (p.completeExceptionally(new DeadLetterException(d.code(), type, reason, d.worker()))) {
         exchange.settled.increment();
       }
     }

@@ -184,6 +184,55 @@ class ProtocolVectorsTest {
     assertThat(WireFastPath.read(task + " x", Wire.Context.TASKS, "demo", "square")).isNull();
   }
 
+  /**
+   * The fast path takes scalar payloads and values (numbers as their own text, strings without
+   * escapes, booleans, a null payload) and gives what the checking reader gives; a string with an
+   * escape, a number Gson's strict reader refuses, whitespace between tokens, go or stay right.
+   */
+  @Test
+  void theFastPathReadsScalarsAsTheCheckingReaderDoes() throws Wire.Rejection {
+    String reply = "cf:{demo}:square:results:r1";
+    for (String payload :
+        List.of("7", "-0", "1.50", "2e-3", "12345678901234567890123", "\"x y\"", "true", "null")) {
+      String task = Wire.task("t1", "demo", "square", "r1", List.of(), 1, payload, reply, 0, 7);
+      Object t = WireFastPath.read(task, Wire.Context.TASKS, "demo", "square");
+      assertThat(t)
+          .as(payload)
+          .isNotNull()
+          .isEqualTo(
+              Wire.readChecked(Map.of(Wire.FIELD, task), Wire.Context.TASKS, "demo", "square"));
+      assertThat(Wire.text(((Wire.Task) t).payload()))
+          .isEqualTo(
+              Wire.text(
+                  Wire.readChecked(Map.of(Wire.FIELD, task), Wire.Context.TASKS, "demo", "square")
+                          instanceof Wire.Task c
+                      ? c.payload()
+                      : null));
+      if (!payload.equals("null")) {
+        String ok = Wire.ok((Wire.Task) t, Wire.Shape.VALUE, payload, "w1", 1, 8, 9);
+        assertThat(WireFastPath.read(ok, Wire.Context.RESULTS, "demo", "square"))
+            .as(payload)
+            .isNotNull()
+            .isEqualTo(
+                Wire.readChecked(Map.of(Wire.FIELD, ok), Wire.Context.RESULTS, "demo", "square"));
+      }
+    }
+    String spaced =
+        " { \"v\" : 1 , \"kind\":\"task\",\"id\":\"t1\",\"graph\":\"demo\",\"stage\":\"square\","
+            + "\"run\":\"r1\",\"parents\":[ \"a\" , \"b\" ],\"payload\":\t[1, 2]\n,\"reply\":\"x\",\"ts\":0 } ";
+    assertThat(WireFastPath.read(spaced, Wire.Context.TASKS, "demo", "square"))
+        .isNotNull()
+        .isEqualTo(
+            Wire.readChecked(Map.of(Wire.FIELD, spaced), Wire.Context.TASKS, "demo", "square"));
+    for (String payload :
+        List.of("\"a\\nb\"", "\"a\tb\"", "01", "1.", "-", "+1", "NaN", "[1,]", "{\"a\":1}}")) {
+      String task = Wire.task("t1", "demo", "square", "r1", List.of(), 1, payload, reply, 0, 7);
+      assertThat(WireFastPath.read(task, Wire.Context.TASKS, "demo", "square"))
+          .as(payload)
+          .isNull();
+    }
+  }
+
   /** A scalar's text for the codec is what Gson would write of it. */
   @Test
   void theTextOfAScalarIsWhatGsonWrites() {

@@ -31,6 +31,10 @@ import redis.clients.jedis.resps.StreamEntry;
  *   <li>enqueue-to-result latency of single tasks when not saturated (p50, p99).
  * </ol>
  *
+ * <p>For (2) and (3) it also prints the CPU time per task of this JVM's threads by side and of
+ * redis-server ({@link CpuMeter}), and the Redis commands per task: on a machine whose cores the
+ * graph, the worker and redis-server share, CPU per task is what bounds the round trip.
+ *
  * <pre>
  * mvn -B -ntp -pl redis -am test-compile
  * java -cp "$(cat redis/target/test-classpath.txt)" io.celestialflow.redis.RedisThroughputBenchmark 200000
@@ -45,23 +49,41 @@ public final class RedisThroughputBenchmark {
   /**
    * Runs the benchmark.
    *
-   * @param args optional: the number of tasks per measurement (default 200000)
+   * @param args optional: the number of tasks per measurement (default 200000), and the number of
+   *     rounds, all but the last a warm-up (default 2)
    */
   public static void main(String[] args) throws Exception {
     int n = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
+    int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 2;
     try (RedisServer server = RedisServer.start()) {
       System.out.printf("tasks per measurement: %d; redis-server on port %d%n", n, server.port());
       double local = 0;
       double remote = 0;
       double raw = 0;
-      for (int round = 0; round < 2; round++) { // the first round warms up
-        String tag = round == 0 ? "warm-up  " : "measured ";
+      CpuMeter[] cpu = new CpuMeter[1];
+      for (int round = 0; round < rounds; round++) { // all rounds but the last warm up
+        String tag = round < rounds - 1 ? "warm-up  " : "measured ";
         local = local(n);
-        remote = remote(server, n, round);
-        raw = raw(server, n, round);
+        remote = remote(server, n, round, cpu);
+        CpuMeter rawCpu = CpuMeter.start(server);
+        raw = raw(server, n, round, false);
+        rawCpu.stop();
+        CpuMeter scriptCpu = CpuMeter.start(server);
+        double scripted = raw(server, n, round, true);
+        scriptCpu.stop();
         System.out.printf(
             "%s local ASYNC %,10.0f tasks/s | remote %,10.0f tasks/s | raw Jedis %,10.0f tasks/s%n",
             tag, local, remote, raw);
+        System.out.printf(
+            "%s cpu per task: remote: %s | raw Jedis: %s%n",
+            tag, cpu[0].perTask(n), rawCpu.perTask(n));
+        System.out.printf(
+            "%s redis commands per task: remote: %s| raw Jedis: %s%n",
+            tag, cpu[0].commandsPerTask(n), rawCpu.commandsPerTask(n));
+        System.out.printf(
+            "%s raw Jedis committing with the worker's script: %,10.0f tasks/s (%.3f of raw Jedis;"
+                + " remote / it = %.3f) | cpu per task: %s%n",
+            tag, scripted, scripted / raw, remote / scripted, scriptCpu.perTask(n));
       }
       System.out.printf(
           "remote / local ASYNC = %.3f ; remote / raw Jedis = %.3f%n",
@@ -86,7 +108,7 @@ public final class RedisThroughputBenchmark {
     }
   }
 
-  private static double remote(RedisServer server, int n, int round) {
+  private static double remote(RedisServer server, int n, int round, CpuMeter[] cpu) {
     try (RedisBridge redis = RedisBridge.connect(server.uri());
         RemoteWorker worker =
             RemoteWorker.builder(redis, "bench" + round)
@@ -103,6 +125,7 @@ public final class RedisThroughputBenchmark {
               .batchSize(512)
               .build();
       try (TaskGraph graph = TaskGraph.builder("remote").stages(noop).build()) {
+        cpu[0] = CpuMeter.start(server);
         long t0 = System.nanoTime();
         GraphResult r =
             graph
@@ -110,16 +133,24 @@ public final class RedisThroughputBenchmark {
                 .input(noop, IntStream.range(0, n).boxed().iterator())
                 .discardOutputs()
                 .run();
+        double rate = n / seconds(t0);
+        cpu[0].stop();
         check(r.stats("noop").succeeded(), n);
-        return n / seconds(t0);
+        return rate;
       }
     }
   }
 
-  /** The same message flow in raw Jedis: three threads, pipelined, no codecs, no engine. */
-  private static double raw(RedisServer server, int n, int round) throws Exception {
-    String tasks = "raw" + round + ":tasks";
-    String results = "raw" + round + ":results";
+  /**
+   * The same message flow in raw Jedis: three threads, pipelined, no codecs, no engine. With {@code
+   * script}, the worker thread commits each batch as the Java and Go workers do, with one call of
+   * the commit script ({@link Scripts#COMMIT}, docs/protocol.md 5.2) instead of a pipeline of
+   * result {@code XADD}s and then {@code XACK} + {@code XDEL}: the most a worker bound to that
+   * script can do here.
+   */
+  private static double raw(RedisServer server, int n, int round, boolean script) throws Exception {
+    String tasks = (script ? "rawscript" : "raw") + round + ":tasks";
+    String results = (script ? "rawscript" : "raw") + round + ":results";
     String group = "workers";
     try (Jedis setup = server.client()) {
       setup.xgroupCreate(tasks, group, new StreamEntryID(0, 0), true);
@@ -175,6 +206,11 @@ public final class RedisThroughputBenchmark {
                     continue;
                   }
                   List<StreamEntry> es = got.get(0).getValue();
+                  if (script) {
+                    commit(j, tasks, results, group, es);
+                    handled += es.size();
+                    continue;
+                  }
                   Pipeline p = j.pipelined();
                   StreamEntryID[] ids = new StreamEntryID[es.size()];
                   for (int k = 0; k < es.size(); k++) {
@@ -211,6 +247,27 @@ public final class RedisThroughputBenchmark {
     producer.join();
     worker.join(TimeUnit.SECONDS.toMillis(5));
     return rate;
+  }
+
+  /** One batch committed by the commit script, with the arguments the Java worker gives it. */
+  private static void commit(
+      Jedis j, String tasks, String results, String group, List<StreamEntry> es) {
+    List<String> args = new ArrayList<>(6 + es.size() * 6);
+    args.add(group);
+    args.add("w");
+    args.add("1");
+    args.add(Integer.toString(es.size()));
+    args.add(es.get(0).getID().toString());
+    args.add(es.get(es.size() - 1).getID().toString());
+    for (StreamEntry e : es) {
+      args.add(e.getID().toString());
+      args.add("1");
+      args.add("2");
+      args.add("r");
+      args.add("0");
+      args.add(e.getFields().get("m"));
+    }
+    Scripts.COMMIT.run(j, List.of(tasks, results), args);
   }
 
   /** Single tasks, one at a time: enqueue to result, through a sink and its ack. */
