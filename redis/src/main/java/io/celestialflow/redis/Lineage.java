@@ -25,6 +25,11 @@ final class Lineage implements TaskObserver {
   }
 
   @Override
+  public boolean wantsTimes(TaskStage<?, ?> stage) {
+    return false; // it only hands the task's identity on
+  }
+
+  @Override
   public void started(TaskRef task) {
     CURRENT.set(task);
   }
