@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -93,7 +94,7 @@ final class LineageFiles implements AutoCloseable {
       FileChannel c = openLog(b.runId(), b.stages());
       // A log begun before (see openLog) is indexed from the file at the end.
       log = new Log(c, new LineageIndex.Builder());
-      if (c.position() > LineageLog.headerBytes(c, log(root, b.runId()))) {
+      if (c.size() > header(b.stages()).remaining()) {
         log.index().giveUp();
       }
       open.put(b.runId(), log);
@@ -124,7 +125,12 @@ final class LineageFiles implements AutoCloseable {
       } else {
         // The run goes on in a log begun before (a store reopened in the same process): drop a
         // torn last record and the index, which no longer covers the log.
-        long start = LineageLog.headerBytes(c, log);
+        ByteBuffer fixed = ByteBuffer.allocate(LineageLog.FIXED);
+        while (fixed.hasRemaining() && c.read(fixed, fixed.position()) > 0) {
+          // read on
+        }
+        long start =
+            LineageLog.headerBytes(Arrays.copyOf(fixed.array(), fixed.position()), size, log);
         c.truncate(start + (size - start) / LineageRecord.BYTES * LineageRecord.BYTES);
         Files.deleteIfExists(index(root, runId));
       }

@@ -3,7 +3,6 @@ package io.celestialflow.store;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.IntBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,8 +17,8 @@ import org.jspecify.annotations.Nullable;
  * 1): for each task the log records of its events, and for each task the ids of its children. Built
  * by counting sort in two passes over the log — O(events + highest id), no comparisons — when the
  * run ends, and written as {@code <run>.idx}: a 32-byte header (magic, version, highest id, records
- * covered, children) and four int arrays, read back memory-mapped. A run that did not end (killed)
- * has no index; {@code trace} then builds one in memory from the log.
+ * covered, children) and four int arrays, read back in blocks as a trace needs them. A run that did
+ * not end (killed) has no index; {@code trace} then builds one in memory from the log.
  */
 final class LineageIndex {
   private static final byte[] MAGIC = "CFLINIDX".getBytes(StandardCharsets.US_ASCII);
@@ -27,20 +26,46 @@ final class LineageIndex {
   private static final int HEADER = 32;
   private static final int LIMIT = Integer.MAX_VALUE - 16;
 
+  /** An int array, in memory or in a file. */
+  private interface Ints {
+    int get(int i);
+  }
+
+  private record ArrayInts(int[] array) implements Ints {
+    @Override
+    public int get(int i) {
+      return array[i];
+    }
+  }
+
+  /** {@code length} ints from {@code base} in an index file; reading past them is an error. */
+  private record FileInts(LineageReader reader, long base, long length) implements Ints {
+    @Override
+    public int get(int i) {
+      if (i < 0 || i >= length) {
+        throw new IndexOutOfBoundsException("entry " + i + " of " + length);
+      }
+      return reader.getInt(base + 4L * i);
+    }
+  }
+
+  private final @Nullable LineageReader reader;
   private final int maxId;
   private final long records;
-  private final IntBuffer taskStart;
-  private final IntBuffer order;
-  private final IntBuffer childStart;
-  private final IntBuffer children;
+  private final Ints taskStart;
+  private final Ints order;
+  private final Ints childStart;
+  private final Ints children;
 
   private LineageIndex(
+      @Nullable LineageReader reader,
       int maxId,
       long records,
-      IntBuffer taskStart,
-      IntBuffer order,
-      IntBuffer childStart,
-      IntBuffer children) {
+      Ints taskStart,
+      Ints order,
+      Ints childStart,
+      Ints children) {
+    this.reader = reader;
     this.maxId = maxId;
     this.records = records;
     this.taskStart = taskStart;
@@ -59,24 +84,14 @@ final class LineageIndex {
       throw new StoreException(
           "lineage log " + log.file() + " has " + log.records() + " events, too many to index");
     }
-    int n = (int) log.records();
-    long max = 0;
-    for (int i = 0; i < n; i++) {
-      log.check(i);
-      max = Math.max(max, log.task(i));
-    }
-    if (max > LIMIT) {
+    Builder b = new Builder(LIMIT);
+    log.scan(b::add);
+    LineageIndex index = b.build();
+    if (index == null) {
       throw new StoreException(
-          "lineage log " + log.file() + " has task ids up to " + max + ", too high to index");
+          "lineage log " + log.file() + " has task ids too high to index (over " + LIMIT + ")");
     }
-    int[] taskOf = new int[n];
-    int[] parentOf = new int[(int) max + 1];
-    for (int i = 0; i < n; i++) {
-      int t = (int) log.task(i);
-      taskOf[i] = t;
-      parentOf[t] = parent(log.parent(i));
-    }
-    return of(n, (int) max, taskOf, parentOf);
+    return index;
   }
 
   /** A parent id as the index keeps it: 0 when it is too high to be a task of the index. */
@@ -118,12 +133,13 @@ final class LineageIndex {
     }
     unshift(childStart);
     return new LineageIndex(
+        null,
         maxId,
         n,
-        IntBuffer.wrap(taskStart),
-        IntBuffer.wrap(order),
-        IntBuffer.wrap(childStart),
-        IntBuffer.wrap(children));
+        new ArrayInts(taskStart),
+        new ArrayInts(order),
+        new ArrayInts(childStart),
+        new ArrayInts(children));
   }
 
   private static void prefix(int[] a) {
@@ -144,7 +160,10 @@ final class LineageIndex {
    * past {@link #MAX_EVENTS} events or ids, to bound the memory a long run holds.
    */
   static final class Builder {
+    /** Events and ids a run's builder collects before it gives up. */
     static final int MAX_EVENTS = 1 << 25;
+
+    private final int limit;
 
     private int[] taskOf = new int[LineageBuffers.EVENTS];
     private int[] parentOf = new int[LineageBuffers.EVENTS];
@@ -152,27 +171,39 @@ final class LineageIndex {
     private int maxId;
     private boolean given;
 
+    /** A builder for a run's log while it is written: gives up past {@link #MAX_EVENTS}. */
+    Builder() {
+      this(MAX_EVENTS);
+    }
+
+    Builder(int limit) {
+      this.limit = limit;
+    }
+
     /** Adds a block of records, as appended to the log. */
     void add(long[] events, int count) {
       if (given) {
         return;
       }
-      if (n + count > MAX_EVENTS) {
+      if ((long) n + count > limit) {
         giveUp();
         return;
       }
       if (n + count > taskOf.length) {
-        taskOf = Arrays.copyOf(taskOf, Math.max(n + count, 2 * taskOf.length));
+        taskOf =
+            Arrays.copyOf(taskOf, (int) Math.min(limit, Math.max(n + count, 2L * taskOf.length)));
       }
       for (int i = 0; i < count; i++) {
         long task = events[i * LineageRecord.LONGS];
-        if (task > MAX_EVENTS) {
+        if (task > limit) {
           giveUp();
           return;
         }
         int t = (int) task;
         if (t >= parentOf.length) {
-          parentOf = Arrays.copyOf(parentOf, Math.max(t + 1, 2 * parentOf.length));
+          parentOf =
+              Arrays.copyOf(
+                  parentOf, (int) Math.min(limit + 1L, Math.max(t + 1L, 2L * parentOf.length)));
         }
         taskOf[n++] = t;
         parentOf[t] = parent(events[i * LineageRecord.LONGS + 1]);
@@ -204,11 +235,11 @@ final class LineageIndex {
             StandardOpenOption.TRUNCATE_EXISTING)) {
       ByteBuffer header = ByteBuffer.allocate(HEADER).order(ByteOrder.LITTLE_ENDIAN);
       header.put(MAGIC).putInt(VERSION).putInt(maxId).putLong(records);
-      header.putInt(children.capacity()).putInt(0).flip();
+      header.putInt(((ArrayInts) children).array().length).putInt(0).flip();
       writeFully(c, header);
       ByteBuffer chunk = ByteBuffer.allocateDirect(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
-      for (IntBuffer a : new IntBuffer[] {taskStart, order, childStart, children}) {
-        int[] array = a.array();
+      for (Ints a : new Ints[] {taskStart, order, childStart, children}) {
+        int[] array = ((ArrayInts) a).array();
         for (int i = 0; i < array.length; i += chunk.capacity() / 4) {
           int len = Math.min(chunk.capacity() / 4, array.length - i);
           chunk.clear();
@@ -231,22 +262,21 @@ final class LineageIndex {
   }
 
   /**
-   * Reads an index, memory-mapped.
+   * Opens an index; its arrays are read as needed (close it when done).
    *
    * @throws StoreException if it is damaged
    */
   static LineageIndex read(Path file) {
-    try (FileChannel c = FileChannel.open(file, StandardOpenOption.READ)) {
-      long size = c.size();
-      ByteBuffer h = ByteBuffer.allocate(HEADER).order(ByteOrder.LITTLE_ENDIAN);
-      while (h.hasRemaining() && c.read(h, h.position()) > 0) {
-        // read on
-      }
-      if (h.hasRemaining()) {
+    LineageReader r = new LineageReader(file);
+    try {
+      long size = r.size();
+      byte[] head = r.bytes(0, HEADER);
+      if (head.length < HEADER) {
         throw LineageLog.corrupt(file, "it is shorter than its header (" + size + " bytes)");
       }
+      ByteBuffer h = ByteBuffer.wrap(head).order(ByteOrder.LITTLE_ENDIAN);
       byte[] magic = new byte[MAGIC.length];
-      h.flip().get(magic);
+      h.get(magic);
       int version = h.getInt();
       int maxId = h.getInt();
       long records = h.getLong();
@@ -265,20 +295,22 @@ final class LineageIndex {
             file, "it has " + size + " bytes where its header promises " + expected);
       }
       long at = HEADER;
-      IntBuffer taskStart = map(c, at, ids);
-      IntBuffer order = map(c, at += 4 * ids, records);
-      IntBuffer childStart = map(c, at += 4 * records, ids);
-      IntBuffer children = map(c, at + 4 * ids, kids);
-      return new LineageIndex(maxId, records, taskStart, order, childStart, children);
-    } catch (IOException e) {
-      throw new StoreException("cannot read the lineage index " + file + ": " + e, e);
+      Ints taskStart = new FileInts(r, at, ids);
+      Ints order = new FileInts(r, at += 4 * ids, records);
+      Ints childStart = new FileInts(r, at += 4 * records, ids);
+      Ints children = new FileInts(r, at + 4 * ids, kids);
+      return new LineageIndex(r, maxId, records, taskStart, order, childStart, children);
+    } catch (RuntimeException e) {
+      r.close();
+      throw e;
     }
   }
 
-  private static IntBuffer map(FileChannel c, long at, long ints) throws IOException {
-    return c.map(FileChannel.MapMode.READ_ONLY, at, 4 * ints)
-        .order(ByteOrder.LITTLE_ENDIAN)
-        .asIntBuffer();
+  /** Closes the file of an index that was read. */
+  void close() {
+    if (reader != null) {
+      reader.close();
+    }
   }
 
   /** The highest task id. */

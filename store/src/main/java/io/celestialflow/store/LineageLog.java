@@ -1,39 +1,33 @@
 package io.celestialflow.store;
 
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.LongBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 /**
- * A run's lineage log opened for reading: its stage table and its records, memory-mapped. A torn
- * last record (the process was killed while appending) is left out; a damaged header or record is a
- * {@link StoreException} naming the file.
+ * A run's lineage log opened for reading: its stage table and its records, read as needed through a
+ * {@link LineageReader}. A torn last record (the process was killed while appending) is left out; a
+ * damaged header or record is a {@link StoreException} naming the file.
  */
-final class LineageLog {
-  /** Records per mapped chunk (1 GiB), so that logs beyond 2 GB map too. */
-  private static final int CHUNK_SHIFT = 25;
+final class LineageLog implements AutoCloseable {
+  /** Bytes of the header's fixed part: magic, version, header size. */
+  static final int FIXED = 16;
 
-  private static final int CHUNK_MASK = (1 << CHUNK_SHIFT) - 1;
-
-  private final Path file;
+  private final LineageReader reader;
+  private final int start;
   private final List<String> stages;
   private final long records;
-  private final LongBuffer[] chunks;
 
-  private LineageLog(Path file, List<String> stages, long records, LongBuffer[] chunks) {
-    this.file = file;
+  private LineageLog(LineageReader reader, int start, List<String> stages, long records) {
+    this.reader = reader;
+    this.start = start;
     this.stages = stages;
     this.records = records;
-    this.chunks = chunks;
   }
 
   /**
@@ -42,12 +36,11 @@ final class LineageLog {
    * @throws StoreException if it cannot be read or is not a lineage log
    */
   static LineageLog open(Path file) {
-    try (FileChannel c = FileChannel.open(file, StandardOpenOption.READ)) {
-      long size = c.size();
-      int start = headerBytes(c, file);
-      ByteBuffer header = ByteBuffer.allocate(start).order(ByteOrder.LITTLE_ENDIAN);
-      c.read(header, 0);
-      header.position(LineageFiles.MAGIC.length + 8);
+    LineageReader reader = new LineageReader(file);
+    try {
+      int start = headerBytes(reader.bytes(0, FIXED), reader.size(), file);
+      ByteBuffer header = ByteBuffer.wrap(reader.bytes(0, start)).order(ByteOrder.LITTLE_ENDIAN);
+      header.position(FIXED);
       List<String> stages = new ArrayList<>();
       int n = header.getInt();
       if (n < 0 || n > LineageRecord.MAX_STAGES) {
@@ -62,43 +55,30 @@ final class LineageLog {
         header.get(name);
         stages.add(new String(name, StandardCharsets.UTF_8));
       }
-      long records = (size - start) / LineageRecord.BYTES;
-      LongBuffer[] chunks = new LongBuffer[(int) ((records + CHUNK_MASK) >>> CHUNK_SHIFT)];
-      for (int i = 0; i < chunks.length; i++) {
-        long first = (long) i << CHUNK_SHIFT;
-        long count = Math.min(records - first, 1L << CHUNK_SHIFT);
-        chunks[i] =
-            c.map(
-                    FileChannel.MapMode.READ_ONLY,
-                    start + first * LineageRecord.BYTES,
-                    count * LineageRecord.BYTES)
-                .order(ByteOrder.LITTLE_ENDIAN)
-                .asLongBuffer();
-      }
-      return new LineageLog(file, List.copyOf(stages), records, chunks);
+      long records = (reader.size() - start) / LineageRecord.BYTES;
+      return new LineageLog(reader, start, List.copyOf(stages), records);
     } catch (java.nio.BufferUnderflowException e) {
+      reader.close();
       throw corrupt(file, "its stage table is cut short");
-    } catch (IOException e) {
-      throw new StoreException("cannot read the lineage log " + file + ": " + e, e);
+    } catch (RuntimeException e) {
+      reader.close();
+      throw e;
     }
   }
 
   /**
-   * Checks a log's magic and version and returns where its records begin.
+   * Checks the fixed part of a log's header (its first {@link #FIXED} bytes) and returns where its
+   * records begin.
    *
    * @throws StoreException if the file is not a lineage log of this version
    */
-  static int headerBytes(FileChannel c, Path file) throws IOException {
-    ByteBuffer head = ByteBuffer.allocate(LineageFiles.MAGIC.length + 8);
-    head.order(ByteOrder.LITTLE_ENDIAN);
-    while (head.hasRemaining() && c.read(head, head.position()) > 0) {
-      // read on
+  static int headerBytes(byte[] fixed, long size, Path file) {
+    if (fixed.length < FIXED) {
+      throw corrupt(file, "it is shorter than its header (" + size + " bytes)");
     }
-    if (head.hasRemaining()) {
-      throw corrupt(file, "it is shorter than its header (" + c.size() + " bytes)");
-    }
+    ByteBuffer head = ByteBuffer.wrap(fixed).order(ByteOrder.LITTLE_ENDIAN);
     byte[] magic = new byte[LineageFiles.MAGIC.length];
-    head.flip().get(magic);
+    head.get(magic);
     if (!Arrays.equals(magic, LineageFiles.MAGIC)) {
       throw corrupt(file, "it does not begin as a lineage log");
     }
@@ -113,7 +93,7 @@ final class LineageLog {
               + "; this build reads version "
               + LineageFiles.VERSION);
     }
-    if (start < head.capacity() || start % LineageRecord.BYTES != 0 || start > c.size()) {
+    if (start < FIXED + 4 || start % LineageRecord.BYTES != 0 || start > size) {
       throw corrupt(file, "its header size " + start + " does not fit");
     }
     return start;
@@ -124,7 +104,7 @@ final class LineageLog {
   }
 
   Path file() {
-    return file;
+    return reader.path();
   }
 
   /** Complete records in the log. */
@@ -133,8 +113,10 @@ final class LineageLog {
   }
 
   private long word(long record, int field) {
-    return chunks[(int) (record >>> CHUNK_SHIFT)].get(
-        (int) (record & CHUNK_MASK) * LineageRecord.LONGS + field);
+    if (record < 0 || record >= records) {
+      throw new IndexOutOfBoundsException("record " + record + " of " + records);
+    }
+    return reader.getLong(start + record * LineageRecord.BYTES + field * 8L);
   }
 
   long task(long record) {
@@ -155,7 +137,36 @@ final class LineageLog {
         LineageRecord.problem(
             word(record, 0), word(record, 1), word(record, 2), word(record, 3), stages.size());
     if (problem != null) {
-      throw corrupt(file, "record " + record + ": " + problem);
+      throw corrupt(file(), "record " + record + ": " + problem);
+    }
+  }
+
+  /**
+   * Reads every record in order, checked, {@link LineageBuffers#EVENTS} at a time, each batch as
+   * {@link LineageRecord#LONGS} longs per record.
+   *
+   * @throws StoreException if a record is damaged
+   */
+  void scan(java.util.function.ObjIntConsumer<long[]> batches) {
+    int per = LineageBuffers.EVENTS;
+    long[] events = new long[per * LineageRecord.LONGS];
+    for (long first = 0; first < records; first += per) {
+      int count = (int) Math.min(per, records - first);
+      byte[] bytes = reader.bytes(start + first * LineageRecord.BYTES, count * LineageRecord.BYTES);
+      ByteBuffer.wrap(bytes)
+          .order(ByteOrder.LITTLE_ENDIAN)
+          .asLongBuffer()
+          .get(events, 0, count * LineageRecord.LONGS);
+      for (int i = 0; i < count; i++) {
+        int at = i * LineageRecord.LONGS;
+        String problem =
+            LineageRecord.problem(
+                events[at], events[at + 1], events[at + 2], events[at + 3], stages.size());
+        if (problem != null) {
+          throw corrupt(file(), "record " + (first + i) + ": " + problem);
+        }
+      }
+      batches.accept(events, count);
     }
   }
 
@@ -170,5 +181,10 @@ final class LineageLog {
         LineageEvent.Kind.of(LineageRecord.kind(meta)),
         LineageRecord.attempt(meta),
         Instant.ofEpochMilli(word(record, 2)));
+  }
+
+  @Override
+  public void close() {
+    reader.close();
   }
 }

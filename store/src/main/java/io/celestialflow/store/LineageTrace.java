@@ -12,13 +12,26 @@ import org.jspecify.annotations.Nullable;
 /**
  * {@link RunStore#trace} over a run's lineage files: the log and, once the run has ended, its index
  * ({@link LineageIndex}); without an index (the run was killed, or is still going) one is built in
- * memory from the log. Each call opens the files afresh: nothing is cached between calls.
+ * memory from the log. Each call opens the files afresh and reads only the blocks it needs: nothing
+ * is cached between calls.
  */
-final class LineageTrace {
-  private static final Comparator<LineageEvent> BY_TIME =
-      Comparator.comparing(LineageEvent::at)
-          .thenComparingInt(LineageEvent::attempt)
-          .thenComparingInt(e -> e.kind().code());
+final class LineageTrace implements AutoCloseable {
+  /**
+   * Oldest first, then by attempt and kind. A class rather than lambdas: {@code trace} runs once
+   * per process from the command line, where bootstrapping lambdas would cost more than the trace.
+   */
+  private static final class ByTime implements Comparator<LineageEvent> {
+    @Override
+    public int compare(LineageEvent a, LineageEvent b) {
+      int c = a.at().compareTo(b.at());
+      if (c == 0) {
+        c = Integer.compare(a.attempt(), b.attempt());
+      }
+      return c != 0 ? c : Integer.compare(a.kind().code(), b.kind().code());
+    }
+  }
+
+  private static final Comparator<LineageEvent> BY_TIME = new ByTime();
 
   private final LineageLog log;
   private final LineageIndex index;
@@ -40,7 +53,16 @@ final class LineageTrace {
       return null;
     }
     LineageLog log = LineageLog.open(logFile);
-    Path indexFile = LineageFiles.index(storeDirectory, runId);
+    try {
+      return new LineageTrace(log, index(log, LineageFiles.index(storeDirectory, runId)));
+    } catch (RuntimeException e) {
+      log.close();
+      throw e;
+    }
+  }
+
+  /** The log's index: its file when that covers the log, else built from the log. */
+  private static LineageIndex index(LineageLog log, Path indexFile) {
     LineageIndex index = null;
     if (Files.exists(indexFile)) {
       try {
@@ -52,8 +74,9 @@ final class LineageTrace {
       }
     }
     if (index != null && index.records() > log.records()) {
+      index.close();
       throw LineageLog.corrupt(
-          logFile,
+          log.file(),
           "it holds "
               + log.records()
               + " events where its index "
@@ -63,28 +86,39 @@ final class LineageTrace {
               + " (cut short?)");
     }
     if (index == null || index.records() < log.records()) {
+      if (index != null) {
+        index.close();
+      }
       index = LineageIndex.build(log); // no index yet, or events came after it was built
     }
-    return new LineageTrace(log, index);
+    return index;
+  }
+
+  @Override
+  public void close() {
+    index.close();
+    log.close();
   }
 
   /** The highest task id in a run's lineage, 0 if it recorded none. */
   static long lastTask(Path storeDirectory, String runId) {
-    LineageTrace t = open(storeDirectory, runId);
-    return t == null ? 0 : t.index.maxId();
+    try (LineageTrace t = open(storeDirectory, runId)) {
+      return t == null ? 0 : t.index.maxId();
+    }
   }
 
   /** A task's trace: its events, its ancestors' (the input first) and up to {@code limit} more. */
   static Trace trace(Path storeDirectory, String runId, long taskId, int limit) {
-    LineageTrace t = open(storeDirectory, runId);
-    if (t == null) {
-      return new Trace(runId, taskId, List.of(), List.of(), List.of(), false);
-    }
-    try {
-      return t.trace(runId, taskId, limit);
-    } catch (IndexOutOfBoundsException e) {
-      throw LineageLog.corrupt(
-          t.log.file(), "its index points outside it (" + e.getMessage() + ")");
+    try (LineageTrace t = open(storeDirectory, runId)) {
+      if (t == null) {
+        return new Trace(runId, taskId, List.of(), List.of(), List.of(), false);
+      }
+      try {
+        return t.trace(runId, taskId, limit);
+      } catch (IndexOutOfBoundsException e) {
+        throw LineageLog.corrupt(
+            t.log.file(), "its index points outside it (" + e.getMessage() + ")");
+      }
     }
   }
 
@@ -126,10 +160,16 @@ final class LineageTrace {
         }
       }
     }
-    long[] ids = found.stream().mapToLong(Long::longValue).distinct().sorted().toArray();
+    long[] ids = new long[found.size()];
+    for (int i = 0; i < ids.length; i++) {
+      ids[i] = found.get(i);
+    }
+    Arrays.sort(ids);
     List<LineageEvent> down = new ArrayList<>();
     for (int i = 0; i < ids.length && down.size() <= limit; i++) {
-      down.addAll(events(ids[i]));
+      if (i == 0 || ids[i] != ids[i - 1]) {
+        down.addAll(events(ids[i]));
+      }
     }
     boolean truncated = down.size() > limit;
     if (truncated) {
