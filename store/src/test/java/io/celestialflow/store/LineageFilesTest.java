@@ -198,6 +198,12 @@ class LineageFilesTest {
   }
 
   @Test
+  void runIdsBecomeSafeFileNames() {
+    assertThat(LineageFiles.fileName("6f1c-9a_B")).isEqualTo("6f1c-9a_B");
+    assertThat(LineageFiles.fileName("../a b/é")).isEqualTo("%2E%2E%2Fa%20b%2F%C3%A9");
+  }
+
+  @Test
   void aStoreWithTheOldLineageTableStillOpens() throws Exception {
     try (RunStore store = RunStore.open(dir)) {
       assertThat(store.runs(10)).isEmpty();
