@@ -197,6 +197,30 @@ class LineageFilesTest {
     }
   }
 
+  /** A run's log begun by a store that was closed goes on in the next one, its index rebuilt. */
+  @Test
+  void aLogBegunBeforeGoesOnAndIsIndexedWhole() throws Exception {
+    try (RunStore store = RunStore.open(dir)) {
+      record(store, 10, false);
+    }
+    Path log = LineageFiles.log(dir.toAbsolutePath(), "r");
+    cut(log, 3); // torn by the close (as by a kill): dropped before appending
+    try (RunStore store = RunStore.open(dir)) {
+      StoreWriter w = store.writerForTests();
+      LineageBuffers b = new LineageBuffers("r", STAGES, w::offer);
+      for (int i = 11; i <= 20; i++) {
+        b.add(i, i / 2, "a", LineageEvent.Kind.SUCCEEDED.code(), 1, i);
+      }
+      LineageTest.end(w, b, "r");
+      assertThat(Files.exists(LineageFiles.index(store.directory(), "r"))).isTrue();
+      assertThat(store.trace("r", 9).found()).isTrue();
+      assertThat(store.trace("r", 10).found()).isFalse(); // its record was the torn one
+      assertThat(store.trace("r", 4).descendants()) // from both stores
+          .extracting(LineageEvent::taskId)
+          .containsExactly(8L, 9L, 16L, 17L, 18L, 19L);
+    }
+  }
+
   @Test
   void runIdsBecomeSafeFileNames() {
     assertThat(LineageFiles.fileName("6f1c-9a_B")).isEqualTo("6f1c-9a_B");
