@@ -27,7 +27,6 @@ final class BatchWriter implements AutoCloseable {
   private final PreparedStatement insertFailure;
   private final PreparedStatement upsertCount;
   private final PreparedStatement insertUnfinished;
-  private final PreparedStatement insertLineage;
   private final PreparedStatement insertStats;
   private final PreparedStatement insertEntered;
   private final PreparedStatement insertSettled;
@@ -58,7 +57,6 @@ final class BatchWriter implements AutoCloseable {
   private final Map<CountKey, long[]> counts = new HashMap<>();
   private boolean pendingFailures;
   private boolean pendingUnfinished;
-  private boolean pendingLineage;
   private boolean pendingStats;
 
   private record CountKey(long run, String stage, long type) {}
@@ -83,10 +81,6 @@ final class BatchWriter implements AutoCloseable {
     insertUnfinished =
         c.prepareStatement(
             "INSERT INTO unfinished(run, stage, task, task_type, task_note) VALUES (?, ?, ?, ?, ?)");
-    insertLineage =
-        c.prepareStatement(
-            "INSERT INTO lineage(run, task, parent, stage, event, attempt, at)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?)");
     insertStats =
         c.prepareStatement(
             "INSERT OR REPLACE INTO stats(run, at, stage, received, succeeded, failed, duplicates,"
@@ -138,7 +132,8 @@ final class BatchWriter implements AutoCloseable {
       case Entry.Unfinished u ->
           addUnfinished(u.runId(), encoder.encode(u.stage(), u.task(), u.declaredType()));
       case Entry.CarriedOver o -> addUnfinished(o.runId(), o.task());
-      case Entry.Lineage l -> addLineage(l);
+      case Entry.LineageBlock ignored -> {} // LineageFiles
+      case Entry.LineageEnd ignored -> {}
       case Entry.Stats s -> addStats(s);
       case Entry.Result r -> results.add(runKey(r.runId()), r, encoder);
       case Entry.Entered en -> addEntered(en);
@@ -347,18 +342,6 @@ final class BatchWriter implements AutoCloseable {
     pendingUnfinished = true;
   }
 
-  private void addLineage(Entry.Lineage l) throws SQLException {
-    insertLineage.setLong(1, runKey(l.runId()));
-    insertLineage.setLong(2, l.task());
-    insertLineage.setLong(3, l.parent());
-    insertLineage.setString(4, l.stage());
-    insertLineage.setInt(5, l.event());
-    insertLineage.setInt(6, l.attempt());
-    insertLineage.setLong(7, l.at());
-    insertLineage.addBatch();
-    pendingLineage = true;
-  }
-
   private void addEntered(Entry.Entered e) throws SQLException {
     StoredTask task = encoder.encode(e.stage(), e.payload(), e.declaredType());
     insertEntered.setLong(1, runKey(e.runId()));
@@ -473,10 +456,6 @@ final class BatchWriter implements AutoCloseable {
       insertUnfinished.executeBatch();
       pendingUnfinished = false;
     }
-    if (pendingLineage) {
-      insertLineage.executeBatch();
-      pendingLineage = false;
-    }
     if (pendingStats) {
       insertStats.executeBatch();
       pendingStats = false;
@@ -531,7 +510,6 @@ final class BatchWriter implements AutoCloseable {
             insertFailure,
             upsertCount,
             insertUnfinished,
-            insertLineage,
             insertStats,
             writeBlock,
             insertEntered,
@@ -546,7 +524,6 @@ final class BatchWriter implements AutoCloseable {
     pendingTexts.clear();
     pendingFailures = false;
     pendingUnfinished = false;
-    pendingLineage = false;
     pendingStats = false;
     pendingJournal = false;
   }

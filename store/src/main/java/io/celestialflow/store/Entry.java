@@ -67,10 +67,15 @@ sealed interface Entry {
   /** A task a resumed run did not get to, carried over as it was stored. */
   record CarriedOver(String runId, StoredTask task) implements Entry {}
 
-  /** One outcome of a task at a stage, when lineage is recorded. */
-  record Lineage(
-      String runId, long task, long parent, String stage, int event, int attempt, long at)
+  /**
+   * Lineage events of a run, {@code count} {@link LineageRecord}s at the start of {@code events};
+   * their stage fields index {@code stages}.
+   */
+  record LineageBlock(String runId, List<String> stages, long[] events, int count)
       implements Entry {}
+
+  /** The run's lineage is complete: close its log and index it. */
+  record LineageEnd(String runId) implements Entry {}
 
   /**
    * The journal: a task entered a stage (from an input source, injected, or from a task of stage

@@ -24,9 +24,11 @@ import org.jspecify.annotations.Nullable;
 /**
  * Records one run: listens to its events (start, failures, end) and, when lineage is on, observes
  * its tasks, and hands everything to the store's writer. Nothing here does I/O on an engine thread:
- * each call builds one small entry and queues it. At the end of the run it queues the unfinished
- * tasks, the input positions and the final counters, then waits until the writer has committed
- * them, so that once the run's result is available the store holds everything about it.
+ * each call builds one small entry and queues it, or — a lineage event — appends a record to a
+ * buffer ({@link LineageBuffers}) that is queued as one entry when full. At the end of the run it
+ * queues the unfinished tasks, the input positions and the final counters, then waits until the
+ * writer has committed them, so that once the run's result is available the store holds everything
+ * about it.
  */
 final class RunRecorder implements GraphListener, TaskObserver {
   /** How long the end of a run waits for the writer to commit its records. */
@@ -40,6 +42,7 @@ final class RunRecorder implements GraphListener, TaskObserver {
   private final ReentrantLock startLock = new ReentrantLock();
   private final LongAdder dropped = new LongAdder();
   private volatile boolean started;
+  private @Nullable LineageBuffers lineage; // set before started, when lineage is on
 
   RunRecorder(StoreWriter writer, TaskGraph graph, RecordOptions options, Origin origin) {
     this.writer = writer;
@@ -108,6 +111,12 @@ final class RunRecorder implements GraphListener, TaskObserver {
                 userInputs(inputs).stream().map(in -> origin.start(in.source())).toList()))) {
           dropped.increment();
         }
+        if (options.lineage()) {
+          LineageClock.acquire(); // released at the end of the run
+          lineage =
+              new LineageBuffers(
+                  runId, graph.stages().stream().map(TaskStage::name).toList(), writer::offer);
+        }
         started = true;
       }
     } finally {
@@ -139,6 +148,12 @@ final class RunRecorder implements GraphListener, TaskObserver {
       } else {
         unfinished += carryOver(runId, in);
       }
+    }
+    LineageBuffers buffers = lineage;
+    if (buffers != null) {
+      dropped.add(buffers.drain());
+      put(new Entry.LineageEnd(runId)); // the writer indexes the log before the flush below
+      LineageClock.release();
     }
     put(new Entry.Stats(runId, System.currentTimeMillis(), result.stats()));
     @Nullable String note = result.cause().map(Throwable::toString).orElse(null);
@@ -331,16 +346,17 @@ final class RunRecorder implements GraphListener, TaskObserver {
     if (!options.lineage() || task.id() == 0) {
       return; // the run does not track identity
     }
-    ensureStarted(task.runId(), System.currentTimeMillis());
-    offer(
-        new Entry.Lineage(
-            task.runId(),
-            task.id(),
-            task.parentId(),
-            task.stage(),
-            kind.code(),
-            task.attempt(),
-            System.currentTimeMillis()));
+    long now = LineageClock.now();
+    ensureStarted(task.runId(), now);
+    LineageBuffers buffers = lineage;
+    int lost =
+        buffers == null
+            ? 1
+            : buffers.add(
+                task.id(), task.parentId(), task.stage(), kind.code(), task.attempt(), now);
+    if (lost != 0) {
+      dropped.add(Math.abs(lost)); // a block the writer did not take, or a stage not in the graph
+    }
   }
 
   @Override

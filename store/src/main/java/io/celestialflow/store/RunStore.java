@@ -61,6 +61,7 @@ public final class RunStore implements AutoCloseable {
       this.writer =
           new StoreWriter(
               new BatchWriter(file.writer(), new TaskEncoder(options.codecs())),
+              new LineageFiles(file.directory(), options.durable()),
               options,
               file.file().toString());
     } catch (SQLException e) {
@@ -179,6 +180,11 @@ public final class RunStore implements AutoCloseable {
    */
   public long dropped() {
     return writer.dropped();
+  }
+
+  /** The store directory (absolute). */
+  Path directory() {
+    return file.directory();
   }
 
   /** The writer, for the benchmarks in the test sources. */
@@ -320,12 +326,12 @@ public final class RunStore implements AutoCloseable {
    * @param runId the run id
    * @param taskId the task id
    * @return the trace ({@link Trace#found()} false if the store has no event of the task)
-   * @throws StoreException if the store has no such run
+   * @throws StoreException if the store has no such run, or its lineage files are damaged (the
+   *     message names the file)
    */
   public Trace trace(String runId, long taskId) {
-    return readers.with(
-        "trace task " + taskId + " of run " + runId,
-        c -> LineageQueries.trace(c, runId, key(c, runId), taskId, TRACE_LIMIT));
+    readers.with("trace task " + taskId + " of run " + runId, c -> key(c, runId));
+    return LineageTrace.trace(file.directory(), runId, taskId, TRACE_LIMIT);
   }
 
   // ---------------------------------------------------------------- resume and retry

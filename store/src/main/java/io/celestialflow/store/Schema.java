@@ -5,7 +5,9 @@ import java.util.List;
 /**
  * The store's tables, version 1. Times are epoch milliseconds; runs are referred to by a small
  * integer key ({@code runs.key}) so that the big tables stay small; exception types and stack
- * traces are stored once each and referred to by id.
+ * traces are stored once each and referred to by id. Lineage is not in the database but in files
+ * beside it ({@link LineageFiles}); a store made by an earlier build may still hold a {@code
+ * lineage} table, which nothing reads.
  */
 final class Schema {
   /** The value of {@code meta.format} that marks a CelestialFlow run store. */
@@ -96,15 +98,6 @@ final class Schema {
             task TEXT NOT NULL, task_type TEXT NOT NULL, task_note TEXT)\
           """,
           "CREATE INDEX IF NOT EXISTS unfinished_run ON unfinished(run, stage)",
-          // One row per task outcome at a stage (LineageEvent.Kind ordinal), when lineage is on.
-          """
-          CREATE TABLE IF NOT EXISTS lineage(
-            run INTEGER NOT NULL, task INTEGER NOT NULL, parent INTEGER NOT NULL,
-            stage TEXT NOT NULL, event INTEGER NOT NULL, attempt INTEGER NOT NULL,
-            at INTEGER NOT NULL)\
-          """,
-          "CREATE INDEX IF NOT EXISTS lineage_task ON lineage(run, task)",
-          "CREATE INDEX IF NOT EXISTS lineage_parent ON lineage(run, parent)",
           """
           CREATE TABLE IF NOT EXISTS stats(
             run INTEGER NOT NULL, at INTEGER NOT NULL, stage TEXT NOT NULL,

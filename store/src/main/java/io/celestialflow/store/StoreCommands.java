@@ -406,7 +406,7 @@ final class StoreCommands {
         context.out().flush();
         return 0;
       }
-      long last = LineageRange.lastTask(Path.of(directory), runId);
+      long last = LineageTrace.lastTask(store.directory(), runId);
       throw new IllegalArgumentException(
           last == 0
               ? "run "

@@ -23,10 +23,12 @@ final class StoreFile {
 
   private static final int BUSY_TIMEOUT_MS = 30_000;
 
+  private final Path directory;
   private final Path file;
   private final boolean durable;
 
-  private StoreFile(Path file, boolean durable) {
+  private StoreFile(Path directory, Path file, boolean durable) {
+    this.directory = directory;
     this.file = file;
     this.durable = durable;
   }
@@ -45,13 +47,18 @@ final class StoreFile {
       throw new StoreException(
           "cannot create the run store directory " + directory.toAbsolutePath() + ": " + e, e);
     }
-    StoreFile store = new StoreFile(file, durable);
+    StoreFile store = new StoreFile(directory.toAbsolutePath(), file, durable);
     try (Connection c = store.connect(false)) {
       store.initialise(c);
     } catch (SQLException e) {
       throw store.failure("cannot open", e);
     }
     return store;
+  }
+
+  /** The store directory (absolute). */
+  Path directory() {
+    return directory;
   }
 
   /** The database file. */

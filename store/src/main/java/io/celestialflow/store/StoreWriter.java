@@ -32,6 +32,7 @@ final class StoreWriter implements AutoCloseable {
 
   private final ArrayBlockingQueue<Entry> queue;
   private final BatchWriter batches;
+  private final LineageFiles lineage;
   private final StoreOptions.Overflow overflow;
   private final Consumer<String> warn;
   private final LongConsumer onCommit;
@@ -71,8 +72,9 @@ final class StoreWriter implements AutoCloseable {
     }
   }
 
-  StoreWriter(BatchWriter batches, StoreOptions options, String file) {
+  StoreWriter(BatchWriter batches, LineageFiles lineage, StoreOptions options, String file) {
     this.batches = batches;
+    this.lineage = lineage;
     this.queue = new ArrayBlockingQueue<>(options.queueCapacity());
     this.overflow = options.overflow();
     this.warn = options.warnings();
@@ -244,9 +246,9 @@ final class StoreWriter implements AutoCloseable {
         break;
       }
     }
-    try {
+    try (lineage) {
       batches.close();
-    } catch (SQLException e) {
+    } catch (SQLException | java.io.IOException e) {
       warnOnce("could not close run store " + file + ": " + e.getMessage());
     }
   }
@@ -274,6 +276,7 @@ final class StoreWriter implements AutoCloseable {
   private void commit(List<Entry> batch) {
     if (problem == null) {
       try {
+        lineage.write(batch); // lineage goes to files, before the run's end is committed
         batches.write(batch);
         long n = 0;
         for (Entry e : batch) {
@@ -282,7 +285,7 @@ final class StoreWriter implements AutoCloseable {
           }
         }
         onCommit.accept(committed.addAndGet(n));
-      } catch (SQLException | RuntimeException e) {
+      } catch (SQLException | java.io.IOException | RuntimeException e) {
         problem = "cannot write run store " + file + ": " + e.getMessage();
         warnOnce(
             problem

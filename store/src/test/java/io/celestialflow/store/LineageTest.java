@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,9 +24,16 @@ import org.junit.jupiter.api.io.TempDir;
 class LineageTest {
   @TempDir Path dir;
 
-  private static Entry.Lineage event(
-      long task, long parent, String stage, LineageEvent.Kind k, int attempt) {
-    return new Entry.Lineage("r", task, parent, stage, k.code(), attempt, 1000 + task);
+  private static void event(
+      LineageBuffers b, long task, long parent, String stage, LineageEvent.Kind k, int attempt) {
+    b.add(task, parent, stage, k.code(), attempt, 1000 + task);
+  }
+
+  /** Ends a run's lineage as a recording does: hands the buffers over and waits for the index. */
+  static void end(StoreWriter w, LineageBuffers b, String runId) {
+    b.drain();
+    w.put(new Entry.LineageEnd(runId));
+    w.flush(runId, Duration.ofSeconds(10));
   }
 
   /**
@@ -37,13 +45,14 @@ class LineageTest {
     try (RunStore store = RunStore.open(dir)) {
       StoreWriter w = store.writerForTests();
       w.put(new Entry.RunStart("r", "g", "{}", "{}", null, "run", 0));
-      w.offer(event(1, 0, "split", LineageEvent.Kind.SUCCEEDED, 1));
-      w.offer(event(2, 1, "work", LineageEvent.Kind.SUCCEEDED, 1));
-      w.offer(event(3, 1, "work", LineageEvent.Kind.RETRIED, 1));
-      w.offer(event(3, 1, "work", LineageEvent.Kind.FAILED, 2));
-      w.offer(event(4, 2, "sink", LineageEvent.Kind.DUPLICATE, 1));
-      w.offer(event(9, 0, "split", LineageEvent.Kind.SUCCEEDED, 1));
-      w.flush("r", Duration.ofSeconds(10));
+      LineageBuffers b = new LineageBuffers("r", List.of("split", "work", "sink"), w::offer);
+      event(b, 1, 0, "split", LineageEvent.Kind.SUCCEEDED, 1);
+      event(b, 2, 1, "work", LineageEvent.Kind.SUCCEEDED, 1);
+      event(b, 3, 1, "work", LineageEvent.Kind.RETRIED, 1);
+      event(b, 3, 1, "work", LineageEvent.Kind.FAILED, 2);
+      event(b, 4, 2, "sink", LineageEvent.Kind.DUPLICATE, 1);
+      event(b, 9, 0, "split", LineageEvent.Kind.SUCCEEDED, 1);
+      end(w, b, "r");
 
       Trace two = store.trace("r", 2);
       assertThat(two.found()).isTrue();
@@ -111,6 +120,85 @@ class LineageTest {
           .extracting(LineageEvent::taskId)
           .containsExactly(1L);
     }
+  }
+
+  /**
+   * A real run through a splitter, a deduplicating stage that retries: each input's trace shows its
+   * outputs' successes, the duplicate, the retry that then succeeded and the task that failed for
+   * good, each output's parent the input.
+   */
+  @Test
+  void aTraceFollowsSplitsRetriesDuplicatesAndFailuresOfARealRun() {
+    assumeTrue(engineCallsObservers(), "the engine does not call TaskObserver yet");
+    java.util.Set<Integer> failedOnce = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    TaskStage<Integer, Integer> split =
+        TaskStage.<Integer, Integer>splitter(
+                "split", (Integer x) -> List.of(x * 10, x * 10, x * 10 + 1, x * 10 + 2))
+            .taskType(Integer.class)
+            .build();
+    TaskStage<Integer, Integer> work =
+        TaskStage.map(
+                "work",
+                (Integer x) -> {
+                  if (x % 10 == 2 || (x % 10 == 1 && failedOnce.add(x))) {
+                    throw new IllegalStateException("no " + x);
+                  }
+                  return x;
+                })
+            .taskType(Integer.class)
+            .dedupe()
+            .retry(
+                io.celestialflow.RetryPolicy.on(IllegalStateException.class)
+                    .maxAttempts(2)
+                    .backoff(Duration.ofMillis(1)))
+            .build();
+    TaskGraph graph = TaskGraph.builder("kinds").stages(split, work).edge(split, work).build();
+    try (RunStore store = RunStore.open(dir)) {
+      GraphResult r =
+          store
+              .newRun(graph, RecordOptions.defaults().withLineage(true))
+              .input(split, List.of(1, 2, 3))
+              .run();
+      assertThat(r.stats("work").duplicates()).isEqualTo(3);
+      for (long id = 1; id <= 3; id++) {
+        long input = id;
+        Trace t = store.trace(r.runId(), input);
+        if (!isInput(t)) {
+          continue; // ids are the engine's: an input is not necessarily 1..3
+        }
+        assertThat(t.descendants()).allSatisfy(e -> assertThat(e.parentId()).isEqualTo(input));
+        assertThat(t.descendants())
+            .extracting(LineageEvent::kind)
+            .containsExactlyInAnyOrder(
+                LineageEvent.Kind.SUCCEEDED, // x*10
+                LineageEvent.Kind.DUPLICATE, // x*10 again
+                LineageEvent.Kind.RETRIED, // x*10+1, attempt 1
+                LineageEvent.Kind.SUCCEEDED, // x*10+1, attempt 2
+                LineageEvent.Kind.RETRIED, // x*10+2, attempt 1
+                LineageEvent.Kind.FAILED); // x*10+2, attempt 2
+        assertThat(t.render())
+            .contains("work:task.duplicate", "work:task.retry work:task.fail(attempt 2)");
+        long failed =
+            t.descendants().stream()
+                .filter(e -> e.kind() == LineageEvent.Kind.FAILED)
+                .findFirst()
+                .orElseThrow()
+                .taskId();
+        Trace up = store.trace(r.runId(), failed);
+        assertThat(up.ancestors()).extracting(LineageEvent::taskId).containsExactly(input);
+        assertThat(up.task())
+            .extracting(LineageEvent::kind, LineageEvent::attempt)
+            .containsExactly(
+                org.assertj.core.groups.Tuple.tuple(LineageEvent.Kind.RETRIED, 1),
+                org.assertj.core.groups.Tuple.tuple(LineageEvent.Kind.FAILED, 2));
+      }
+      assertThat(LongStream.rangeClosed(1, 3).filter(i -> isInput(store.trace(r.runId(), i))))
+          .isNotEmpty();
+    }
+  }
+
+  private static boolean isInput(Trace t) {
+    return t.found() && t.task().get(0).parentId() == 0;
   }
 
   private static boolean engineCallsObservers() {

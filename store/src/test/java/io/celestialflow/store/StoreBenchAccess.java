@@ -14,6 +14,8 @@ public final class StoreBenchAccess implements AutoCloseable {
   private final RunStore store;
   private final StoreWriter writer;
   private final AtomicLong committed = new AtomicLong();
+  private final java.util.Map<String, LineageBuffers> lineage =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   /**
    * Opens a store whose commits this object counts.
@@ -37,13 +39,31 @@ public final class StoreBenchAccess implements AutoCloseable {
     writer.offer(new Entry.Failure(runId, f, Integer.class));
   }
 
-  /** Hands over one lineage record. */
-  public void lineage(String runId, long task, long parent, String stage) {
-    writer.offer(new Entry.Lineage(runId, task, parent, stage, 1, 1, 0));
+  /**
+   * Starts recording a run's lineage with these stages, as a recording run does at its start.
+   *
+   * @param runId the run
+   * @param stages its stage names
+   */
+  public void startLineage(String runId, List<String> stages) {
+    lineage.put(runId, new LineageBuffers(runId, stages, writer::offer));
   }
 
-  /** Waits until everything handed over is committed. */
+  /** Appends one lineage event (a success, attempt 1, now) of a run begun with startLineage. */
+  public void lineage(String runId, long task, long parent, String stage) {
+    lineage.get(runId).add(task, parent, stage, 1, 1, System.currentTimeMillis());
+  }
+
+  /**
+   * Waits until everything handed over is committed; a run begun with startLineage is ended: its
+   * buffers are handed over and its log indexed, as at the end of a recorded run.
+   */
   public void flush(String runId) {
+    LineageBuffers buffers = lineage.remove(runId);
+    if (buffers != null) {
+      buffers.drain();
+      writer.put(new Entry.LineageEnd(runId));
+    }
     writer.flush(runId, java.time.Duration.ofMinutes(10));
   }
 

@@ -25,7 +25,9 @@ import java.util.stream.IntStream;
  *   <li>{@code launch OUT ARGS...}: the generated-runner path: {@link GraphLauncher} over the slow
  *       graph whose sink appends every task it sees to the file OUT, one per line;
  *   <li>{@code journal DIR OUT N}: records {@link #journalled} over inputs 0..N-1 with the durable
- *       journal, its sink appending to OUT, printing {@code committed N} after each commit.
+ *       journal, its sink appending to OUT, printing {@code committed N} after each commit;
+ *   <li>{@code lineage DIR}: records a two-stage run with lineage from an endless input, printing
+ *       {@code started} once its first records are committed, until killed.
  * </ul>
  */
 public final class StoreChild {
@@ -36,6 +38,7 @@ public final class StoreChild {
       case "endless" -> endless(Path.of(args[1]));
       case "failures" -> failures(Path.of(args[1]), Integer.parseInt(args[2]));
       case "launch" -> System.exit(launch(Path.of(args[1]), List.of(args).subList(2, args.length)));
+      case "lineage" -> lineage(Path.of(args[1]));
       case "journal" -> journal(Path.of(args[1]), Path.of(args[2]), Integer.parseInt(args[3]));
       default -> throw new IllegalArgumentException(args[0]);
     }
@@ -67,6 +70,35 @@ public final class StoreChild {
         .newRun(failing("endless"), RecordOptions.defaults().withStatsInterval(Duration.ZERO))
         .input("boom", source)
         .keepFailures(0)
+        .run();
+  }
+
+  private static void lineage(Path dir) {
+    java.util.concurrent.atomic.AtomicBoolean said =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    StoreOptions options =
+        StoreOptions.defaults()
+            .withOnCommit(n -> {
+              if (!said.getAndSet(true)) {
+                System.out.println("started");
+                System.out.flush();
+              }
+            });
+    RunStore store = RunStore.open(dir, options);
+    TaskStage<Integer, Integer> split =
+        TaskStage.<Integer, Integer>splitter("split", (Integer x) -> List.of(x, x + 1))
+            .taskType(Integer.class)
+            .execution(Execution.threads(2))
+            .build();
+    TaskStage<Integer, Void> sink =
+        TaskStage.consumer("sink", (Integer x) -> {}).taskType(Integer.class).build();
+    TaskGraph graph =
+        TaskGraph.builder("lineage-child").stages(split, sink).edge(split, sink).build();
+    Iterator<Integer> forever = IntStream.iterate(0, i -> i + 1).iterator();
+    Iterable<Integer> source = () -> forever;
+    store
+        .newRun(graph, RecordOptions.defaults().withLineage(true).withStatsInterval(Duration.ZERO))
+        .input("split", source)
         .run();
   }
 

@@ -5,11 +5,14 @@ import io.celestialflow.GraphResult;
 import io.celestialflow.RunBuilder;
 import io.celestialflow.TaskGraph;
 import io.celestialflow.TaskStage;
+import io.celestialflow.spi.TaskObserver;
+import io.celestialflow.spi.TaskRef;
 import io.celestialflow.store.RecordOptions;
 import io.celestialflow.store.RunStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.IntStream;
 
@@ -22,6 +25,11 @@ import java.util.stream.IntStream;
  * <p>With {@code lineage} as third argument it measures lineage recording ({@link
  * RecordOptions#withLineage}) the same way instead of the journal (issue 9's targets: at most 2×
  * for trivial tasks, at most 10% for tasks of 100 µs).
+ *
+ * <p>The runs alternate, {@code -Dpairs=N} rounds of them (default 5): without, the engine floor
+ * (task ids tracked and an observer that does nothing: what the engine's own observation costs,
+ * which no store can avoid), and with; costs are medians over the rounds, of wall-clock time and of
+ * the process's CPU time (which a loaded machine disturbs less).
  *
  * <p>Run: {@code java -cp <test class path> io.celestialflow.store.bench.JournalCostBench [tasks]
  * [micros] [journal|lineage]} (defaults 200,000, 0 and journal).
@@ -51,27 +59,82 @@ public final class JournalCostBench {
     RecordOptions plain = RecordOptions.defaults().withStatsInterval(Duration.ZERO);
     RecordOptions journal =
         what.equals("journal") ? plain.withJournal(true) : plain.withLineage(true);
+    int pairs = Integer.getInteger("pairs", 5);
     try (RunStore store = RunStore.open(dir)) {
-      run(store.newRun(graph, plain), n / 10);
-      run(store.newRun(graph, journal), n / 10);
-      double without = run(store.newRun(graph, plain), n);
-      double with = run(store.newRun(graph, journal), n);
+      for (int warm = 0; warm < 2; warm++) { // until the JIT has compiled all three paths
+        run(store.newRun(graph, plain), n);
+        run(store.newRun(graph, plain).trackLineage().observer(NOTHING), n);
+        run(store.newRun(graph, journal), n);
+      }
+      double[] wall = new double[pairs];
+      double[] cpu = new double[pairs];
+      double[] floorWall = new double[pairs];
+      double[] floorCpu = new double[pairs];
+      double[] rates = new double[3];
+      for (int p = 0; p < pairs; p++) {
+        double[] without = run(store.newRun(graph, plain), n);
+        double[] floor = run(store.newRun(graph, plain).trackLineage().observer(NOTHING), n);
+        double[] with = run(store.newRun(graph, journal), n);
+        wall[p] = without[0] / with[0];
+        cpu[p] = with[1] / without[1];
+        floorWall[p] = without[0] / floor[0];
+        floorCpu[p] = floor[1] / without[1];
+        rates[0] += without[0] / pairs;
+        rates[1] += with[0] / pairs;
+        rates[2] += floor[0] / pairs;
+        System.out.printf(
+            Locale.ROOT,
+            "round %d: without %,.0f tasks/s (%.0f ms CPU), engine floor %,.0f tasks/s (%.0f ms"
+                + " CPU), with %,.0f tasks/s (%.0f ms CPU)%n",
+            p + 1,
+            without[0],
+            without[1] / 1e6,
+            floor[0],
+            floor[1] / 1e6,
+            with[0],
+            with[1] / 1e6);
+      }
+      Arrays.sort(wall);
+      Arrays.sort(cpu);
+      Arrays.sort(floorWall);
+      Arrays.sort(floorCpu);
       System.out.printf(
           Locale.ROOT,
-          "tasks per run: %,d (3 stages, %d us of work per task and stage)%n"
-              + "store without %s: %,.0f tasks/s%n"
-              + "store with %s:    %,.0f tasks/s%n"
-              + "ratio: %.3f (cost: %.2fx)%n",
+          "engine floor (task ids tracked, an observer that does nothing): %,.0f tasks/s (mean);"
+              + " cost %.2fx wall clock, %.2fx process CPU%n",
+          rates[2],
+          floorWall[pairs / 2],
+          floorCpu[pairs / 2]);
+      System.out.printf(
+          Locale.ROOT,
+          "tasks per run: %,d (3 stages, %d us of work per task and stage), %d pairs of runs%n"
+              + "store without %s: %,.0f tasks/s (mean)%n"
+              + "store with %s:    %,.0f tasks/s (mean)%n"
+              + "cost (median over rounds): %.2fx wall clock, %.2fx process CPU%n",
           n,
           micros,
+          pairs,
           what,
-          without,
+          rates[0],
           what,
-          with,
-          with / without,
-          without / with);
+          rates[1],
+          wall[pairs / 2],
+          cpu[pairs / 2]);
     }
   }
+
+  /** Observes every task and does nothing: what the engine's observation costs by itself. */
+  private static final TaskObserver NOTHING =
+      new TaskObserver() {
+        @Override
+        public void succeeded(TaskRef task, long elapsedNanos) {}
+
+        @Override
+        public void failed(TaskRef task, Throwable error, long elapsedNanos, boolean willRetry) {}
+
+        @Override
+        public void duplicate(TaskRef task) {}
+      };
 
   private static Integer work(Integer x, long micros) {
     if (micros > 0) {
@@ -83,13 +146,19 @@ public final class JournalCostBench {
     return x;
   }
 
-  private static double run(RunBuilder run, int n) {
+  /** Runs once: tasks per second, and the CPU time the process used meanwhile (ns). */
+  private static double[] run(RunBuilder run, int n) {
+    com.sun.management.OperatingSystemMXBean os =
+        (com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    long cpu0 = os.getProcessCpuTime();
     long t0 = System.nanoTime();
     GraphResult r = run.input("a", IntStream.range(0, n).boxed().toList()).run();
     double rate = n / ((System.nanoTime() - t0) / 1e9);
+    long cpu = os.getProcessCpuTime() - cpu0;
     if (r.stats().get(2).succeeded() != n) {
       throw new IllegalStateException("expected " + n + " tasks at the sink: " + r);
     }
-    return rate;
+    return new double[] {rate, cpu};
   }
 }

@@ -1,0 +1,142 @@
+package io.celestialflow.store;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The engine side of one run's lineage: events are appended as {@link LineageRecord}s into striped
+ * buffers (chosen by thread id, each under its own lock — not one per thread, since a stage on
+ * virtual threads runs every task on a new thread), and a buffer is handed to the writer as one
+ * {@link Entry.LineageBlock} when it is full or holds events older than {@link #MAX_AGE_MS}. So an
+ * event costs an engine thread a lock and four array stores, and the writer one entry per {@value
+ * #EVENTS} events.
+ */
+final class LineageBuffers {
+  /** Events per buffer. */
+  static final int EVENTS = 4096;
+
+  /** A buffer holding events older than this is handed over at its next event. */
+  static final long MAX_AGE_MS = 1000;
+
+  /** Where full buffers go; returns false if the block was dropped. */
+  interface Sink {
+    boolean offer(Entry.LineageBlock block);
+  }
+
+  /**
+   * One buffer, locked by its monitor (held for a few stores, never while blocking, so a virtual
+   * thread pinned meanwhile costs nothing), padded so that two stripes never share a cache line.
+   */
+  @SuppressWarnings("unused")
+  private static final class Stripe {
+    long p1, p2, p3, p4, p5, p6, p7;
+    long @Nullable [] events;
+    int count;
+    long firstAt;
+    @Nullable String lastStage;
+    int lastIndex;
+    long q1, q2, q3, q4, q5, q6, q7;
+  }
+
+  private final String runId;
+  private final List<String> stages;
+  private final Map<String, Integer> stageIndex = new HashMap<>();
+  private final Sink sink;
+  private final Stripe[] stripes;
+  private final int mask;
+
+  /**
+   * @param runId the run
+   * @param stages the graph's stage names: events refer to a stage by its index here
+   * @param sink where full buffers go
+   */
+  LineageBuffers(String runId, List<String> stages, Sink sink) {
+    if (stages.size() > LineageRecord.MAX_STAGES) {
+      throw new IllegalArgumentException("lineage records at most 65,535 stages");
+    }
+    this.runId = runId;
+    this.stages = List.copyOf(stages);
+    for (int i = 0; i < stages.size(); i++) {
+      stageIndex.put(stages.get(i), i);
+    }
+    this.sink = sink;
+    // Enough stripes that the engine's threads seldom share one: their ids are mostly consecutive.
+    // A stripe's buffer is allocated at its first event, so unused stripes cost a small object.
+    int n = Integer.highestOneBit(Math.max(32, 4 * Runtime.getRuntime().availableProcessors()) - 1);
+    this.stripes = new Stripe[Math.min(256, n * 2)];
+    for (int i = 0; i < stripes.length; i++) {
+      stripes[i] = new Stripe();
+    }
+    this.mask = stripes.length - 1;
+  }
+
+  /**
+   * Appends one event.
+   *
+   * @return the number of events dropped doing so (a full buffer the writer did not take), or -1 if
+   *     the stage is not one of the graph's (the event is not recorded)
+   */
+  int add(long task, long parent, String stage, int kind, int attempt, long at) {
+    Stripe s = stripes[(int) Thread.currentThread().threadId() & mask];
+    Entry.LineageBlock full = null;
+    synchronized (s) {
+      int index;
+      if (stage == s.lastStage) {
+        index = s.lastIndex;
+      } else {
+        Integer i = stageIndex.get(stage);
+        if (i == null) {
+          return -1;
+        }
+        index = i;
+        s.lastStage = stage;
+        s.lastIndex = index;
+      }
+      long[] e = s.events;
+      if (e == null) {
+        e = s.events = new long[EVENTS * LineageRecord.LONGS];
+      }
+      int i = s.count * LineageRecord.LONGS;
+      e[i] = task;
+      e[i + 1] = parent;
+      e[i + 2] = at;
+      e[i + 3] = LineageRecord.meta(task, parent, at, index, kind, attempt);
+      if (s.count++ == 0) {
+        s.firstAt = at;
+      }
+      if (s.count == EVENTS || at - s.firstAt >= MAX_AGE_MS) {
+        full = take(s);
+      }
+    }
+    return full == null || sink.offer(full) ? 0 : full.count();
+  }
+
+  /**
+   * Hands every non-empty buffer to the writer (at the end of the run).
+   *
+   * @return the number of events dropped doing so
+   */
+  long drain() {
+    long dropped = 0;
+    for (Stripe s : stripes) {
+      Entry.LineageBlock block;
+      synchronized (s) {
+        block = s.count == 0 ? null : take(s);
+      }
+      if (block != null && !sink.offer(block)) {
+        dropped += block.count();
+      }
+    }
+    return dropped;
+  }
+
+  private Entry.LineageBlock take(Stripe s) {
+    long[] events = java.util.Objects.requireNonNull(s.events);
+    Entry.LineageBlock block = new Entry.LineageBlock(runId, stages, events, s.count);
+    s.events = null; // a new one at the stripe's next event
+    s.count = 0;
+    return block;
+  }
+}

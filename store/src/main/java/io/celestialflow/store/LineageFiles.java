@@ -1,0 +1,196 @@
+package io.celestialflow.store;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The writer side of lineage: one append-only log per run in the store directory's {@code lineage}
+ * folder ({@code <run>.log}: a header with the stage table, then {@link LineageRecord}s), and at
+ * the run's end its index ({@code <run>.idx}, see {@link LineageIndex}). Owned by the writer
+ * thread. Each run has its own files, so runs of several processes sharing a store do not meet.
+ */
+final class LineageFiles implements AutoCloseable {
+  /** The folder of the logs inside a store directory. */
+  static final String DIRECTORY = "lineage";
+
+  static final byte[] MAGIC = "CFLINLOG".getBytes(StandardCharsets.US_ASCII);
+  static final int VERSION = 1;
+
+  private final Path root;
+  private final Path directory;
+  private final boolean durable;
+  private final Map<String, Log> open = new HashMap<>();
+
+  /** An open log and what its index will need. */
+  private record Log(FileChannel channel, LineageIndex.Builder index) {}
+
+  private final ByteBuffer buffer =
+      ByteBuffer.allocateDirect(LineageBuffers.EVENTS * LineageRecord.BYTES)
+          .order(ByteOrder.LITTLE_ENDIAN);
+
+  /**
+   * @param storeDirectory the store directory
+   * @param durable whether a run's log is synced to disk when the run ends
+   */
+  LineageFiles(Path storeDirectory, boolean durable) {
+    this.root = storeDirectory;
+    this.directory = storeDirectory.resolve(DIRECTORY);
+    this.durable = durable;
+  }
+
+  /** A run's log. */
+  static Path log(Path storeDirectory, String runId) {
+    return storeDirectory.resolve(DIRECTORY).resolve(fileName(runId) + ".log");
+  }
+
+  /** A run's index. */
+  static Path index(Path storeDirectory, String runId) {
+    return storeDirectory.resolve(DIRECTORY).resolve(fileName(runId) + ".idx");
+  }
+
+  /** The run id as a file name: letters, digits, '-' and '_' as they are, the rest as %XX. */
+  static String fileName(String runId) {
+    StringBuilder out = new StringBuilder(runId.length());
+    for (byte b : runId.getBytes(StandardCharsets.UTF_8)) {
+      char c = (char) (b & 0xFF);
+      if ((c >= 'a' && c <= 'z')
+          || (c >= 'A' && c <= 'Z')
+          || (c >= '0' && c <= '9')
+          || c == '-'
+          || c == '_') {
+        out.append(c);
+      } else {
+        out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)));
+        out.append(Character.toUpperCase(Character.forDigit(c & 0xF, 16)));
+      }
+    }
+    return out.toString();
+  }
+
+  /** Handles the lineage entries of a batch, in order; other entries are left alone. */
+  void write(List<Entry> batch) throws IOException {
+    for (Entry e : batch) {
+      if (e instanceof Entry.LineageBlock b) {
+        append(b);
+      } else if (e instanceof Entry.LineageEnd end) {
+        end(end.runId());
+      }
+    }
+  }
+
+  private void append(Entry.LineageBlock b) throws IOException {
+    Log log = open.get(b.runId());
+    if (log == null) {
+      FileChannel c = openLog(b.runId(), b.stages());
+      // A log begun before (see openLog) is indexed from the file at the end.
+      log = new Log(c, new LineageIndex.Builder());
+      if (c.size() > header(b.stages()).remaining()) {
+        log.index().giveUp();
+      }
+      open.put(b.runId(), log);
+    }
+    FileChannel channel = log.channel();
+    buffer.clear();
+    buffer.asLongBuffer().put(b.events(), 0, b.count() * LineageRecord.LONGS);
+    buffer.limit(b.count() * LineageRecord.BYTES);
+    while (buffer.hasRemaining()) {
+      channel.write(buffer);
+    }
+    log.index().add(b.events(), b.count());
+  }
+
+  private FileChannel openLog(String runId, List<String> stages) throws IOException {
+    Files.createDirectories(directory);
+    Path log = log(root, runId);
+    FileChannel c =
+        FileChannel.open(
+            log, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    try {
+      long size = c.size();
+      if (size == 0) {
+        ByteBuffer header = header(stages);
+        while (header.hasRemaining()) {
+          c.write(header);
+        }
+      } else {
+        // The run goes on in a log begun before (a store reopened in the same process): drop a
+        // torn last record and the index, which no longer covers the log.
+        ByteBuffer fixed = ByteBuffer.allocate(LineageLog.FIXED);
+        while (fixed.hasRemaining() && c.read(fixed, fixed.position()) > 0) {
+          // read on
+        }
+        long start =
+            LineageLog.headerBytes(Arrays.copyOf(fixed.array(), fixed.position()), size, log);
+        c.truncate(start + (size - start) / LineageRecord.BYTES * LineageRecord.BYTES);
+        Files.deleteIfExists(index(root, runId));
+      }
+      c.position(c.size());
+      return c;
+    } catch (IOException | RuntimeException e) {
+      c.close();
+      throw e;
+    }
+  }
+
+  /** Magic, version, header size, stage count, then each stage as length and UTF-8; padded. */
+  private static ByteBuffer header(List<String> stages) {
+    int size = MAGIC.length + 12;
+    byte[][] names = new byte[stages.size()][];
+    for (int i = 0; i < names.length; i++) {
+      names[i] = stages.get(i).getBytes(StandardCharsets.UTF_8);
+      size += 4 + names[i].length;
+    }
+    int padded = (size + LineageRecord.BYTES - 1) / LineageRecord.BYTES * LineageRecord.BYTES;
+    ByteBuffer h = ByteBuffer.allocate(padded).order(ByteOrder.LITTLE_ENDIAN);
+    h.put(MAGIC).putInt(VERSION).putInt(padded).putInt(names.length);
+    for (byte[] n : names) {
+      h.putInt(n.length).put(n);
+    }
+    return h.clear();
+  }
+
+  private void end(String runId) throws IOException {
+    Log log = open.remove(runId);
+    if (log == null) {
+      return; // the run recorded no lineage event
+    }
+
+    try (FileChannel channel = log.channel()) {
+      if (durable) {
+        channel.force(true);
+      }
+    }
+    LineageIndex index = log.index().build();
+    if (index == null) {
+      index = LineageIndex.build(LineageLog.open(log(root, runId)));
+    }
+    index.write(index(root, runId), durable);
+  }
+
+  /** Closes the logs of runs still open, unindexed (a later trace scans them). */
+  @Override
+  public void close() throws IOException {
+    IOException first = null;
+    for (Log log : open.values()) {
+      try {
+        log.channel().close();
+      } catch (IOException e) {
+        first = first == null ? e : first;
+      }
+    }
+    open.clear();
+    if (first != null) {
+      throw first;
+    }
+  }
+}

@@ -1,0 +1,258 @@
+package io.celestialflow.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The lineage files: every event stored once whatever the threads, a killed run's log traced
+ * without its index, damaged files refused with a clear error, an old store's lineage table
+ * ignored.
+ */
+@Timeout(120)
+class LineageFilesTest {
+  @TempDir Path dir;
+
+  private static final List<String> STAGES = List.of("a", "b");
+
+  /** A run "r" of {@code n} events: task i's parent is i / 2, at stage a (odd) or b (even). */
+  private static void record(RunStore store, int n, boolean end) {
+    StoreWriter w = store.writerForTests();
+    w.put(new Entry.RunStart("r", "g", "{}", "{}", null, "run", 0));
+    LineageBuffers b = new LineageBuffers("r", STAGES, w::offer);
+    for (int i = 1; i <= n; i++) {
+      b.add(i, i / 2, i % 2 == 1 ? "a" : "b", LineageEvent.Kind.SUCCEEDED.code(), 1, i);
+    }
+    if (end) {
+      LineageTest.end(w, b, "r");
+    } else {
+      b.drain();
+      w.flush("r", java.time.Duration.ofSeconds(10));
+    }
+  }
+
+  @Test
+  void manyEventsFromSeveralThreadsAreStoredExactlyOnce() throws Exception {
+    int threads = 8;
+    int each = 25_000; // 200,000 events: every stripe's buffer fills several times
+    try (RunStore store = RunStore.open(dir)) {
+      StoreWriter w = store.writerForTests();
+      w.put(new Entry.RunStart("r", "g", "{}", "{}", null, "run", 0));
+      LineageBuffers b = new LineageBuffers("r", STAGES, w::offer);
+      List<Thread> started = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int first = t * each + 1;
+        Runnable add =
+            () -> {
+              for (int i = first; i < first + each; i++) {
+                assertThat(b.add(i, i / 2, "b", LineageEvent.Kind.SUCCEEDED.code(), 1, i)).isZero();
+              }
+            };
+        started.add(t % 2 == 0 ? Thread.ofPlatform().start(add) : Thread.ofVirtual().start(add));
+      }
+      for (Thread t : started) {
+        t.join();
+      }
+      LineageTest.end(w, b, "r");
+      int n = threads * each;
+      LineageIndex index = LineageIndex.read(LineageFiles.index(store.directory(), "r"));
+      LineageIndex scanned =
+          LineageIndex.build(LineageLog.open(LineageFiles.log(store.directory(), "r")));
+      for (LineageIndex i : List.of(index, scanned)) {
+        assertThat(i.records()).isEqualTo(n);
+        assertThat(i.maxId()).isEqualTo(n);
+        for (int task = 1; task <= n; task++) {
+          assertThat(i.eventsTo(task) - i.eventsFrom(task)).as("events of %d", task).isOne();
+        }
+      }
+      Trace t = store.trace("r", 100_000);
+      assertThat(t.ancestors())
+          .extracting(LineageEvent::taskId)
+          .containsExactly(
+              1L, 3L, 6L, 12L, 24L, 48L, 97L, 195L, 390L, 781L, 1562L, 3125L, 6250L, 12500L, 25000L,
+              50000L);
+      assertThat(t.descendants()).extracting(LineageEvent::taskId).containsExactly(200_000L);
+      Trace root = store.trace("r", 1);
+      assertThat(root.truncated()).isTrue();
+      assertThat(root.descendants()).hasSize(RunStore.TRACE_LIMIT);
+    }
+  }
+
+  @Test
+  void aRunKilledMidwayLeavesATraceableLog() throws Exception {
+    Path store = dir.resolve("store");
+    try (ChildJvm child = ChildJvm.start(dir, "lineage", store.toString())) {
+      BufferedReader lines = child.stdout();
+      assertThat(lines.readLine()).as("stderr:\n%s", child.err()).isEqualTo("started");
+      Path lineage = store.resolve(LineageFiles.DIRECTORY);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (logBytes(lineage) < 2_000_000 && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      child.process.destroyForcibly(); // SIGKILL, mid-run
+      child.process.waitFor();
+    }
+    try (RunStore s = RunStore.open(store)) {
+      String run = s.latestRun("lineage-child").orElseThrow();
+      assertThat(Files.exists(LineageFiles.index(s.directory(), run))).isFalse();
+      long last = LineageTrace.lastTask(s.directory(), run);
+      assertThat(last).isGreaterThan(10_000);
+      int traced = 0;
+      for (long task = last / 2; traced < 20; task++) {
+        Trace t = s.trace(run, task);
+        if (!t.found()) {
+          continue; // an id whose events were still in the engine's buffers
+        }
+        traced++;
+        if (t.task().get(0).stage().equals("sink")) {
+          assertThat(t.ancestors()).allSatisfy(e -> assertThat(e.stage()).isEqualTo("split"));
+          assertThat(t.ancestors()).hasSizeLessThanOrEqualTo(1);
+        } else {
+          assertThat(t.task().get(0).parentId()).isZero();
+        }
+      }
+    }
+  }
+
+  private static long logBytes(Path lineage) throws IOException {
+    if (!Files.isDirectory(lineage)) {
+      return 0;
+    }
+    try (var files = Files.list(lineage)) {
+      return files.mapToLong(f -> f.toFile().length()).sum();
+    }
+  }
+
+  @Test
+  void aTornLastRecordOfAnUnindexedLogIsLeftOut() throws Exception {
+    try (RunStore store = RunStore.open(dir)) {
+      record(store, 100, false);
+      Path log = LineageFiles.log(store.directory(), "r");
+      assertThat(Files.exists(LineageFiles.index(store.directory(), "r"))).isFalse();
+      cut(log, 5); // the last record torn
+      assertThat(store.trace("r", 99).found()).isTrue();
+      assertThat(store.trace("r", 100).found()).isFalse();
+      assertThat(store.trace("r", 49).descendants())
+          .extracting(LineageEvent::taskId)
+          .containsExactly(98L, 99L);
+    }
+  }
+
+  @Test
+  void damagedFilesGiveAClearError() throws Exception {
+    try (RunStore store = RunStore.open(dir)) {
+      record(store, 1000, true);
+      Path log = LineageFiles.log(store.directory(), "r");
+      Path idx = LineageFiles.index(store.directory(), "r");
+      byte[] logBytes = Files.readAllBytes(log);
+      byte[] idxBytes = Files.readAllBytes(idx);
+      assertThat(store.trace("r", 10).found()).isTrue();
+
+      cut(idx, 4);
+      assertThatThrownBy(() -> store.trace("r", 10))
+          .isInstanceOf(StoreException.class)
+          .hasMessageContaining(idx.toString())
+          .hasMessageContaining("damaged");
+      Files.write(idx, idxBytes);
+
+      cut(log, 64); // shorter than the index says
+      assertThatThrownBy(() -> store.trace("r", 10))
+          .isInstanceOf(StoreException.class)
+          .hasMessageContaining(log.toString())
+          .hasMessageContaining("cut short");
+      Files.write(log, logBytes);
+
+      byte[] flipped = logBytes.clone();
+      flipped[logBytes.length - 32 * 500 + 3] ^= 0x40; // a record in the middle
+      Files.write(log, flipped);
+      Files.delete(idx); // scanned: every record checked
+      assertThatThrownBy(() -> store.trace("r", 10))
+          .isInstanceOf(StoreException.class)
+          .hasMessageContaining(log.toString())
+          .hasMessageContaining("damaged: record");
+      Files.write(idx, idxBytes);
+      assertThatThrownBy(() -> store.trace("r", 501)) // read through the index: checked too
+          .isInstanceOf(StoreException.class)
+          .hasMessageContaining("damaged");
+
+      Files.writeString(log, "not a lineage log at all");
+      assertThatThrownBy(() -> store.trace("r", 10))
+          .isInstanceOf(StoreException.class)
+          .hasMessageContaining("does not begin as a lineage log");
+    }
+  }
+
+  /** A run's log begun by a store that was closed goes on in the next one, its index rebuilt. */
+  @Test
+  void aLogBegunBeforeGoesOnAndIsIndexedWhole() throws Exception {
+    try (RunStore store = RunStore.open(dir)) {
+      record(store, 10, false);
+    }
+    Path log = LineageFiles.log(dir.toAbsolutePath(), "r");
+    cut(log, 3); // torn by the close (as by a kill): dropped before appending
+    try (RunStore store = RunStore.open(dir)) {
+      StoreWriter w = store.writerForTests();
+      LineageBuffers b = new LineageBuffers("r", STAGES, w::offer);
+      for (int i = 11; i <= 20; i++) {
+        b.add(i, i / 2, "a", LineageEvent.Kind.SUCCEEDED.code(), 1, i);
+      }
+      LineageTest.end(w, b, "r");
+      assertThat(Files.exists(LineageFiles.index(store.directory(), "r"))).isTrue();
+      assertThat(store.trace("r", 9).found()).isTrue();
+      assertThat(store.trace("r", 10).found()).isFalse(); // its record was the torn one
+      assertThat(store.trace("r", 4).descendants()) // from both stores
+          .extracting(LineageEvent::taskId)
+          .containsExactly(8L, 9L, 16L, 17L, 18L, 19L);
+    }
+  }
+
+  @Test
+  void runIdsBecomeSafeFileNames() {
+    assertThat(LineageFiles.fileName("6f1c-9a_B")).isEqualTo("6f1c-9a_B");
+    assertThat(LineageFiles.fileName("../a b/é")).isEqualTo("%2E%2E%2Fa%20b%2F%C3%A9");
+  }
+
+  @Test
+  void aStoreWithTheOldLineageTableStillOpens() throws Exception {
+    try (RunStore store = RunStore.open(dir)) {
+      assertThat(store.runs(10)).isEmpty();
+    }
+    try (Connection c =
+            DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(StoreFile.FILE_NAME));
+        Statement s = c.createStatement()) {
+      s.executeUpdate(
+          "CREATE TABLE lineage(run INTEGER NOT NULL, task INTEGER NOT NULL, parent INTEGER NOT"
+              + " NULL, stage TEXT NOT NULL, event INTEGER NOT NULL, attempt INTEGER NOT NULL,"
+              + " at INTEGER NOT NULL)");
+      s.executeUpdate("INSERT INTO lineage VALUES (1, 1, 0, 'a', 1, 1, 0)");
+    }
+    try (RunStore store = RunStore.open(dir)) {
+      record(store, 10, true);
+      assertThat(store.trace("r", 5).ancestors())
+          .extracting(LineageEvent::taskId)
+          .containsExactly(1L, 2L);
+    }
+  }
+
+  /** Cuts the last {@code bytes} bytes off a file. */
+  private static void cut(Path file, int bytes) throws IOException {
+    try (FileChannel c = FileChannel.open(file, StandardOpenOption.WRITE)) {
+      c.truncate(c.size() - bytes);
+    }
+  }
+}
