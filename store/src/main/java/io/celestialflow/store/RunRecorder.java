@@ -202,6 +202,12 @@ final class RunRecorder implements GraphListener, TaskObserver {
 
   // ---------------------------------------------------------------- success pairs
 
+  /** Lineage, the journal and results use no task times: no clock is read per task for them. */
+  @Override
+  public boolean wantsTimes(TaskStage<?, ?> stage) {
+    return false;
+  }
+
   @Override
   public boolean wantsResults(TaskStage<?, ?> stage) {
     return options.results().contains(stage.name());
@@ -293,6 +299,11 @@ final class RunRecorder implements GraphListener, TaskObserver {
       @Override
       public void duplicate(TaskRef task) {
         self.duplicate(task);
+      }
+
+      @Override
+      public boolean wantsTimes(TaskStage<?, ?> stage) {
+        return self.wantsTimes(stage);
       }
 
       @Override

@@ -123,9 +123,17 @@ public final class JournalCostBench {
     }
   }
 
-  /** Observes every task and does nothing: what the engine's observation costs by itself. */
+  /**
+   * Observes every task and does nothing (untimed, like the store's recorder): what the engine's
+   * observation costs by itself.
+   */
   private static final TaskObserver NOTHING =
       new TaskObserver() {
+        @Override
+        public boolean wantsTimes(io.celestialflow.TaskStage<?, ?> stage) {
+          return false;
+        }
+
         @Override
         public void succeeded(TaskRef task, long elapsedNanos) {}
 
