@@ -103,7 +103,7 @@ public class GsonCodecFactory implements CodecFactory {
               + " register a TypeAdapter in a GsonCodecFactory subclass",
           null);
     }
-    return new GsonCodec<>(gson, type);
+    return ScalarCodec.orElse(gson, type, new GsonCodec<>(gson, type));
   }
 
   static String reasonOf(Throwable e) {
