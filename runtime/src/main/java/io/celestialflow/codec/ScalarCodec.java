@@ -9,12 +9,13 @@ import java.util.function.LongFunction;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The boxed integers and booleans written and read exactly as Gson's built-in adapters do, without
- * a writer, a reader and a string per value: a task or result of these types crosses a worker
- * process or Redis at a small fraction of the cost. Only for a Gson instance that uses the built-in
- * adapter for the type (a {@code LongSerializationPolicy.STRING} or a registered adapter keeps the
- * Gson path), and only for the canonical encoding: anything else a Gson reader accepts (a quoted
- * number, an exponent, spaces) is read by Gson itself.
+ * The boxed integers, booleans and strings written and read exactly as Gson's built-in adapters do,
+ * without a writer, a reader and an extra string per value: a task or result of these types crosses
+ * a worker process or Redis at a small fraction of the cost. Only for a Gson instance that uses the
+ * built-in adapter for the type (a {@code LongSerializationPolicy.STRING} or a registered adapter
+ * keeps the Gson path; strings only when Gson does not escape HTML), and only for the canonical
+ * encoding: anything else a Gson reader accepts (a quoted number, an exponent, spaces, an escaped
+ * character) is read, and a string that needs escaping is written, by Gson itself.
  *
  * @param <T> the type
  */
@@ -36,11 +37,13 @@ final class ScalarCodec<T> implements TaskCodec<T> {
 
   private final Type type;
   private final @Nullable Kind integer;
+  private final boolean string;
   private final TaskCodec<T> fallback;
 
-  private ScalarCodec(Type type, @Nullable Kind integer, TaskCodec<T> fallback) {
+  private ScalarCodec(Type type, @Nullable Kind integer, boolean string, TaskCodec<T> fallback) {
     this.type = type;
     this.integer = integer;
+    this.string = string;
     this.fallback = fallback;
   }
 
@@ -54,14 +57,15 @@ final class ScalarCodec<T> implements TaskCodec<T> {
     }
     Class<?> boxed = c.isPrimitive() ? box(c) : c;
     Kind kind = INTEGERS.get(boxed);
-    if (kind == null && boxed != Boolean.class) {
+    boolean string = boxed == String.class;
+    if (kind == null && boxed != Boolean.class && !(string && !gson.htmlSafe())) {
       return fallback;
     }
     TypeAdapter<?> builtIn = REFERENCE.getAdapter(boxed);
     if (gson.getAdapter(boxed) != builtIn) {
       return fallback; // a policy or an adapter of the user's: Gson's path applies it
     }
-    return new ScalarCodec<>(type, kind, fallback);
+    return new ScalarCodec<>(type, kind, string, fallback);
   }
 
   private static Class<?> box(Class<?> primitive) {
@@ -80,15 +84,59 @@ final class ScalarCodec<T> implements TaskCodec<T> {
 
   @Override
   public byte[] encode(T value) {
+    if (string) {
+      String text = (String) value;
+      if (needsEscaping(text)) {
+        return fallback.encode(value);
+      }
+      byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+      byte[] out = new byte[utf8.length + 2];
+      out[0] = '"';
+      System.arraycopy(utf8, 0, out, 1, utf8.length);
+      out[out.length - 1] = '"';
+      return out;
+    }
     if (integer == null) {
       return ((Boolean) value) ? TRUE.clone() : FALSE.clone();
     }
     return Long.toString(((Number) value).longValue()).getBytes(StandardCharsets.US_ASCII);
   }
 
+  /**
+   * What Gson's writer escapes when it does not escape HTML: quote, backslash, controls, U+2028/9.
+   */
+  private static boolean needsEscaping(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c < 0x20 || c == '"' || c == '\\' || c == '\u2028' || c == '\u2029') {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** A quoted string with nothing escaped and no control character in it, or null. */
+  private static @Nullable String plainString(byte[] data, int offset, int length) {
+    int end = offset + length - 1;
+    if (length < 2 || data[offset] != '"' || data[end] != '"') {
+      return null;
+    }
+    for (int i = offset + 1; i < end; i++) {
+      byte b = data[i];
+      if (b == '"' || b == '\\' || (b >= 0 && b < 0x20)) {
+        return null;
+      }
+    }
+    return new String(data, offset + 1, length - 2, StandardCharsets.UTF_8);
+  }
+
   @Override
   @SuppressWarnings("unchecked")
   public T decode(byte[] data, int offset, int length) {
+    if (string) {
+      String text = plainString(data, offset, length);
+      return text != null ? (T) text : fallback.decode(data, offset, length);
+    }
     Kind kind = integer;
     if (kind == null) {
       if (equal(data, offset, length, TRUE)) {

@@ -28,7 +28,7 @@ class ScalarCodecTest {
   }
 
   @Test
-  void theBoxedIntegersAndBooleansTakeTheFastPathAndOthersDoNot() {
+  void integersBooleansAndStringsTakeTheFastPathAndOthersDoNot() {
     for (Type t :
         List.<Type>of(
             Long.class,
@@ -40,8 +40,11 @@ class ScalarCodecTest {
             int.class)) {
       assertThat(CODECS.codec(t)).as(t.getTypeName()).isInstanceOf(ScalarCodec.class);
     }
-    for (Type t :
-        List.<Type>of(String.class, Double.class, new TypeToken<List<Long>>() {}.getType())) {
+    assertThat(CODECS.codec(String.class)).isInstanceOf(ScalarCodec.class);
+    // Gson's default escapes HTML: its strings keep its own path.
+    assertThat(new GsonCodecFactory(new com.google.gson.Gson()).codec(String.class))
+        .isNotInstanceOf(ScalarCodec.class);
+    for (Type t : List.<Type>of(Double.class, new TypeToken<List<Long>>() {}.getType())) {
       assertThat(CODECS.codec(t)).as(t.getTypeName()).isNotInstanceOf(ScalarCodec.class);
     }
     // A Gson that writes longs as strings keeps its own path, and its encoding.
@@ -105,5 +108,44 @@ class ScalarCodecTest {
     assertThat(bytes.decode(utf8("-128"))).isEqualTo((byte) -128);
     assertThat(CODECS.codec(Boolean.class).decode(utf8("\"true\"")))
         .isEqualTo(gsonPath(Boolean.class).decode(utf8("\"true\"")));
+  }
+
+  @Test
+  void stringsAreByteForByteGsonsWhateverTheyHoldAndEscapedFormsAreReadByGson() {
+    String alphabet = "ab Z09éü中\"\\\n\t\u0001\u001f\u2028\u2029<>&='/\uD83D\uDE00";
+    Random random = new Random(11);
+    List<String> strings = new ArrayList<>(List.of("", "plain", "\uD83D", "a\uDE00b", "\u007f"));
+    for (int i = 0; i < 3000; i++) {
+      StringBuilder b = new StringBuilder();
+      for (int n = random.nextInt(12); n > 0; n--) {
+        b.append(alphabet.charAt(random.nextInt(alphabet.length())));
+      }
+      strings.add(b.toString());
+    }
+    TaskCodec<String> fast = CODECS.codec(String.class);
+    TaskCodec<String> gson = gsonPath(String.class);
+    for (String v : strings) {
+      byte[] encoded = fast.encode(v);
+      assertThat(encoded).as(v).isEqualTo(gson.encode(v));
+      assertThat(fast.decode(encoded)).as(v).isEqualTo(gson.decode(encoded));
+    }
+    for (String text :
+        List.of("\"a\\nb\"", "\"\\u00e9\"", " \"x\"", "\"x\" ", "\"caf\u00c3\u00a9\"")) {
+      assertThat(fast.decode(utf8(text))).as(text).isEqualTo(gson.decode(utf8(text)));
+    }
+    // Gson's answer or Gson's error, whichever it gives (it reads a bare word as a string).
+    for (String other : List.of("\"", "\"a", "\"a\"b\"", "x", "12", "\"a\u0001\"")) {
+      String viaGson;
+      try {
+        viaGson = gson.decode(utf8(other));
+      } catch (CodecException e) {
+        assertThatThrownBy(() -> fast.decode(utf8(other)))
+            .as(other)
+            .isInstanceOf(CodecException.class)
+            .hasMessage(e.getMessage());
+        continue;
+      }
+      assertThat(fast.decode(utf8(other))).as(other).isEqualTo(viaGson);
+    }
   }
 }
