@@ -427,12 +427,7 @@ final class BatchWriter implements AutoCloseable {
       p.executeUpdate();
     }
     // The run ended: what it left unfinished is recorded above, so its journal is done with.
-    for (String table : List.of("journal_entered", "journal_settled", "journal_runs")) {
-      try (PreparedStatement p = c.prepareStatement("DELETE FROM " + table + " WHERE run = ?")) {
-        p.setLong(1, run);
-        p.executeUpdate();
-      }
-    }
+    Journal.forget(c, run);
   }
 
   private void flushBatches() throws SQLException {

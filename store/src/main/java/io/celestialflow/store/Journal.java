@@ -51,6 +51,19 @@ final class Journal {
     }
   }
 
+  /**
+   * Deletes a run's journal — its rows and its mark — once what it left unfinished is recorded (the
+   * run ended, or was recovered).
+   */
+  static void forget(Connection c, long run) throws SQLException {
+    for (String table : List.of("journal_entered", "journal_settled", "journal_runs")) {
+      try (PreparedStatement p = c.prepareStatement("DELETE FROM " + table + " WHERE run = ?")) {
+        p.setLong(1, run);
+        p.executeUpdate();
+      }
+    }
+  }
+
   /** Whether the run was recorded with the journal (it may have died before its first row). */
   private static boolean marked(Connection c, long run) throws SQLException {
     try (PreparedStatement p = c.prepareStatement("SELECT 1 FROM journal_runs WHERE run = ?")) {
@@ -159,12 +172,7 @@ final class Journal {
       p.setLong(4, run);
       p.executeUpdate();
     }
-    for (String table : List.of("journal_entered", "journal_settled", "journal_runs")) {
-      try (PreparedStatement p = c.prepareStatement("DELETE FROM " + table + " WHERE run = ?")) {
-        p.setLong(1, run);
-        p.executeUpdate();
-      }
-    }
+    forget(c, run);
     return true;
   }
 }

@@ -97,6 +97,7 @@ final class RunRecorder implements GraphListener, TaskObserver {
     try {
       if (!started) {
         long startedAt = Math.min(at, System.currentTimeMillis());
+        UserInputs given = userInputs(inputs);
         if (!writer.put(
             new Entry.RunStart(
                 runId,
@@ -107,8 +108,8 @@ final class RunRecorder implements GraphListener, TaskObserver {
                 origin.kind(),
                 startedAt,
                 options.journal(),
-                userInputs(inputs),
-                userInputs(inputs).stream().map(in -> origin.start(in.source())).toList()))) {
+                given.inputs(),
+                given.starts()))) {
           dropped.increment();
         }
         if (options.lineage()) {
@@ -124,9 +125,22 @@ final class RunRecorder implements GraphListener, TaskObserver {
     }
   }
 
-  /** The inputs the caller gave (not the stored tasks a resumed run loaded). */
-  private List<InputProgress> userInputs(List<InputProgress> inputs) {
-    return inputs.stream().filter(in -> origin.isUserSource(in.source())).toList();
+  /**
+   * The inputs the caller gave (not the stored tasks a resumed run loaded), and how much of each
+   * source earlier runs had read (its start).
+   */
+  private record UserInputs(List<InputProgress> inputs, List<Long> starts) {}
+
+  private UserInputs userInputs(List<InputProgress> all) {
+    List<InputProgress> inputs = new ArrayList<>();
+    List<Long> starts = new ArrayList<>();
+    for (InputProgress in : all) {
+      if (origin.isUserSource(in.source())) {
+        inputs.add(in);
+        starts.add(origin.start(in.source()));
+      }
+    }
+    return new UserInputs(inputs, starts);
   }
 
   private void finish(String runId, GraphResult result) {
@@ -139,13 +153,9 @@ final class RunRecorder implements GraphListener, TaskObserver {
         unfinished++;
       }
     }
-    List<InputProgress> inputs = new ArrayList<>();
-    List<Long> starts = new ArrayList<>();
+    UserInputs given = userInputs(result.inputs());
     for (InputProgress in : result.inputs()) {
-      if (origin.isUserSource(in.source())) {
-        inputs.add(in);
-        starts.add(origin.start(in.source()));
-      } else {
+      if (!origin.isUserSource(in.source())) {
         unfinished += carryOver(runId, in);
       }
     }
@@ -166,8 +176,8 @@ final class RunRecorder implements GraphListener, TaskObserver {
             unfinished,
             dropped.sum(),
             result.stats(),
-            inputs,
-            starts,
+            given.inputs(),
+            given.starts(),
             note));
     writer.flush(runId, END_FLUSH_TIMEOUT);
   }
