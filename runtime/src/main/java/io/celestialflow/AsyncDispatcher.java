@@ -138,7 +138,7 @@ final class AsyncDispatcher implements StageDriver, Ticking {
         if (chunk != null) {
           publish(ctx); // a chunk is done: its outputs and tallies go out, as a worker's would
         }
-        chunk = stage.inbox.poll(1, stage.chunkSize());
+        chunk = stage.poll(1, stage.chunkSize());
         if (chunk != null) {
           stage.claimed.add(chunk.size());
         } else if (outstanding > 0) {

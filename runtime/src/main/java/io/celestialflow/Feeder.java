@@ -3,8 +3,6 @@ package io.celestialflow;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Iterator;
-import java.util.List;
-import java.util.RandomAccess;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.BaseStream;
 import org.jspecify.annotations.Nullable;
@@ -19,8 +17,11 @@ import org.jspecify.annotations.Nullable;
  * RunEngine#TICK_NANOS} — but only if the stage's inbox has room, so a slow source cannot overfill
  * it either: when the inbox is full the chunk keeps filling, and the feeder waits for room once it
  * is full.
+ *
+ * <p>Random-access lists are usually read by the stage's own workers instead ({@link ListInput}); a
+ * feeder reads them only when each task needs an id (lineage) or the stage waits for its turn.
  */
-final class Feeder implements Ticking {
+final class Feeder implements Ticking, InputReader {
   private final RunEngine run;
   private final StageRuntime target;
   private final Object source;
@@ -55,35 +56,31 @@ final class Feeder implements Ticking {
     target.hold();
   }
 
-  void start() {
+  @Override
+  public void start() {
     thread.start();
   }
 
-  void interrupt() {
+  @Override
+  public void interrupt() {
     thread.interrupt();
   }
 
-  boolean join(long nanos) throws InterruptedException {
+  @Override
+  public boolean join(long nanos) throws InterruptedException {
     return thread.join(Duration.ofNanos(Math.max(1, nanos)));
   }
 
   /** How far the source was read; final once the feeder's thread has ended. */
-  InputProgress progress() {
+  @Override
+  public InputProgress progress() {
     return new InputProgress(target.name(), sourceIndex, taken, exhausted, failed);
   }
 
   private void feed() {
     @Nullable BaseStream<?, ?> stream = source instanceof BaseStream<?, ?> s ? s : null;
     try {
-      if (!lingering
-          && !lineage
-          && entering == null
-          && source instanceof List<?> list
-          && list instanceof RandomAccess) {
-        feedSlices(list);
-      } else {
-        feedEach(iterator());
-      }
+      feedEach(iterator());
       exhausted = !run.isCancelled();
       lock.lock();
       try {
@@ -120,50 +117,6 @@ final class Feeder implements Ticking {
     }
   }
 
-  /**
-   * A random-access list (an {@code ArrayList}, {@code List.of}, ...) with nothing to do per task:
-   * copied a chunk at a time ({@code subList(...).toArray()}, an array copy for the usual lists)
-   * instead of task by task through an iterator, so the feeder takes little of the CPU the stages
-   * need. Nulls are still reported and skipped one by one.
-   */
-  private void feedSlices(List<?> list) throws InterruptedException {
-    int position = 0;
-    while (!run.isCancelled()) {
-      int end = Math.min(list.size(), position + chunkSize);
-      if (position >= end) {
-        return;
-      }
-      Object[] slice = list.subList(position, end).toArray();
-      position = end;
-      int n = slice.length;
-      for (Object task : slice) {
-        if (task == null) {
-          n = withoutNulls(slice);
-          break;
-        }
-      }
-      taken += slice.length - n; // the nulls; the tasks are counted as they are handed over
-      if (n > 0) {
-        taken += n;
-        read += n;
-        deliver(new Chunk(slice, 0, n));
-      }
-    }
-  }
-
-  /** Reports and removes the null tasks of a slice (in place); returns how many tasks are left. */
-  private int withoutNulls(Object[] slice) {
-    int n = 0;
-    for (int i = 0; i < slice.length; i++) {
-      if (slice[i] == null) {
-        reportNull(read + n);
-      } else {
-        slice[n++] = slice[i];
-      }
-    }
-    return n;
-  }
-
   private void reportNull(long at) {
     run.recordInputFailure(
         InputFailure.of(
@@ -175,7 +128,6 @@ final class Feeder implements Ticking {
                     + " tasks; tasks must not be null (it was skipped)")));
   }
 
-  /** Any other source: task by task. */
   private void feedEach(Iterator<?> it) throws InterruptedException {
     while (!run.isCancelled() && it.hasNext()) {
       Object task = it.next();

@@ -85,7 +85,7 @@ final class RunEngine implements GraphRun {
   private final String runId;
   private final String threadPrefix;
   private final StageRuntime[] stages;
-  private final List<Feeder> feeders = new ArrayList<>();
+  private final List<InputReader> readers = new ArrayList<>();
   private final List<GraphListener> listeners;
   private final Map<Integer, Outlet.Collect> collectors = new LinkedHashMap<>();
   private final Map<Integer, Inbox> channels = new LinkedHashMap<>();
@@ -207,11 +207,17 @@ final class RunEngine implements GraphRun {
     int f = 0;
     for (RunBuilder.Input input : spec.inputs()) {
       StageRuntime target = stages[input.stage()];
-      Feeder feeder =
-          new Feeder(
-              this, target, input.source(), f, threadPrefix + "-feed-" + target.name() + "-" + f);
-      feeders.add(feeder);
-      ticking.add(feeder);
+      if (ListInput.suits(input.source(), this, target, layout == Layout.STREAMING)) {
+        ListInput list = new ListInput(this, target, (List<?>) input.source(), f);
+        target.readsFrom(list);
+        readers.add(list);
+      } else {
+        Feeder feeder =
+            new Feeder(
+                this, target, input.source(), f, threadPrefix + "-feed-" + target.name() + "-" + f);
+        readers.add(feeder);
+        ticking.add(feeder);
+      }
       f++;
     }
     this.supervisor = newThread(threadPrefix + "-supervisor", this::supervise);
@@ -234,7 +240,7 @@ final class RunEngine implements GraphRun {
         s.openGate();
       }
     }
-    for (Feeder f : feeders) {
+    for (InputReader f : readers) {
       f.start();
     }
     timer.every(TICK_NANOS, this::tick);
@@ -524,8 +530,8 @@ final class RunEngine implements GraphRun {
     for (StageRuntime s : stages) {
       list.add(s.stats(now));
     }
-    List<InputProgress> inputs = new ArrayList<>(feeders.size());
-    for (Feeder f : feeders) {
+    List<InputProgress> inputs = new ArrayList<>(readers.size());
+    for (InputReader f : readers) {
       inputs.add(f.progress());
     }
     return new GraphStatus(
@@ -783,7 +789,7 @@ final class RunEngine implements GraphRun {
   private void stopEverything(boolean wasCancelled) {
     closeInboxes();
     if (wasCancelled) {
-      for (Feeder f : feeders) {
+      for (InputReader f : readers) {
         f.interrupt();
       }
       for (StageRuntime s : stages) {
@@ -801,7 +807,7 @@ final class RunEngine implements GraphRun {
     }
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(STOP_TIMEOUT_SECONDS);
     try {
-      for (Feeder f : feeders) {
+      for (InputReader f : readers) {
         if (!f.join(deadline - System.nanoTime())) {
           log.warn(
               "an input source of graph '{}' is still blocked in hasNext()/next()", graph.name());
@@ -866,8 +872,8 @@ final class RunEngine implements GraphRun {
         unfinished.put(s.name(), List.copyOf(s.unfinishedTasks()));
       }
     }
-    List<InputProgress> inputs = new ArrayList<>(feeders.size());
-    for (Feeder f : feeders) {
+    List<InputProgress> inputs = new ArrayList<>(readers.size());
+    for (InputReader f : readers) {
       inputs.add(f.progress());
     }
     RunState end =

@@ -1,6 +1,7 @@
 package io.celestialflow;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -40,6 +41,7 @@ final class StageRuntime {
   final Inbox inbox;
 
   private Outlet[] outlets = new Outlet[0];
+  private ListInput[] lists = new ListInput[0];
   private int edgeCount;
   private int[] successors = new int[0];
   private @Nullable TaskCore core;
@@ -175,6 +177,11 @@ final class StageRuntime {
     return inbox.offer(chunk, bounded, () -> count(chunk.size()));
   }
 
+  /** Tasks read by this stage's workers from a {@link ListInput} arrive (counted, not queued). */
+  void arrive(int n) {
+    count(n);
+  }
+
   private void count(int n) {
     run.addOutstanding(n);
     open.addAndGet(n);
@@ -211,8 +218,41 @@ final class StageRuntime {
     }
   }
 
+  /** An input list this stage's workers read themselves; set before the run starts. */
+  void readsFrom(ListInput input) {
+    ListInput[] more = Arrays.copyOf(lists, lists.length + 1);
+    more[lists.length] = input;
+    lists = more;
+  }
+
+  /**
+   * Takes the next tasks without waiting: from the inbox, else from an input list this stage reads.
+   *
+   * @return the tasks, or null if none are waiting now
+   */
+  @Nullable Chunk poll(int consumers, int max) {
+    Chunk chunk = inbox.poll(consumers, max);
+    return chunk != null || lists.length == 0 ? chunk : pullList(consumers, max);
+  }
+
+  private @Nullable Chunk pullList(int consumers, int max) {
+    for (ListInput list : lists) {
+      Chunk chunk = list.pull(consumers, max);
+      if (chunk != null) {
+        return chunk;
+      }
+    }
+    return null;
+  }
+
   /** Takes the next tasks, ignoring interrupts that are not a cancellation. */
   @Nullable Chunk next(int consumers, int max) throws InterruptedException {
+    if (lists.length > 0) {
+      Chunk chunk = poll(consumers, max);
+      if (chunk != null) {
+        return chunk; // an empty inbox with lists to read: read them first, then wait
+      }
+    }
     while (true) {
       try {
         return inbox.take(consumers, max);

@@ -219,7 +219,8 @@ class CelestialFlowMetricsTest {
             .until(() -> gauge(CelestialFlowMetrics.ACTIVE, "live", "waits") == 2);
         assertThat(gauge(CelestialFlowMetrics.QUEUED, "live", "waits")).isBetween(0.0, 8.0);
         assertThat(completed("live", "waits", "succeeded")).isZero();
-        assertThat(counter(CelestialFlowMetrics.RECEIVED, "live", "waits")).isEqualTo(10);
+        // The workers read the list as they want work: at least their two tasks so far.
+        assertThat(counter(CelestialFlowMetrics.RECEIVED, "live", "waits")).isBetween(2.0, 10.0);
       } finally {
         release.countDown();
       }

@@ -1,0 +1,173 @@
+package io.celestialflow;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.RandomAccess;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * An input list (random access: an {@code ArrayList}, {@code List.of}, ...) that the stage's own
+ * workers read, a slice at a time, whenever their inbox is empty — instead of a feeder thread
+ * copying it into the inbox.
+ *
+ * <p>A feeder on another core costs more than it saves for small tasks: every chunk it hands over
+ * moves the chunk's cache lines, the inbox's lock and the run's counters from one core to the
+ * other. Read by the worker that will run them, the tasks stay on one core, and memory is bounded
+ * by construction: a slice is read only when a worker wants work. The slice's tasks arrive in the
+ * stage (its counters, the run's accounting) as they are read, exactly as a feeder's chunk would.
+ *
+ * <p>Used when nothing has to happen per task on the way in (no task ids for lineage) and the stage
+ * runs from the start (the streaming layout, or a stage without predecessors), so that some worker
+ * reads the list — and finds it empty, which releases the stage's hold — without waiting for
+ * anything.
+ */
+final class ListInput implements InputReader {
+  private final RunEngine run;
+  private final StageRuntime target;
+  private final List<?> list;
+  private final int sourceIndex;
+  private final ReentrantLock lock = new ReentrantLock();
+
+  // Guarded by the lock.
+  private int position;
+  private long
+      read; // the tasks among them (nulls excluded), for the position a null is reported at
+  private boolean closed;
+
+  private volatile long taken;
+  private volatile boolean exhausted;
+  private volatile boolean failed;
+
+  ListInput(RunEngine run, StageRuntime target, List<?> list, int sourceIndex) {
+    this.run = run;
+    this.target = target;
+    this.list = list;
+    this.sourceIndex = sourceIndex;
+    target.hold();
+  }
+
+  /** Whether a source can be read this way into {@code target}. */
+  static boolean suits(Object source, RunEngine run, StageRuntime target, boolean streaming) {
+    return source instanceof List<?> list
+        && list instanceof RandomAccess
+        && !run.tracksLineage()
+        && (streaming || !target.hasPendingPredecessors());
+  }
+
+  /**
+   * Reads the next tasks for one of {@code consumers} workers: a fair share of what is left, at
+   * most {@code max}; they are counted into the stage. Null elements are reported and skipped.
+   *
+   * @return the tasks, or null once the list is used up (or failed, or the run was cancelled)
+   */
+  @Nullable Chunk pull(int consumers, int max) {
+    while (true) {
+      Object[] slice;
+      lock.lock();
+      try {
+        if (closed) {
+          return null;
+        }
+        if (run.isCancelled()) {
+          close(); // the rest stays unread: progress() says where it stopped
+          return null;
+        }
+        int left;
+        try {
+          left = list.size() - position;
+          if (left <= 0) {
+            exhausted = true;
+            close();
+            return null;
+          }
+          int want =
+              consumers <= 1 ? max : Math.max(1, Math.min(max, (left + consumers - 1) / consumers));
+          slice = list.subList(position, position + Math.min(left, want)).toArray();
+        } catch (RuntimeException error) {
+          failed = true;
+          close();
+          run.recordInputFailure(InputFailure.of(target.name(), read, error));
+          return null;
+        }
+        position += slice.length;
+        taken = position;
+        int n = slice.length;
+        for (Object task : slice) {
+          if (task == null) {
+            n = withoutNulls(slice);
+            break;
+          }
+        }
+        read += n;
+        if (n > 0) {
+          target.arrive(n);
+          if (position == list.size()) {
+            exhausted = true;
+            close(); // after the arrival: the stage stays open for these tasks
+          }
+          return new Chunk(slice, 0, n);
+        }
+      } finally {
+        lock.unlock();
+      }
+    }
+  }
+
+  /** Reports and removes the nulls of a slice (in place); returns how many tasks are left. */
+  private int withoutNulls(Object[] slice) {
+    List<Long> nulls = new ArrayList<>();
+    int n = 0;
+    for (int i = 0; i < slice.length; i++) {
+      if (slice[i] == null) {
+        nulls.add(read + n);
+      } else {
+        slice[n++] = slice[i];
+      }
+    }
+    for (long after : nulls) {
+      run.recordInputFailure(
+          InputFailure.of(
+              target.name(),
+              after,
+              new NullPointerException(
+                  "input source produced a null task after "
+                      + after
+                      + " tasks; tasks must not be null (it was skipped)")));
+    }
+    return n;
+  }
+
+  /** No more reading: releases the stage's hold, once. The caller holds the lock. */
+  private void close() {
+    if (!closed) {
+      closed = true;
+      target.release(1);
+    }
+  }
+
+  @Override
+  public void start() {
+    // Read by the stage's workers.
+  }
+
+  @Override
+  public void interrupt() {
+    lock.lock();
+    try {
+      close();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public boolean join(long nanos) {
+    return true;
+  }
+
+  @Override
+  public InputProgress progress() {
+    return new InputProgress(target.name(), sourceIndex, taken, exhausted, failed);
+  }
+}
