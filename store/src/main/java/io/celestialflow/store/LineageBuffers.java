@@ -1,8 +1,12 @@
 package io.celestialflow.store;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -10,8 +14,10 @@ import org.jspecify.annotations.Nullable;
  * buffers (chosen by thread id, each under its own lock — not one per thread, since a stage on
  * virtual threads runs every task on a new thread), and a buffer is handed to the writer as one
  * {@link Entry.LineageBlock} when it is full or holds events older than {@link #MAX_AGE_MS}. So an
- * event costs an engine thread a lock and four array stores, and the writer one entry per {@value
- * #EVENTS} events.
+ * event costs an engine thread a lock and a few stores, and the writer one entry per {@value
+ * #EVENTS} events, which it writes to the log as it is. The buffers are direct and recycled: the
+ * writer hands each back once written, so a run allocates only as many as are in flight at once,
+ * and the garbage collector never copies events waiting for the writer.
  */
 final class LineageBuffers {
   /** Events per buffer. */
@@ -32,7 +38,7 @@ final class LineageBuffers {
   @SuppressWarnings("unused")
   private static final class Stripe {
     long p1, p2, p3, p4, p5, p6, p7;
-    long @Nullable [] events;
+    @Nullable ByteBuffer events;
     int count;
     long firstAt;
     @Nullable String lastStage;
@@ -44,6 +50,7 @@ final class LineageBuffers {
   private final List<String> stages;
   private final Map<String, Integer> stageIndex = new HashMap<>();
   private final Sink sink;
+  private final Queue<ByteBuffer> free = new ConcurrentLinkedQueue<>();
   private final Stripe[] stripes;
   private final int mask;
 
@@ -94,15 +101,15 @@ final class LineageBuffers {
         s.lastStage = stage;
         s.lastIndex = index;
       }
-      long[] e = s.events;
+      ByteBuffer e = s.events;
       if (e == null) {
-        e = s.events = new long[EVENTS * LineageRecord.LONGS];
+        e = s.events = buffer();
       }
-      int i = s.count * LineageRecord.LONGS;
-      e[i] = task;
-      e[i + 1] = parent;
-      e[i + 2] = at;
-      e[i + 3] = LineageRecord.meta(task, parent, at, index, kind, attempt);
+      int i = s.count * LineageRecord.BYTES;
+      e.putLong(i, task);
+      e.putLong(i + 8, parent);
+      e.putLong(i + 16, at);
+      e.putLong(i + 24, LineageRecord.meta(task, parent, at, index, kind, attempt));
       if (s.count++ == 0) {
         s.firstAt = at;
       }
@@ -110,7 +117,26 @@ final class LineageBuffers {
         full = take(s);
       }
     }
-    return full == null || sink.offer(full) ? 0 : full.count();
+    return full == null ? 0 : handOver(full);
+  }
+
+  /** A recycled buffer, or a new one while the writer holds all the others. */
+  private ByteBuffer buffer() {
+    ByteBuffer b = free.poll();
+    return b != null
+        ? b
+        : ByteBuffer.allocateDirect(EVENTS * LineageRecord.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+  }
+
+  /**
+   * Gives a block to the writer; returns the events dropped (all of them if it did not take it).
+   */
+  private int handOver(Entry.LineageBlock block) {
+    if (sink.offer(block)) {
+      return 0;
+    }
+    block.recycle();
+    return block.count();
   }
 
   /**
@@ -125,16 +151,16 @@ final class LineageBuffers {
       synchronized (s) {
         block = s.count == 0 ? null : take(s);
       }
-      if (block != null && !sink.offer(block)) {
-        dropped += block.count();
+      if (block != null) {
+        dropped += handOver(block);
       }
     }
     return dropped;
   }
 
   private Entry.LineageBlock take(Stripe s) {
-    long[] events = java.util.Objects.requireNonNull(s.events);
-    Entry.LineageBlock block = new Entry.LineageBlock(runId, stages, events, s.count);
+    ByteBuffer events = java.util.Objects.requireNonNull(s.events);
+    Entry.LineageBlock block = new Entry.LineageBlock(runId, stages, events, s.count, free);
     s.events = null; // a new one at the stripe's next event
     s.count = 0;
     return block;
