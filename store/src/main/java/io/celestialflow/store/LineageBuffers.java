@@ -83,7 +83,8 @@ final class LineageBuffers {
    * Appends one event.
    *
    * @return the number of events dropped doing so (a full buffer the writer did not take), or -1 if
-   *     the stage is not one of the graph's (the event is not recorded)
+   *     the stage is not one of the graph's or an id or the time does not fit a {@link
+   *     LineageRecord} (the event is not recorded)
    */
   int add(long task, long parent, String stage, int kind, int attempt, long at) {
     Stripe s = stripes[(int) Thread.currentThread().threadId() & mask];
@@ -105,11 +106,10 @@ final class LineageBuffers {
       if (e == null) {
         e = s.events = buffer();
       }
-      int i = s.count * LineageRecord.BYTES;
-      e.putLong(i, task);
-      e.putLong(i + 8, parent);
-      e.putLong(i + 16, at);
-      e.putLong(i + 24, LineageRecord.meta(task, parent, at, index, kind, attempt));
+      if (!LineageRecord.put(
+          e, s.count * LineageRecord.BYTES, task, parent, at, index, kind, attempt)) {
+        return -1;
+      }
       if (s.count++ == 0) {
         s.firstAt = at;
       }

@@ -25,7 +25,7 @@ final class LineageFiles implements AutoCloseable {
   static final String DIRECTORY = "lineage";
 
   static final byte[] MAGIC = "CFLINLOG".getBytes(StandardCharsets.US_ASCII);
-  static final int VERSION = 1;
+  static final int VERSION = 2; // 2: 24-byte records (1: 32 bytes)
 
   private final Path root;
   private final Path directory;
