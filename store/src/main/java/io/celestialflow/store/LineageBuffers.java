@@ -26,7 +26,10 @@ final class LineageBuffers {
   /** A buffer holding events older than this is handed over at its next event. */
   static final long MAX_AGE_MS = 1000;
 
-  /** Where full buffers go; returns false if the block was dropped. */
+  /**
+   * Where full buffers go; returns false if the block was dropped. The sink owns the block: it
+   * {@linkplain Entry.LineageBlock#recycle recycles} it once written or dropped, and only then.
+   */
   interface Sink {
     boolean offer(Entry.LineageBlock block);
   }
@@ -132,11 +135,7 @@ final class LineageBuffers {
    * Gives a block to the writer; returns the events dropped (all of them if it did not take it).
    */
   private int handOver(Entry.LineageBlock block) {
-    if (sink.offer(block)) {
-      return 0;
-    }
-    block.recycle();
-    return block.count();
+    return sink.offer(block) ? 0 : block.count();
   }
 
   /**

@@ -97,6 +97,51 @@ class LineageFilesTest {
     }
   }
 
+  /**
+   * With a queue that drops, the blocks the writer did not take are counted and their buffers
+   * reused: each event is stored at most once, intact, and stored plus dropped is every event.
+   */
+  @Test
+  void droppedBlocksAreCountedAndTheirBuffersReused() throws Exception {
+    int threads = 4;
+    int each = 50_000;
+    StoreOptions dropping =
+        StoreOptions.defaults().withQueueCapacity(1).withOverflow(StoreOptions.Overflow.DROP);
+    try (RunStore store = RunStore.open(dir, dropping)) {
+      StoreWriter w = store.writerForTests();
+      w.put(new Entry.RunStart("r", "g", "{}", "{}", null, "run", 0));
+      LineageBuffers b = new LineageBuffers("r", STAGES, w::offer);
+      java.util.concurrent.atomic.AtomicLong dropped = new java.util.concurrent.atomic.AtomicLong();
+      List<Thread> started = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int first = t * each + 1;
+        started.add(
+            Thread.ofPlatform()
+                .start(() -> {
+                  for (int i = first; i < first + each; i++) {
+                    dropped.addAndGet(
+                        b.add(i, i / 2, "a", LineageEvent.Kind.SUCCEEDED.code(), 1, i));
+                  }
+                }));
+      }
+      for (Thread t : started) {
+        t.join();
+      }
+      dropped.addAndGet(b.drain());
+      w.put(new Entry.LineageEnd("r"));
+      w.flush("r", java.time.Duration.ofSeconds(10));
+      try (LineageLog log = LineageLog.open(LineageFiles.log(store.directory(), "r"))) {
+        LineageIndex index = LineageIndex.build(log); // checks every record
+        assertThat(index.records() + dropped.get()).isEqualTo((long) threads * each);
+        for (int task = 1; task <= index.maxId(); task++) {
+          assertThat(index.eventsTo(task) - index.eventsFrom(task))
+              .as("events of %d", task)
+              .isLessThanOrEqualTo(1);
+        }
+      }
+    }
+  }
+
   @Test
   void aRunKilledMidwayLeavesATraceableLog() throws Exception {
     Path store = dir.resolve("store");
