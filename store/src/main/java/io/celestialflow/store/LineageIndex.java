@@ -204,21 +204,32 @@ final class LineageIndex {
    * that traces writing the same index at once (threads or processes) each put a whole file there.
    */
   void write(Path file) throws IOException {
-    Path tmp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
-    try (FileChannel c = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-      ByteBuffer header = ByteBuffer.allocate(HEADER).order(ByteOrder.LITTLE_ENDIAN);
-      header.put(MAGIC).putInt(VERSION).putInt(maxId).putLong(records);
-      header.putInt(((ArrayInts) children).array().length).putInt(0).flip();
-      writeFully(c, header);
-      ByteBuffer chunk = ByteBuffer.allocateDirect(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
-      for (Ints a : new Ints[] {taskStart, order, childStart, children}) {
-        int[] array = ((ArrayInts) a).array();
-        for (int i = 0; i < array.length; i += chunk.capacity() / 4) {
-          int len = Math.min(chunk.capacity() / 4, array.length - i);
-          chunk.clear();
-          chunk.asIntBuffer().put(array, i, len);
-          chunk.limit(len * 4);
-          writeFully(c, chunk);
+    // A name no other thread or process on this machine uses, created new (not with
+    // Files.createTempFile, whose owner-only permissions would hide the index from other users).
+    String unique =
+        ProcessHandle.current().pid()
+            + "-"
+            + Thread.currentThread().threadId()
+            + "-"
+            + System.nanoTime();
+    Path tmp = file.resolveSibling(file.getFileName() + "." + unique + ".tmp");
+    FileChannel c = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    try {
+      try (c) {
+        ByteBuffer header = ByteBuffer.allocate(HEADER).order(ByteOrder.LITTLE_ENDIAN);
+        header.put(MAGIC).putInt(VERSION).putInt(maxId).putLong(records);
+        header.putInt(((ArrayInts) children).array().length).putInt(0).flip();
+        writeFully(c, header);
+        ByteBuffer chunk = ByteBuffer.allocateDirect(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
+        for (Ints a : new Ints[] {taskStart, order, childStart, children}) {
+          int[] array = ((ArrayInts) a).array();
+          for (int i = 0; i < array.length; i += chunk.capacity() / 4) {
+            int len = Math.min(chunk.capacity() / 4, array.length - i);
+            chunk.clear();
+            chunk.asIntBuffer().put(array, i, len);
+            chunk.limit(len * 4);
+            writeFully(c, chunk);
+          }
         }
       }
       Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

@@ -288,6 +288,11 @@ class LineageFilesTest {
           .extracting(LineageEvent::taskId)
           .containsExactly(4L, 5L, 8L, 9L, 10L);
       assertThat(indexedRecords(idx)).isEqualTo(10);
+      if (idx.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+        assertThat(Files.getPosixFilePermissions(idx))
+            .as("readable by whoever may read the log")
+            .isEqualTo(Files.getPosixFilePermissions(LineageFiles.log(store.directory(), "r")));
+      }
 
       for (int i = 11; i <= 12; i++) {
         b.add(i, i / 2, "b", LineageEvent.Kind.SUCCEEDED.code(), 1, i);
