@@ -68,11 +68,22 @@ sealed interface Entry {
   record CarriedOver(String runId, StoredTask task) implements Entry {}
 
   /**
-   * Lineage events of a run, {@code count} {@link LineageRecord}s at the start of {@code events};
-   * their stage fields index {@code stages}.
+   * Lineage events of a run, {@code count} {@link LineageRecord}s at the start of {@code records}
+   * (a direct buffer, written to the log as it is); their stage fields index {@code stages}. Once
+   * written (or dropped), the buffer goes back to {@code free} for the engine to fill again.
    */
-  record LineageBlock(String runId, List<String> stages, long[] events, int count)
-      implements Entry {}
+  record LineageBlock(
+      String runId,
+      List<String> stages,
+      java.nio.ByteBuffer records,
+      int count,
+      java.util.Queue<java.nio.ByteBuffer> free)
+      implements Entry {
+    /** Hands the buffer back to the engine side: the block is written or dropped. */
+    void recycle() {
+      free.offer(records);
+    }
+  }
 
   /** The run's lineage is complete: close its log and index it. */
   record LineageEnd(String runId) implements Entry {}

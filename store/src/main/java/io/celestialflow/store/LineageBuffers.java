@@ -1,8 +1,12 @@
 package io.celestialflow.store;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -10,8 +14,10 @@ import org.jspecify.annotations.Nullable;
  * buffers (chosen by thread id, each under its own lock — not one per thread, since a stage on
  * virtual threads runs every task on a new thread), and a buffer is handed to the writer as one
  * {@link Entry.LineageBlock} when it is full or holds events older than {@link #MAX_AGE_MS}. So an
- * event costs an engine thread a lock and four array stores, and the writer one entry per {@value
- * #EVENTS} events.
+ * event costs an engine thread a lock and a few stores, and the writer one entry per {@value
+ * #EVENTS} events, which it writes to the log as it is. The buffers are direct and recycled: the
+ * writer hands each back once written, so a run allocates only as many as are in flight at once,
+ * and the garbage collector never copies events waiting for the writer.
  */
 final class LineageBuffers {
   /** Events per buffer. */
@@ -20,7 +26,10 @@ final class LineageBuffers {
   /** A buffer holding events older than this is handed over at its next event. */
   static final long MAX_AGE_MS = 1000;
 
-  /** Where full buffers go; returns false if the block was dropped. */
+  /**
+   * Where full buffers go; returns false if the block was dropped. The sink owns the block: it
+   * {@linkplain Entry.LineageBlock#recycle recycles} it once written or dropped, and only then.
+   */
   interface Sink {
     boolean offer(Entry.LineageBlock block);
   }
@@ -32,7 +41,7 @@ final class LineageBuffers {
   @SuppressWarnings("unused")
   private static final class Stripe {
     long p1, p2, p3, p4, p5, p6, p7;
-    long @Nullable [] events;
+    @Nullable ByteBuffer events;
     int count;
     long firstAt;
     @Nullable String lastStage;
@@ -44,6 +53,7 @@ final class LineageBuffers {
   private final List<String> stages;
   private final Map<String, Integer> stageIndex = new HashMap<>();
   private final Sink sink;
+  private final Queue<ByteBuffer> free = new ConcurrentLinkedQueue<>();
   private final Stripe[] stripes;
   private final int mask;
 
@@ -76,7 +86,8 @@ final class LineageBuffers {
    * Appends one event.
    *
    * @return the number of events dropped doing so (a full buffer the writer did not take), or -1 if
-   *     the stage is not one of the graph's (the event is not recorded)
+   *     the stage is not one of the graph's or an id or the time does not fit a {@link
+   *     LineageRecord} (the event is not recorded)
    */
   int add(long task, long parent, String stage, int kind, int attempt, long at) {
     Stripe s = stripes[(int) Thread.currentThread().threadId() & mask];
@@ -94,15 +105,14 @@ final class LineageBuffers {
         s.lastStage = stage;
         s.lastIndex = index;
       }
-      long[] e = s.events;
+      ByteBuffer e = s.events;
       if (e == null) {
-        e = s.events = new long[EVENTS * LineageRecord.LONGS];
+        e = s.events = buffer();
       }
-      int i = s.count * LineageRecord.LONGS;
-      e[i] = task;
-      e[i + 1] = parent;
-      e[i + 2] = at;
-      e[i + 3] = LineageRecord.meta(task, parent, at, index, kind, attempt);
+      if (!LineageRecord.put(
+          e, s.count * LineageRecord.BYTES, task, parent, at, index, kind, attempt)) {
+        return -1;
+      }
       if (s.count++ == 0) {
         s.firstAt = at;
       }
@@ -110,7 +120,22 @@ final class LineageBuffers {
         full = take(s);
       }
     }
-    return full == null || sink.offer(full) ? 0 : full.count();
+    return full == null ? 0 : handOver(full);
+  }
+
+  /** A recycled buffer, or a new one while the writer holds all the others. */
+  private ByteBuffer buffer() {
+    ByteBuffer b = free.poll();
+    return b != null
+        ? b
+        : ByteBuffer.allocateDirect(EVENTS * LineageRecord.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+  }
+
+  /**
+   * Gives a block to the writer; returns the events dropped (all of them if it did not take it).
+   */
+  private int handOver(Entry.LineageBlock block) {
+    return sink.offer(block) ? 0 : block.count();
   }
 
   /**
@@ -125,16 +150,16 @@ final class LineageBuffers {
       synchronized (s) {
         block = s.count == 0 ? null : take(s);
       }
-      if (block != null && !sink.offer(block)) {
-        dropped += block.count();
+      if (block != null) {
+        dropped += handOver(block);
       }
     }
     return dropped;
   }
 
   private Entry.LineageBlock take(Stripe s) {
-    long[] events = java.util.Objects.requireNonNull(s.events);
-    Entry.LineageBlock block = new Entry.LineageBlock(runId, stages, events, s.count);
+    ByteBuffer events = java.util.Objects.requireNonNull(s.events);
+    Entry.LineageBlock block = new Entry.LineageBlock(runId, stages, events, s.count, free);
     s.events = null; // a new one at the stripe's next event
     s.count = 0;
     return block;

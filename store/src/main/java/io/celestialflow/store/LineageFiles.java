@@ -15,8 +15,9 @@ import java.util.Map;
 
 /**
  * The writer side of lineage: one append-only log per run in the store directory's {@code lineage}
- * folder ({@code <run>.log}: a header with the stage table, then {@link LineageRecord}s), and at
- * the run's end its index ({@code <run>.idx}, see {@link LineageIndex}). Owned by the writer
+ * folder ({@code <run>.log}: a header with the stage table, then {@link LineageRecord}s). The
+ * writer only appends the engine's blocks as they come, with no work per record; the index ({@code
+ * <run>.idx}, see {@link LineageIndex}) is built by the run's first trace. Owned by the writer
  * thread. Each run has its own files, so runs of several processes sharing a store do not meet.
  */
 final class LineageFiles implements AutoCloseable {
@@ -24,19 +25,12 @@ final class LineageFiles implements AutoCloseable {
   static final String DIRECTORY = "lineage";
 
   static final byte[] MAGIC = "CFLINLOG".getBytes(StandardCharsets.US_ASCII);
-  static final int VERSION = 1;
+  static final int VERSION = 2; // 2: 24-byte records (1: 32 bytes)
 
   private final Path root;
   private final Path directory;
   private final boolean durable;
-  private final Map<String, Log> open = new HashMap<>();
-
-  /** An open log and what its index will need. */
-  private record Log(FileChannel channel, LineageIndex.Builder index) {}
-
-  private final ByteBuffer buffer =
-      ByteBuffer.allocateDirect(LineageBuffers.EVENTS * LineageRecord.BYTES)
-          .order(ByteOrder.LITTLE_ENDIAN);
+  private final Map<String, FileChannel> open = new HashMap<>();
 
   /**
    * @param storeDirectory the store directory
@@ -89,24 +83,15 @@ final class LineageFiles implements AutoCloseable {
   }
 
   private void append(Entry.LineageBlock b) throws IOException {
-    Log log = open.get(b.runId());
-    if (log == null) {
-      FileChannel c = openLog(b.runId(), b.stages());
-      // A log begun before (see openLog) is indexed from the file at the end.
-      log = new Log(c, new LineageIndex.Builder());
-      if (c.size() > header(b.stages()).remaining()) {
-        log.index().giveUp();
-      }
-      open.put(b.runId(), log);
+    FileChannel channel = open.get(b.runId());
+    if (channel == null) {
+      channel = openLog(b.runId(), b.stages());
+      open.put(b.runId(), channel);
     }
-    FileChannel channel = log.channel();
-    buffer.clear();
-    buffer.asLongBuffer().put(b.events(), 0, b.count() * LineageRecord.LONGS);
-    buffer.limit(b.count() * LineageRecord.BYTES);
+    ByteBuffer buffer = b.records().duplicate().clear().limit(b.count() * LineageRecord.BYTES);
     while (buffer.hasRemaining()) {
       channel.write(buffer);
     }
-    log.index().add(b.events(), b.count());
   }
 
   private FileChannel openLog(String runId, List<String> stages) throws IOException {
@@ -124,7 +109,7 @@ final class LineageFiles implements AutoCloseable {
         }
       } else {
         // The run goes on in a log begun before (a store reopened in the same process): drop a
-        // torn last record and the index, which no longer covers the log.
+        // torn last record, and the index of the log so far (a trace would rebuild it anyway).
         ByteBuffer fixed = ByteBuffer.allocate(LineageLog.FIXED);
         while (fixed.hasRemaining() && c.read(fixed, fixed.position()) > 0) {
           // read on
@@ -159,31 +144,22 @@ final class LineageFiles implements AutoCloseable {
     return h.clear();
   }
 
+  /** The run has ended: its log is closed (and synced, if durable), to be indexed when traced. */
   private void end(String runId) throws IOException {
-    Log log = open.remove(runId);
-    if (log == null) {
-      return; // the run recorded no lineage event
-    }
-
-    try (FileChannel channel = log.channel()) {
-      if (durable) {
+    try (FileChannel channel = open.remove(runId)) {
+      if (channel != null && durable) {
         channel.force(true);
       }
     }
-    LineageIndex index = log.index().build();
-    if (index == null) {
-      index = LineageIndex.build(LineageLog.open(log(root, runId)));
-    }
-    index.write(index(root, runId), durable);
   }
 
-  /** Closes the logs of runs still open, unindexed (a later trace scans them). */
+  /** Closes the logs of runs still open. */
   @Override
   public void close() throws IOException {
     IOException first = null;
-    for (Log log : open.values()) {
+    for (FileChannel channel : open.values()) {
       try {
-        log.channel().close();
+        channel.close();
       } catch (IOException e) {
         first = first == null ? e : first;
       }

@@ -15,10 +15,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * The index of a run's lineage log, dense by task id (task ids are unique in a run and count from
  * 1): for each task the log records of its events, and for each task the ids of its children. Built
- * by counting sort in two passes over the log — O(events + highest id), no comparisons — when the
- * run ends, and written as {@code <run>.idx}: a 32-byte header (magic, version, highest id, records
- * covered, children) and four int arrays, read back in blocks as a trace needs them. A run that did
- * not end (killed) has no index; {@code trace} then builds one in memory from the log.
+ * from one read of the log by counting sort — O(events + highest id), no comparisons — by the first
+ * trace of a run (the run itself does no index work), and written as {@code <run>.idx} for later
+ * traces: a 32-byte header (magic, version, highest id, records covered, children) and four int
+ * arrays, read back in blocks as a trace needs them.
  */
 final class LineageIndex {
   private static final byte[] MAGIC = "CFLINIDX".getBytes(StandardCharsets.US_ASCII);
@@ -84,7 +84,7 @@ final class LineageIndex {
       throw new StoreException(
           "lineage log " + log.file() + " has " + log.records() + " events, too many to index");
     }
-    Builder b = new Builder(LIMIT);
+    Builder b = new Builder();
     log.scan(b::add);
     LineageIndex index = b.build();
     if (index == null) {
@@ -154,105 +154,88 @@ final class LineageIndex {
     a[0] = 0;
   }
 
-  /**
-   * Collects what the index needs while a run's log is written, so that its end only sorts: the
-   * task of each record and the parent of each task. Gives up (and the log is read back instead)
-   * past {@link #MAX_EVENTS} events or ids, to bound the memory a long run holds.
-   */
-  static final class Builder {
-    /** Events and ids a run's builder collects before it gives up. */
-    static final int MAX_EVENTS = 1 << 25;
-
-    private final int limit;
-
+  /** Collects, while a log is scanned, the task of each record and the parent of each task. */
+  private static final class Builder {
     private int[] taskOf = new int[LineageBuffers.EVENTS];
     private int[] parentOf = new int[LineageBuffers.EVENTS];
     private int n;
     private int maxId;
-    private boolean given;
+    private boolean tooHigh;
 
-    /** A builder for a run's log while it is written: gives up past {@link #MAX_EVENTS}. */
-    Builder() {
-      this(MAX_EVENTS);
-    }
-
-    Builder(int limit) {
-      this.limit = limit;
-    }
-
-    /** Adds a block of records, as appended to the log. */
+    /** Adds a block of records, as read from the log. */
     void add(long[] events, int count) {
-      if (given) {
+      if (tooHigh) {
         return;
       }
-      if ((long) n + count > limit) {
-        giveUp();
+      if ((long) n + count > LIMIT) {
+        tooHigh = true;
         return;
       }
       if (n + count > taskOf.length) {
         taskOf =
-            Arrays.copyOf(taskOf, (int) Math.min(limit, Math.max(n + count, 2L * taskOf.length)));
+            Arrays.copyOf(taskOf, (int) Math.min(LIMIT, Math.max(n + count, 2L * taskOf.length)));
       }
       for (int i = 0; i < count; i++) {
-        long task = events[i * LineageRecord.LONGS];
-        if (task > limit) {
-          giveUp();
+        long task = LineageRecord.task(events[i * LineageRecord.LONGS]);
+        if (task > LIMIT) {
+          tooHigh = true;
           return;
         }
         int t = (int) task;
         if (t >= parentOf.length) {
           parentOf =
               Arrays.copyOf(
-                  parentOf, (int) Math.min(limit + 1L, Math.max(t + 1L, 2L * parentOf.length)));
+                  parentOf, (int) Math.min(LIMIT + 1L, Math.max(t + 1L, 2L * parentOf.length)));
         }
         taskOf[n++] = t;
-        parentOf[t] = parent(events[i * LineageRecord.LONGS + 1]);
+        parentOf[t] = parent(LineageRecord.parent(events[i * LineageRecord.LONGS + 1]));
         maxId = Math.max(maxId, t);
       }
     }
 
-    /** Stops collecting: the index will be built from the log. */
-    void giveUp() {
-      given = true;
-      taskOf = new int[0];
-      parentOf = new int[0];
-    }
-
-    /** The index, or null if this builder gave up. */
+    /** The index, or null if a task id was too high. */
     @Nullable LineageIndex build() {
-      return given ? null : of(n, maxId, taskOf, parentOf);
+      return tooHigh ? null : of(n, maxId, taskOf, parentOf);
     }
   }
 
-  /** Writes the index next to its log: to a temporary file, then renamed into place. */
-  void write(Path file, boolean durable) throws IOException {
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    try (FileChannel c =
-        FileChannel.open(
-            tmp,
-            StandardOpenOption.CREATE,
-            StandardOpenOption.WRITE,
-            StandardOpenOption.TRUNCATE_EXISTING)) {
-      ByteBuffer header = ByteBuffer.allocate(HEADER).order(ByteOrder.LITTLE_ENDIAN);
-      header.put(MAGIC).putInt(VERSION).putInt(maxId).putLong(records);
-      header.putInt(((ArrayInts) children).array().length).putInt(0).flip();
-      writeFully(c, header);
-      ByteBuffer chunk = ByteBuffer.allocateDirect(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
-      for (Ints a : new Ints[] {taskStart, order, childStart, children}) {
-        int[] array = ((ArrayInts) a).array();
-        for (int i = 0; i < array.length; i += chunk.capacity() / 4) {
-          int len = Math.min(chunk.capacity() / 4, array.length - i);
-          chunk.clear();
-          chunk.asIntBuffer().put(array, i, len);
-          chunk.limit(len * 4);
-          writeFully(c, chunk);
+  /**
+   * Writes the index next to its log: to a temporary file of its own, then renamed into place, so
+   * that traces writing the same index at once (threads or processes) each put a whole file there.
+   */
+  void write(Path file) throws IOException {
+    // A name no other thread or process on this machine uses, created new (not with
+    // Files.createTempFile, whose owner-only permissions would hide the index from other users).
+    String unique =
+        ProcessHandle.current().pid()
+            + "-"
+            + Thread.currentThread().threadId()
+            + "-"
+            + System.nanoTime();
+    Path tmp = file.resolveSibling(file.getFileName() + "." + unique + ".tmp");
+    FileChannel c = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    try {
+      try (c) {
+        ByteBuffer header = ByteBuffer.allocate(HEADER).order(ByteOrder.LITTLE_ENDIAN);
+        header.put(MAGIC).putInt(VERSION).putInt(maxId).putLong(records);
+        header.putInt(((ArrayInts) children).array().length).putInt(0).flip();
+        writeFully(c, header);
+        ByteBuffer chunk = ByteBuffer.allocateDirect(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
+        for (Ints a : new Ints[] {taskStart, order, childStart, children}) {
+          int[] array = ((ArrayInts) a).array();
+          for (int i = 0; i < array.length; i += chunk.capacity() / 4) {
+            int len = Math.min(chunk.capacity() / 4, array.length - i);
+            chunk.clear();
+            chunk.asIntBuffer().put(array, i, len);
+            chunk.limit(len * 4);
+            writeFully(c, chunk);
+          }
         }
       }
-      if (durable) {
-        c.force(true);
-      }
+      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(tmp); // left only if the move did not happen
     }
-    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 
   private static void writeFully(FileChannel c, ByteBuffer b) throws IOException {

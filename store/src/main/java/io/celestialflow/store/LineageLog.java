@@ -120,11 +120,11 @@ final class LineageLog implements AutoCloseable {
   }
 
   long task(long record) {
-    return word(record, 0);
+    return LineageRecord.task(word(record, 0));
   }
 
   long parent(long record) {
-    return word(record, 1);
+    return LineageRecord.parent(word(record, 1));
   }
 
   /**
@@ -134,8 +134,7 @@ final class LineageLog implements AutoCloseable {
    */
   void check(long record) {
     String problem =
-        LineageRecord.problem(
-            word(record, 0), word(record, 1), word(record, 2), word(record, 3), stages.size());
+        LineageRecord.problem(word(record, 0), word(record, 1), word(record, 2), stages.size());
     if (problem != null) {
       throw corrupt(file(), "record " + record + ": " + problem);
     }
@@ -160,8 +159,7 @@ final class LineageLog implements AutoCloseable {
       for (int i = 0; i < count; i++) {
         int at = i * LineageRecord.LONGS;
         String problem =
-            LineageRecord.problem(
-                events[at], events[at + 1], events[at + 2], events[at + 3], stages.size());
+            LineageRecord.problem(events[at], events[at + 1], events[at + 2], stages.size());
         if (problem != null) {
           throw corrupt(file(), "record " + (first + i) + ": " + problem);
         }
@@ -173,14 +171,16 @@ final class LineageLog implements AutoCloseable {
   /** One record as an event (checked). */
   LineageEvent event(long record) {
     check(record);
-    long meta = word(record, 3);
+    long w0 = word(record, 0);
+    long w1 = word(record, 1);
+    long w2 = word(record, 2);
     return new LineageEvent(
-        word(record, 0),
-        word(record, 1),
-        stages.get(LineageRecord.stage(meta)),
-        LineageEvent.Kind.of(LineageRecord.kind(meta)),
-        LineageRecord.attempt(meta),
-        Instant.ofEpochMilli(word(record, 2)));
+        LineageRecord.task(w0),
+        LineageRecord.parent(w1),
+        stages.get(LineageRecord.stage(w0)),
+        LineageEvent.Kind.of(LineageRecord.kind(w2)),
+        LineageRecord.attempt(w1, w2),
+        Instant.ofEpochMilli(LineageRecord.time(w2)));
   }
 
   @Override

@@ -10,10 +10,11 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * {@link RunStore#trace} over a run's lineage files: the log and, once the run has ended, its index
- * ({@link LineageIndex}); without an index (the run was killed, or is still going) one is built in
- * memory from the log. Each call opens the files afresh and reads only the blocks it needs: nothing
- * is cached between calls.
+ * {@link RunStore#trace} over a run's lineage files: the log and its index ({@link LineageIndex}).
+ * The first trace of a run builds the index from the log and writes it beside it for the later ones
+ * (in this process or another); so does a trace that finds the log grown past its index (the run
+ * was still going). Each call opens the files afresh and reads only the blocks it needs: nothing is
+ * cached between calls.
  */
 final class LineageTrace implements AutoCloseable {
   /**
@@ -90,6 +91,11 @@ final class LineageTrace implements AutoCloseable {
         index.close();
       }
       index = LineageIndex.build(log); // no index yet, or events came after it was built
+      try {
+        index.write(indexFile);
+      } catch (java.io.IOException | RuntimeException e) {
+        // A directory this process cannot write: the trace goes on with the index in memory.
+      }
     }
     return index;
   }

@@ -277,7 +277,9 @@ final class StoreWriter implements AutoCloseable {
     if (problem == null) {
       try {
         lineage.write(batch); // lineage goes to files, before the run's end is committed
-        batches.write(batch);
+        if (needsDatabase(batch)) {
+          batches.write(batch);
+        }
         long n = 0;
         for (Entry e : batch) {
           if (!(e instanceof Entry.Flush)) {
@@ -301,9 +303,26 @@ final class StoreWriter implements AutoCloseable {
     }
   }
 
+  /**
+   * Whether a batch holds anything for the database: a batch of lineage blocks alone (the common
+   * case of a run recording lineage) costs no transaction, whose locking costs more than the block.
+   */
+  private static boolean needsDatabase(List<Entry> batch) {
+    for (Entry e : batch) {
+      if (!(e instanceof Entry.LineageBlock
+          || e instanceof Entry.LineageEnd
+          || e instanceof Entry.Flush)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private static void release(Entry e) {
     if (e instanceof Entry.Flush f) {
       f.done().countDown();
+    } else if (e instanceof Entry.LineageBlock b) {
+      b.recycle();
     }
   }
 

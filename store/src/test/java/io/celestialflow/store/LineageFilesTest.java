@@ -70,7 +70,10 @@ class LineageFilesTest {
       }
       LineageTest.end(w, b, "r");
       int n = threads * each;
-      LineageIndex index = LineageIndex.read(LineageFiles.index(store.directory(), "r"));
+      Path idx = LineageFiles.index(store.directory(), "r");
+      assertThat(Files.exists(idx)).as("the run itself builds no index").isFalse();
+      assertThat(store.trace("r", 7).found()).isTrue(); // the first trace builds and writes it
+      LineageIndex index = LineageIndex.read(idx);
       LineageIndex scanned =
           LineageIndex.build(LineageLog.open(LineageFiles.log(store.directory(), "r")));
       for (LineageIndex i : List.of(index, scanned)) {
@@ -80,6 +83,7 @@ class LineageFilesTest {
           assertThat(i.eventsTo(task) - i.eventsFrom(task)).as("events of %d", task).isOne();
         }
       }
+      index.close();
       Trace t = store.trace("r", 100_000);
       assertThat(t.ancestors())
           .extracting(LineageEvent::taskId)
@@ -90,6 +94,51 @@ class LineageFilesTest {
       Trace root = store.trace("r", 1);
       assertThat(root.truncated()).isTrue();
       assertThat(root.descendants()).hasSize(RunStore.TRACE_LIMIT);
+    }
+  }
+
+  /**
+   * With a queue that drops, the blocks the writer did not take are counted and their buffers
+   * reused: each event is stored at most once, intact, and stored plus dropped is every event.
+   */
+  @Test
+  void droppedBlocksAreCountedAndTheirBuffersReused() throws Exception {
+    int threads = 4;
+    int each = 50_000;
+    StoreOptions dropping =
+        StoreOptions.defaults().withQueueCapacity(1).withOverflow(StoreOptions.Overflow.DROP);
+    try (RunStore store = RunStore.open(dir, dropping)) {
+      StoreWriter w = store.writerForTests();
+      w.put(new Entry.RunStart("r", "g", "{}", "{}", null, "run", 0));
+      LineageBuffers b = new LineageBuffers("r", STAGES, w::offer);
+      java.util.concurrent.atomic.AtomicLong dropped = new java.util.concurrent.atomic.AtomicLong();
+      List<Thread> started = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int first = t * each + 1;
+        started.add(
+            Thread.ofPlatform()
+                .start(() -> {
+                  for (int i = first; i < first + each; i++) {
+                    dropped.addAndGet(
+                        b.add(i, i / 2, "a", LineageEvent.Kind.SUCCEEDED.code(), 1, i));
+                  }
+                }));
+      }
+      for (Thread t : started) {
+        t.join();
+      }
+      dropped.addAndGet(b.drain());
+      w.put(new Entry.LineageEnd("r"));
+      w.flush("r", java.time.Duration.ofSeconds(10));
+      try (LineageLog log = LineageLog.open(LineageFiles.log(store.directory(), "r"))) {
+        LineageIndex index = LineageIndex.build(log); // checks every record
+        assertThat(index.records() + dropped.get()).isEqualTo((long) threads * each);
+        for (int task = 1; task <= index.maxId(); task++) {
+          assertThat(index.eventsTo(task) - index.eventsFrom(task))
+              .as("events of %d", task)
+              .isLessThanOrEqualTo(1);
+        }
+      }
     }
   }
 
@@ -159,9 +208,9 @@ class LineageFilesTest {
       record(store, 1000, true);
       Path log = LineageFiles.log(store.directory(), "r");
       Path idx = LineageFiles.index(store.directory(), "r");
+      assertThat(store.trace("r", 10).found()).isTrue(); // writes the index
       byte[] logBytes = Files.readAllBytes(log);
       byte[] idxBytes = Files.readAllBytes(idx);
-      assertThat(store.trace("r", 10).found()).isTrue();
 
       cut(idx, 4);
       assertThatThrownBy(() -> store.trace("r", 10))
@@ -178,7 +227,7 @@ class LineageFilesTest {
       Files.write(log, logBytes);
 
       byte[] flipped = logBytes.clone();
-      flipped[logBytes.length - 32 * 500 + 3] ^= 0x40; // a record in the middle
+      flipped[logBytes.length - LineageRecord.BYTES * 500 + 3] ^= 0x40; // a record in the middle
       Files.write(log, flipped);
       Files.delete(idx); // scanned: every record checked
       assertThatThrownBy(() -> store.trace("r", 10))
@@ -212,12 +261,92 @@ class LineageFilesTest {
         b.add(i, i / 2, "a", LineageEvent.Kind.SUCCEEDED.code(), 1, i);
       }
       LineageTest.end(w, b, "r");
-      assertThat(Files.exists(LineageFiles.index(store.directory(), "r"))).isTrue();
       assertThat(store.trace("r", 9).found()).isTrue();
+      assertThat(Files.exists(LineageFiles.index(store.directory(), "r"))).isTrue();
       assertThat(store.trace("r", 10).found()).isFalse(); // its record was the torn one
       assertThat(store.trace("r", 4).descendants()) // from both stores
           .extracting(LineageEvent::taskId)
           .containsExactly(8L, 9L, 16L, 17L, 18L, 19L);
+    }
+  }
+
+  /** The first trace writes the index; a log grown past it (the run went on) is indexed again. */
+  @Test
+  void theFirstTraceWritesTheIndexAndALaterOneRenewsIt() throws Exception {
+    try (RunStore store = RunStore.open(dir)) {
+      StoreWriter w = store.writerForTests();
+      w.put(new Entry.RunStart("r", "g", "{}", "{}", null, "run", 0));
+      LineageBuffers b = new LineageBuffers("r", STAGES, w::offer);
+      for (int i = 1; i <= 10; i++) {
+        b.add(i, i / 2, "a", LineageEvent.Kind.SUCCEEDED.code(), 1, i);
+      }
+      b.drain();
+      w.flush("r", java.time.Duration.ofSeconds(10)); // still going: no index
+      Path idx = LineageFiles.index(store.directory(), "r");
+      assertThat(Files.exists(idx)).isFalse();
+      assertThat(store.trace("r", 2).descendants())
+          .extracting(LineageEvent::taskId)
+          .containsExactly(4L, 5L, 8L, 9L, 10L);
+      assertThat(indexedRecords(idx)).isEqualTo(10);
+      if (idx.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+        assertThat(Files.getPosixFilePermissions(idx))
+            .as("readable by whoever may read the log")
+            .isEqualTo(Files.getPosixFilePermissions(LineageFiles.log(store.directory(), "r")));
+      }
+
+      for (int i = 11; i <= 12; i++) {
+        b.add(i, i / 2, "b", LineageEvent.Kind.SUCCEEDED.code(), 1, i);
+      }
+      LineageTest.end(w, b, "r");
+      assertThat(store.trace("r", 2).descendants())
+          .extracting(LineageEvent::taskId)
+          .containsExactly(4L, 5L, 8L, 9L, 10L, 11L);
+      assertThat(indexedRecords(idx)).isEqualTo(12);
+      try (var files = Files.list(idx.getParent())) {
+        assertThat(files.map(f -> f.getFileName().toString()))
+            .as("no temporary file left")
+            .containsExactlyInAnyOrder("r.log", "r.idx");
+      }
+    }
+  }
+
+  /**
+   * Traces of a run not yet indexed, at once: each gets the right answer, one whole index stays.
+   */
+  @Test
+  void concurrentFirstTracesAreSafe() throws Exception {
+    try (RunStore store = RunStore.open(dir)) {
+      record(store, 50_000, true);
+      List<Thread> threads = new ArrayList<>();
+      java.util.Queue<Throwable> errors = new java.util.concurrent.ConcurrentLinkedQueue<>();
+      for (int t = 0; t < 6; t++) {
+        threads.add(
+            Thread.ofPlatform()
+                .start(() -> {
+                  try {
+                    assertThat(store.trace("r", 12_500).ancestors())
+                        .extracting(LineageEvent::taskId)
+                        .containsExactly(
+                            1L, 3L, 6L, 12L, 24L, 48L, 97L, 195L, 390L, 781L, 1562L, 3125L, 6250L);
+                  } catch (Throwable e) {
+                    errors.add(e);
+                  }
+                }));
+      }
+      for (Thread t : threads) {
+        t.join();
+      }
+      assertThat(errors).isEmpty();
+      assertThat(indexedRecords(LineageFiles.index(store.directory(), "r"))).isEqualTo(50_000);
+    }
+  }
+
+  private static long indexedRecords(Path idx) {
+    LineageIndex index = LineageIndex.read(idx);
+    try {
+      return index.records();
+    } finally {
+      index.close();
     }
   }
 

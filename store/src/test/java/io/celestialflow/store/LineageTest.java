@@ -29,7 +29,7 @@ class LineageTest {
     b.add(task, parent, stage, k.code(), attempt, 1000 + task);
   }
 
-  /** Ends a run's lineage as a recording does: hands the buffers over and waits for the index. */
+  /** Ends a run's lineage as a recording does: hands the buffers over and waits for the log. */
   static void end(StoreWriter w, LineageBuffers b, String runId) {
     b.drain();
     w.put(new Entry.LineageEnd(runId));

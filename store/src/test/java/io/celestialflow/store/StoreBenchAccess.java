@@ -56,7 +56,7 @@ public final class StoreBenchAccess implements AutoCloseable {
 
   /**
    * Waits until everything handed over is committed; a run begun with startLineage is ended: its
-   * buffers are handed over and its log indexed, as at the end of a recorded run.
+   * buffers are handed over and its log closed, as at the end of a recorded run.
    */
   public void flush(String runId) {
     LineageBuffers buffers = lineage.remove(runId);

@@ -172,7 +172,7 @@ public final class WriteThroughputBench {
       for (int i = 1; i <= n; i++) {
         store.lineage("bench", i, i / 2, "stage");
       }
-      store.flush("bench"); // ends the run's lineage: its log is indexed
+      store.flush("bench"); // ends the run's lineage: its last blocks written, its log closed
       double rate = n / ((System.nanoTime() - t0) / 1e9);
       cpu("lineage records", n, store.writerCpuNanos() - cpu0);
       return rate;
