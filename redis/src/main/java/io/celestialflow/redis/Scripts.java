@@ -29,58 +29,79 @@ final class Scripts {
       new Script(
           """
           local group, consumer = ARGV[1], ARGV[2]
-          local usable, expire = {}, {}
-          local function ok(k)
-            local u = usable[k]
-            if u == nil then
-              local t = redis.call('TYPE', KEYS[k])['ok']
-              u = (t == 'stream' or t == 'none')
-              usable[k] = u
+          local num, usable, expire = {}, {}, {}
+          -- ARGV numbers repeat (key indexes, counts, ttls): each text is converted once.
+          local function tonum(s)
+            local v = num[s]
+            if v == nil then
+              v = tonumber(s)
+              num[s] = v
             end
+            return v
+          end
+          local function check(k)
+            local t = redis.call('TYPE', KEYS[k])['ok']
+            local u = (t == 'stream' or t == 'none')
+            usable[k] = u
             return u
           end
-          local lost, bad = {}, {}
-          local i = 3
-          while i <= #ARGV do
-            local stream = KEYS[tonumber(ARGV[i])]
-            local n = tonumber(ARGV[i + 1])
+          local lost, bad, nlost, nbad = {}, {}, 0, 0
+          local i, argc = 3, #ARGV
+          while i <= argc do
+            local stream = KEYS[tonum(ARGV[i])]
+            local n = tonum(ARGV[i + 1])
             -- One XPENDING for the batch's range: which of its entries are still this consumer's.
             local own = {}
-            for _, e in ipairs(redis.call('XPENDING', stream, group, ARGV[i + 2], ARGV[i + 3], 1000000, consumer)) do
-              own[e[1]] = true
+            local pending = redis.call('XPENDING', stream, group, ARGV[i + 2], ARGV[i + 3], 1000000, consumer)
+            for p = 1, #pending do
+              own[pending[p][1]] = true
             end
             i = i + 4
-            local done = {}
+            local done, ndone = {}, 0
             for _ = 1, n do
-              local id, na = ARGV[i], tonumber(ARGV[i + 1])
+              local id, last = ARGV[i], i + 4 * tonum(ARGV[i + 1])
               i = i + 2
               local writable = true
-              for a = 0, na - 1 do
-                if ARGV[i + 4 * a + 1] ~= 'o' and not ok(tonumber(ARGV[i + 4 * a])) then writable = false end
+              for j = i, last - 2, 4 do
+                if ARGV[j + 1] ~= 'o' then
+                  local k = tonum(ARGV[j])
+                  local u = usable[k]
+                  if u == nil then u = check(k) end
+                  if not u then writable = false end
+                end
               end
               if not own[id] then
-                lost[#lost + 1] = id
+                nlost = nlost + 1
+                lost[nlost] = id
               elseif not writable then
-                bad[#bad + 1] = id
+                nbad = nbad + 1
+                bad[nbad] = id
               else
-                for a = 0, na - 1 do
-                  local j = i + 4 * a
-                  local k, mode, num, msg = tonumber(ARGV[j]), ARGV[j + 1], tonumber(ARGV[j + 2]), ARGV[j + 3]
+                for j = i, last - 2, 4 do
+                  local k, mode, x = tonum(ARGV[j]), ARGV[j + 1], tonum(ARGV[j + 2])
                   if mode == 'd' then
-                    redis.call('XADD', KEYS[k], 'MAXLEN', '~', num, '*', 'm', msg)
-                  elseif ok(k) then
-                    redis.call('XADD', KEYS[k], '*', 'm', msg)
-                    if num > 0 and (expire[k] == nil or num > expire[k]) then expire[k] = num end
+                    redis.call('XADD', KEYS[k], 'MAXLEN', '~', x, '*', 'm', ARGV[j + 3])
+                  else
+                    local u = usable[k]
+                    if u == nil then u = check(k) end
+                    if u then
+                      redis.call('XADD', KEYS[k], '*', 'm', ARGV[j + 3])
+                      if x > 0 then
+                        local e = expire[k]
+                        if e == nil or x > e then expire[k] = x end
+                      end
+                    end
                   end
                 end
-                done[#done + 1] = id
+                ndone = ndone + 1
+                done[ndone] = id
               end
-              i = i + 4 * na
+              i = last + 2
             end
-            for k = 1, #done, 500 do
-              local last = math.min(k + 499, #done)
-              redis.call('XACK', stream, group, unpack(done, k, last))
-              redis.call('XDEL', stream, unpack(done, k, last))
+            for k = 1, ndone, 500 do
+              local to = math.min(k + 499, ndone)
+              redis.call('XACK', stream, group, unpack(done, k, to))
+              redis.call('XDEL', stream, unpack(done, k, to))
             end
           end
           for k, ttl in pairs(expire) do redis.call('PEXPIRE', KEYS[k], ttl) end
