@@ -97,9 +97,15 @@ final class ResultWriter implements Runnable {
       hook.accept(w);
     }
     List<String> keys = new ArrayList<>();
-    List<String> args = arguments(batch, keys);
+    List<byte[]> args = arguments(batch, keys);
+    List<byte[]> keyBytes = new ArrayList<>(keys.size());
+    for (String k : keys) {
+      keyBytes.add(bytes(k));
+    }
     Object reply =
-        link.call(j -> Scripts.COMMIT.run(j, keys, args), () -> !state.stopped() || !state.forced);
+        link.call(
+            j -> Scripts.COMMIT.runBinary(j, keyBytes, args),
+            () -> !state.stopped() || !state.forced);
     Set<String> lost = Set.of();
     Set<String> bad = Set.of();
     if (reply instanceof List<?> l && l.size() == 2) {
@@ -136,17 +142,23 @@ final class ResultWriter implements Runnable {
     state.wakeReader();
   }
 
-  /** The script's arguments for a batch (docs/protocol.md section 5.2); fills {@code keys}. */
-  private List<String> arguments(List<FinishedEntry> batch, List<String> keys) {
+  /**
+   * The script's arguments for a batch (docs/protocol.md section 5.2), encoded here, the repeated
+   * ones (counts, modes, ttls, key indexes) once; fills {@code keys}.
+   */
+  private List<byte[]> arguments(List<FinishedEntry> batch, List<String> keys) {
     WorkerSettings settings = state.settings;
-    Map<String, String> index = new HashMap<>();
+    Map<String, byte[]> index = new HashMap<>();
     Map<ServedStage, List<FinishedEntry>> byStage = new LinkedHashMap<>();
     for (FinishedEntry d : batch) {
       byStage.computeIfAbsent(d.held().stage, k -> new ArrayList<>()).add(d);
     }
-    List<String> args = new ArrayList<>(2 + batch.size() * 8);
-    args.add(settings.group());
-    args.add(settings.consumer());
+    List<byte[]> args = new ArrayList<>(2 + 4 * byStage.size() + batch.size() * 6);
+    args.add(bytes(settings.group()));
+    args.add(bytes(settings.consumer()));
+    byte[] cap = null;
+    long lastTtl = -1;
+    byte[] ttlText = ZERO;
     for (Map.Entry<ServedStage, List<FinishedEntry>> e : byStage.entrySet()) {
       List<FinishedEntry> ds = e.getValue();
       StreamEntryID lo = ds.get(0).held().id;
@@ -157,41 +169,63 @@ final class ResultWriter implements Runnable {
         hi = id.compareTo(hi) > 0 ? id : hi;
       }
       args.add(keyIndex(keys, index, e.getKey().stream()));
-      args.add(Integer.toString(ds.size()));
-      args.add(lo.toString());
-      args.add(hi.toString());
+      args.add(number(ds.size()));
+      args.add(bytes(lo.toString()));
+      args.add(bytes(hi.toString()));
       for (FinishedEntry d : ds) {
-        args.add(d.held().id.toString());
+        args.add(bytes(d.held().id.toString()));
         String dead = d.deadLetter();
         String reply = d.reply();
         String result = d.result();
         int appends = (dead != null ? 1 : 0) + (reply != null && result != null ? 1 : 0);
-        args.add(Integer.toString(appends));
+        args.add(number(appends));
         if (dead != null) {
+          if (cap == null) {
+            cap = number(settings.deadLetterCap());
+          }
           args.add(keyIndex(keys, index, d.held().stage.dead));
-          args.add("d");
-          args.add(Long.toString(settings.deadLetterCap()));
-          args.add(dead);
+          args.add(MODE_DEAD);
+          args.add(cap);
+          args.add(bytes(dead));
         }
         if (reply != null && result != null) {
           args.add(keyIndex(keys, index, reply));
           // A dead letter's error result is optional: a reply key that is not a stream must not
           // keep a poison entry from leaving its task stream.
-          args.add(dead != null ? "o" : "r");
-          args.add(Long.toString(dead != null ? 0 : d.ttl()));
-          args.add(result);
+          long ttl = dead != null ? 0 : d.ttl();
+          if (ttl != lastTtl) {
+            lastTtl = ttl;
+            ttlText = number(ttl);
+          }
+          args.add(dead != null ? MODE_OPTIONAL : MODE_RESULT);
+          args.add(ttlText);
+          args.add(bytes(result));
         }
       }
     }
     return args;
   }
 
-  private static String keyIndex(List<String> keys, Map<String, String> index, String key) {
+  private static final byte[] MODE_RESULT = {'r'};
+  private static final byte[] MODE_OPTIONAL = {'o'};
+  private static final byte[] MODE_DEAD = {'d'};
+  private static final byte[] ZERO = {'0'};
+  private static final byte[] ONE = {'1'};
+
+  private static byte[] number(long n) {
+    return n == 1 ? ONE : n == 0 ? ZERO : bytes(Long.toString(n));
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static byte[] keyIndex(List<String> keys, Map<String, byte[]> index, String key) {
     return index.computeIfAbsent(
         key,
         k -> {
           keys.add(k);
-          return Integer.toString(keys.size());
+          return number(keys.size());
         });
   }
 

@@ -142,17 +142,26 @@ final class Scripts {
   static final class Script {
     final String text;
     final String sha;
+    private final byte[] textBytes;
+    private final byte[] shaBytes;
 
     Script(String text) {
       this.text = text;
+      this.textBytes = text.getBytes(StandardCharsets.UTF_8);
       try {
-        this.sha =
-            HexFormat.of()
-                .formatHex(
-                    MessageDigest.getInstance("SHA-1")
-                        .digest(text.getBytes(StandardCharsets.UTF_8)));
+        this.sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(textBytes));
       } catch (NoSuchAlgorithmException e) {
         throw new IllegalStateException("no SHA-1 in this JVM", e);
+      }
+      this.shaBytes = sha.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** {@link #run} with arguments already encoded (the worker's commit: no encoding per call). */
+    Object runBinary(Jedis j, List<byte[]> keys, List<byte[]> args) {
+      try {
+        return j.evalsha(shaBytes, keys, args);
+      } catch (JedisNoScriptException e) {
+        return j.eval(textBytes, keys, args);
       }
     }
 
