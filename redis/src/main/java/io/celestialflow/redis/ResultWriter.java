@@ -157,8 +157,12 @@ final class ResultWriter implements Runnable {
     args.add(bytes(settings.group()));
     args.add(bytes(settings.consumer()));
     byte[] cap = null;
-    long lastTtl = -1;
-    byte[] ttlText = ZERO;
+    // The last append written: an entry whose one append is the same but for its message is
+    // written in the short form (id, '=', message).
+    byte[] lastKey = null;
+    byte[] lastMode = null;
+    long lastNum = -1;
+    byte[] lastNumText = ZERO;
     for (Map.Entry<ServedStage, List<FinishedEntry>> e : byStage.entrySet()) {
       List<FinishedEntry> ds = e.getValue();
       StreamEntryID lo = ds.get(0).held().id;
@@ -177,28 +181,51 @@ final class ResultWriter implements Runnable {
         String dead = d.deadLetter();
         String reply = d.reply();
         String result = d.result();
-        int appends = (dead != null ? 1 : 0) + (reply != null && result != null ? 1 : 0);
-        args.add(number(appends));
+        if (dead == null && reply != null && result != null) {
+          byte[] key = keyIndex(keys, index, reply);
+          long ttl = d.ttl();
+          if (key == lastKey && lastMode == MODE_RESULT && ttl == lastNum) {
+            args.add(SAME);
+            args.add(bytes(result));
+            continue;
+          }
+          if (ttl != lastNum) {
+            lastNumText = number(ttl);
+          }
+          args.add(ONE);
+          args.add(key);
+          args.add(MODE_RESULT);
+          args.add(lastNumText);
+          args.add(bytes(result));
+          lastKey = key;
+          lastMode = MODE_RESULT;
+          lastNum = ttl;
+          continue;
+        }
+        args.add(number((dead != null ? 1 : 0) + (reply != null && result != null ? 1 : 0)));
         if (dead != null) {
           if (cap == null) {
             cap = number(settings.deadLetterCap());
           }
-          args.add(keyIndex(keys, index, d.held().stage.dead));
+          lastKey = keyIndex(keys, index, d.held().stage.dead);
+          lastMode = MODE_DEAD;
+          lastNum = settings.deadLetterCap();
+          lastNumText = cap;
+          args.add(lastKey);
           args.add(MODE_DEAD);
           args.add(cap);
           args.add(bytes(dead));
         }
         if (reply != null && result != null) {
-          args.add(keyIndex(keys, index, reply));
           // A dead letter's error result is optional: a reply key that is not a stream must not
           // keep a poison entry from leaving its task stream.
-          long ttl = dead != null ? 0 : d.ttl();
-          if (ttl != lastTtl) {
-            lastTtl = ttl;
-            ttlText = number(ttl);
-          }
-          args.add(dead != null ? MODE_OPTIONAL : MODE_RESULT);
-          args.add(ttlText);
+          lastKey = keyIndex(keys, index, reply);
+          lastMode = MODE_OPTIONAL;
+          lastNum = 0;
+          lastNumText = ZERO;
+          args.add(lastKey);
+          args.add(MODE_OPTIONAL);
+          args.add(ZERO);
           args.add(bytes(result));
         }
       }
@@ -211,6 +238,7 @@ final class ResultWriter implements Runnable {
   private static final byte[] MODE_DEAD = {'d'};
   private static final byte[] ZERO = {'0'};
   private static final byte[] ONE = {'1'};
+  private static final byte[] SAME = {'='};
 
   private static byte[] number(long n) {
     return n == 1 ? ONE : n == 0 ? ZERO : bytes(Long.toString(n));

@@ -21,9 +21,11 @@ final class Scripts {
    * task streams and the keys appended to; ARGV is group, consumer, then per task stream: its key
    * index, entry count, lowest and highest entry id, and per entry: its id and append count, and
    * per append: key index, mode ({@code r} required result, {@code o} optional result, {@code d}
-   * dead letter), number (result: PEXPIRE ttl in ms, 0 none; dead letter: MAXLEN ~ cap), message.
-   * An entry no longer pending for this consumer is left alone ("lost"); an entry whose required
-   * key holds something other than a stream stays pending ("bad"). Returns {lost, bad}.
+   * dead letter), number (result: PEXPIRE ttl in ms, 0 none; dead letter: MAXLEN ~ cap), message;
+   * an entry with one append like the last append written in full may take the short form: its id,
+   * {@code =}, its message. An entry no longer pending for this consumer is left alone ("lost"); an
+   * entry whose required key holds something other than a stream stays pending ("bad"). Returns
+   * {lost, bad}.
    */
   static final Script COMMIT =
       new Script(
@@ -46,6 +48,9 @@ final class Scripts {
             return u
           end
           local lost, bad, nlost, nbad = {}, {}, 0, 0
+          -- The last append's key index, mode and number: an entry whose append count is '=' has one
+          -- append with these, and only its message follows.
+          local lk, lmode, lx
           local i, argc = 3, #ARGV
           while i <= argc do
             local stream = KEYS[tonum(ARGV[i])]
@@ -59,44 +64,80 @@ final class Scripts {
             i = i + 4
             local done, ndone = {}, 0
             for _ = 1, n do
-              local id, last = ARGV[i], i + 4 * tonum(ARGV[i + 1])
-              i = i + 2
-              local writable = true
-              for j = i, last - 2, 4 do
-                if ARGV[j + 1] ~= 'o' then
-                  local k = tonum(ARGV[j])
-                  local u = usable[k]
-                  if u == nil then u = check(k) end
-                  if not u then writable = false end
-                end
-              end
-              if not own[id] then
-                nlost = nlost + 1
-                lost[nlost] = id
-              elseif not writable then
-                nbad = nbad + 1
-                bad[nbad] = id
-              else
-                for j = i, last - 2, 4 do
-                  local k, mode, x = tonum(ARGV[j]), ARGV[j + 1], tonum(ARGV[j + 2])
-                  if mode == 'd' then
-                    redis.call('XADD', KEYS[k], 'MAXLEN', '~', x, '*', 'm', ARGV[j + 3])
+              local id, na = ARGV[i], ARGV[i + 1]
+              if na == '=' then
+                if not own[id] then
+                  nlost = nlost + 1
+                  lost[nlost] = id
+                else
+                  local u = true
+                  if lmode ~= 'o' then
+                    u = usable[lk]
+                    if u == nil then u = check(lk) end
+                  end
+                  if not u then
+                    nbad = nbad + 1
+                    bad[nbad] = id
                   else
+                    if lmode == 'd' then
+                      redis.call('XADD', KEYS[lk], 'MAXLEN', '~', lx, '*', 'm', ARGV[i + 2])
+                    else
+                      local v = usable[lk]
+                      if v == nil then v = check(lk) end
+                      if v then
+                        redis.call('XADD', KEYS[lk], '*', 'm', ARGV[i + 2])
+                        if lx > 0 then
+                          local e = expire[lk]
+                          if e == nil or lx > e then expire[lk] = lx end
+                        end
+                      end
+                    end
+                    ndone = ndone + 1
+                    done[ndone] = id
+                  end
+                end
+                i = i + 3
+              else
+                local last = i + 4 * tonum(na)
+                i = i + 2
+                local writable = true
+                for j = i, last - 2, 4 do
+                  if ARGV[j + 1] ~= 'o' then
+                    local k = tonum(ARGV[j])
                     local u = usable[k]
                     if u == nil then u = check(k) end
-                    if u then
-                      redis.call('XADD', KEYS[k], '*', 'm', ARGV[j + 3])
-                      if x > 0 then
-                        local e = expire[k]
-                        if e == nil or x > e then expire[k] = x end
+                    if not u then writable = false end
+                  end
+                end
+                if not own[id] then
+                  nlost = nlost + 1
+                  lost[nlost] = id
+                elseif not writable then
+                  nbad = nbad + 1
+                  bad[nbad] = id
+                else
+                  for j = i, last - 2, 4 do
+                    local k, mode, x = tonum(ARGV[j]), ARGV[j + 1], tonum(ARGV[j + 2])
+                    if mode == 'd' then
+                      redis.call('XADD', KEYS[k], 'MAXLEN', '~', x, '*', 'm', ARGV[j + 3])
+                    else
+                      local u = usable[k]
+                      if u == nil then u = check(k) end
+                      if u then
+                        redis.call('XADD', KEYS[k], '*', 'm', ARGV[j + 3])
+                        if x > 0 then
+                          local e = expire[k]
+                          if e == nil or x > e then expire[k] = x end
+                        end
                       end
                     end
                   end
+                  ndone = ndone + 1
+                  done[ndone] = id
                 end
-                ndone = ndone + 1
-                done[ndone] = id
+                if last - 2 >= i then lk, lmode, lx = tonum(ARGV[last - 2]), ARGV[last - 1], tonum(ARGV[last]) end
+                i = last + 2
               end
-              i = last + 2
             end
             for k = 1, ndone, 500 do
               local to = math.min(k + 499, ndone)
