@@ -66,7 +66,7 @@ final class ResultWriter implements Runnable {
         } catch (JedisException e) {
           log.error("worker {}: writing results failed; the entries stay pending", consumer, e);
           for (FinishedEntry x : batch) {
-            state.release(x.held());
+            state.committed(x);
           }
           batch.clear();
         }
@@ -113,7 +113,7 @@ final class ResultWriter implements Runnable {
       bad = ids(l.get(1));
     }
     for (FinishedEntry d : batch) {
-      state.release(d.held());
+      state.committed(d);
       String entry = d.held().id.toString();
       if (lost.contains(entry)) {
         log.warn(
