@@ -320,7 +320,8 @@ public final class RemoteWorker implements AutoCloseable {
 
     /**
      * Sets the most entries read per {@code XREADGROUP} (default 64). The worker holds at most
-     * {@code concurrency + batchSize} entries at once.
+     * {@code concurrency + batchSize} entries not yet run at once, and at most a batch more of
+     * finished ones waiting for their commit.
      *
      * @param n at least 1
      * @return this builder

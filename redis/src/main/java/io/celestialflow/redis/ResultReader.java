@@ -1,12 +1,15 @@
 package io.celestialflow.redis;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.Jedis;
@@ -27,6 +30,7 @@ final class ResultReader implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(Exchange.class);
   private static final int READ_COUNT = 1024;
   private static final int BLOCK_MS = 100;
+  private static final byte[] START = {'0', '-', '0'};
 
   private final Exchange exchange;
 
@@ -37,16 +41,18 @@ final class ResultReader implements Runnable {
   @Override
   public void run() {
     String results = java.util.Objects.requireNonNull(exchange.resultsKey);
-    StreamEntryID lastResult = new StreamEntryID(0, 0);
-    StreamEntryID lastDead = null;
-    List<StreamEntryID> consumed = new ArrayList<>();
+    byte[] resultsKey = results.getBytes(StandardCharsets.UTF_8);
+    byte[] deadKey = exchange.deadKey.getBytes(StandardCharsets.UTF_8);
+    byte[] lastResult = START;
+    byte[] lastDead = null;
+    List<byte[]> consumed = new ArrayList<>();
     boolean idleRead = false;
     try (Link link = exchange.link("reader", false)) {
       while (!exchange.closed) {
         if (exchange.resetReader) {
           exchange.resetReader = false;
-          lastResult = new StreamEntryID(0, 0);
-          lastDead = new StreamEntryID(0, 0);
+          lastResult = START;
+          lastDead = START;
           consumed.clear();
         }
         if (exchange.pending.isEmpty() && consumed.isEmpty() && !idleRead) {
@@ -65,20 +71,21 @@ final class ResultReader implements Runnable {
           if (lastDead == null) {
             lastDead = link.call(j -> lastId(j, exchange.deadKey), () -> !exchange.closed);
           }
-          Map<String, StreamEntryID> from = new LinkedHashMap<>();
-          from.put(results, lastResult);
-          from.put(exchange.deadKey, lastDead);
-          StreamEntryID[] delete = consumed.toArray(new StreamEntryID[0]);
-          List<Map.Entry<String, List<StreamEntry>>> data =
+          byte[][] delete = consumed.toArray(new byte[0][]);
+          byte[] fromResult = lastResult;
+          byte[] fromDead = lastDead;
+          List<Object> data =
               link.call(
                   j -> {
                     Pipeline pipe = j.pipelined();
                     if (delete.length > 0) {
-                      pipe.xdel(results, delete);
+                      pipe.xdel(resultsKey, delete);
                     }
-                    Response<List<Map.Entry<String, List<StreamEntry>>>> r =
+                    Response<List<Object>> r =
                         pipe.xread(
-                            XReadParams.xReadParams().count(READ_COUNT).block(BLOCK_MS), from);
+                            XReadParams.xReadParams().count(READ_COUNT).block(BLOCK_MS),
+                            Map.entry(resultsKey, fromResult),
+                            Map.entry(deadKey, fromDead));
                     pipe.sync();
                     return r.get();
                   },
@@ -88,16 +95,23 @@ final class ResultReader implements Runnable {
           if (data == null) {
             continue;
           }
-          for (Map.Entry<String, List<StreamEntry>> stream : data) {
-            boolean isResults = stream.getKey().equals(results);
-            for (StreamEntry e : stream.getValue()) {
+          // The binary reply as Redis sends it (RESP2: per stream its key and entries, per entry
+          // its id and fields): no entry id parsed, no map of fields made, the ids kept as bytes
+          // for the next read and the next XDEL.
+          for (Object stream : data) {
+            List<?> s = (List<?>) stream;
+            boolean isResults = Arrays.equals((byte[]) s.get(0), resultsKey);
+            for (Object entry : (List<?>) s.get(1)) {
+              List<?> e = (List<?>) entry;
+              byte[] id = (byte[]) e.get(0);
+              List<?> fields = e.get(1) instanceof List<?> f ? f : List.of();
               if (isResults) {
-                consumed.add(e.getID());
-                lastResult = e.getID();
-                onResult(e);
+                consumed.add(id);
+                lastResult = id;
+                onResult(id, fields);
               } else {
-                lastDead = e.getID();
-                onDead(e);
+                lastDead = id;
+                onDead(fields);
               }
             }
           }
@@ -116,18 +130,50 @@ final class ResultReader implements Runnable {
     }
   }
 
-  private static StreamEntryID lastId(Jedis j, String stream) {
-    List<StreamEntry> last = j.xrevrange(stream, (StreamEntryID) null, null, 1);
-    return last.isEmpty() ? new StreamEntryID(0, 0) : last.get(0).getID();
+  /** The value of field {@code m} of an entry's field list (the last, as in a map), or null. */
+  private static @Nullable String message(List<?> fields) {
+    byte[] m = null;
+    for (int k = 0; k + 1 < fields.size(); k += 2) {
+      if (fields.get(k) instanceof byte[] f && f.length == 1 && f[0] == 'm') {
+        m = fields.get(k + 1) instanceof byte[] v ? v : null;
+      }
+    }
+    return m == null ? null : new String(m, StandardCharsets.UTF_8);
   }
 
-  private void onResult(StreamEntry e) {
+  /** An entry's fields as a map (for the checking reader: a message off the fast path). */
+  private static Map<String, String> fieldMap(List<?> fields) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (int k = 0; k + 1 < fields.size(); k += 2) {
+      if (fields.get(k) instanceof byte[] f && fields.get(k + 1) instanceof byte[] v) {
+        out.put(new String(f, StandardCharsets.UTF_8), new String(v, StandardCharsets.UTF_8));
+      }
+    }
+    return out;
+  }
+
+  private static byte[] lastId(Jedis j, String stream) {
+    List<StreamEntry> last = j.xrevrange(stream, (StreamEntryID) null, null, 1);
+    return last.isEmpty() ? START : last.get(0).getID().toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  private void onResult(byte[] entry, List<?> fields) {
+    String graph = exchange.keys.graph();
+    String stage = exchange.keys.stage();
     Wire.Result r;
     try {
-      r = Wire.readResult(e.getFields(), exchange.keys.graph(), exchange.keys.stage());
+      r =
+          WireFastPath.read(message(fields), Wire.Context.RESULTS, graph, stage)
+                  instanceof Wire.Result fast
+              ? fast
+              : Wire.readResult(fieldMap(fields), graph, stage);
     } catch (Wire.Rejection x) {
       exchange.malformed.increment();
-      log.warn("stage '{}': malformed result {}: {}", exchange.keys.stage(), e.getID(), x.reason());
+      log.warn(
+          "stage '{}': malformed result {}: {}",
+          stage,
+          new String(entry, StandardCharsets.UTF_8),
+          x.reason());
       String id = x.member("id");
       String taskRun = x.member("run");
       Pending p =
@@ -169,10 +215,10 @@ final class ResultReader implements Runnable {
     }
   }
 
-  private void onDead(StreamEntry e) {
+  private void onDead(List<?> fields) {
     Wire.Dead d;
     try {
-      d = Wire.readDead(e.getFields());
+      d = Wire.readDead(fieldMap(fields));
     } catch (Wire.Rejection x) {
       return; // not ours to judge
     }

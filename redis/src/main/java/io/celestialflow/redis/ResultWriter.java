@@ -66,7 +66,7 @@ final class ResultWriter implements Runnable {
         } catch (JedisException e) {
           log.error("worker {}: writing results failed; the entries stay pending", consumer, e);
           for (FinishedEntry x : batch) {
-            state.release(x.held());
+            state.committed(x);
           }
           batch.clear();
         }
@@ -97,9 +97,15 @@ final class ResultWriter implements Runnable {
       hook.accept(w);
     }
     List<String> keys = new ArrayList<>();
-    List<String> args = arguments(batch, keys);
+    List<byte[]> args = arguments(batch, keys);
+    List<byte[]> keyBytes = new ArrayList<>(keys.size());
+    for (String k : keys) {
+      keyBytes.add(bytes(k));
+    }
     Object reply =
-        link.call(j -> Scripts.COMMIT.run(j, keys, args), () -> !state.stopped() || !state.forced);
+        link.call(
+            j -> Scripts.COMMIT.runBinary(j, keyBytes, args),
+            () -> !state.stopped() || !state.forced);
     Set<String> lost = Set.of();
     Set<String> bad = Set.of();
     if (reply instanceof List<?> l && l.size() == 2) {
@@ -107,7 +113,7 @@ final class ResultWriter implements Runnable {
       bad = ids(l.get(1));
     }
     for (FinishedEntry d : batch) {
-      state.release(d.held());
+      state.committed(d);
       String entry = d.held().id.toString();
       if (lost.contains(entry)) {
         log.warn(
@@ -136,17 +142,27 @@ final class ResultWriter implements Runnable {
     state.wakeReader();
   }
 
-  /** The script's arguments for a batch (docs/protocol.md section 5.2); fills {@code keys}. */
-  private List<String> arguments(List<FinishedEntry> batch, List<String> keys) {
+  /**
+   * The script's arguments for a batch (docs/protocol.md section 5.2), encoded here, the repeated
+   * ones (counts, modes, ttls, key indexes) once; fills {@code keys}.
+   */
+  private List<byte[]> arguments(List<FinishedEntry> batch, List<String> keys) {
     WorkerSettings settings = state.settings;
-    Map<String, String> index = new HashMap<>();
+    Map<String, byte[]> index = new HashMap<>();
     Map<ServedStage, List<FinishedEntry>> byStage = new LinkedHashMap<>();
     for (FinishedEntry d : batch) {
       byStage.computeIfAbsent(d.held().stage, k -> new ArrayList<>()).add(d);
     }
-    List<String> args = new ArrayList<>(2 + batch.size() * 8);
-    args.add(settings.group());
-    args.add(settings.consumer());
+    List<byte[]> args = new ArrayList<>(2 + 4 * byStage.size() + batch.size() * 6);
+    args.add(bytes(settings.group()));
+    args.add(bytes(settings.consumer()));
+    byte[] cap = null;
+    // The last append written: an entry whose one append is the same but for its message is
+    // written in the short form (id, '=', message).
+    byte[] lastKey = null;
+    byte[] lastMode = null;
+    long lastNum = -1;
+    byte[] lastNumText = ZERO;
     for (Map.Entry<ServedStage, List<FinishedEntry>> e : byStage.entrySet()) {
       List<FinishedEntry> ds = e.getValue();
       StreamEntryID lo = ds.get(0).held().id;
@@ -157,41 +173,87 @@ final class ResultWriter implements Runnable {
         hi = id.compareTo(hi) > 0 ? id : hi;
       }
       args.add(keyIndex(keys, index, e.getKey().stream()));
-      args.add(Integer.toString(ds.size()));
-      args.add(lo.toString());
-      args.add(hi.toString());
+      args.add(number(ds.size()));
+      args.add(bytes(lo.toString()));
+      args.add(bytes(hi.toString()));
       for (FinishedEntry d : ds) {
-        args.add(d.held().id.toString());
+        args.add(bytes(d.held().id.toString()));
         String dead = d.deadLetter();
         String reply = d.reply();
         String result = d.result();
-        int appends = (dead != null ? 1 : 0) + (reply != null && result != null ? 1 : 0);
-        args.add(Integer.toString(appends));
+        if (dead == null && reply != null && result != null) {
+          byte[] key = keyIndex(keys, index, reply);
+          long ttl = d.ttl();
+          if (key == lastKey && lastMode == MODE_RESULT && ttl == lastNum) {
+            args.add(SAME);
+            args.add(bytes(result));
+            continue;
+          }
+          if (ttl != lastNum) {
+            lastNumText = number(ttl);
+          }
+          args.add(ONE);
+          args.add(key);
+          args.add(MODE_RESULT);
+          args.add(lastNumText);
+          args.add(bytes(result));
+          lastKey = key;
+          lastMode = MODE_RESULT;
+          lastNum = ttl;
+          continue;
+        }
+        args.add(number((dead != null ? 1 : 0) + (reply != null && result != null ? 1 : 0)));
         if (dead != null) {
-          args.add(keyIndex(keys, index, d.held().stage.dead));
-          args.add("d");
-          args.add(Long.toString(settings.deadLetterCap()));
-          args.add(dead);
+          if (cap == null) {
+            cap = number(settings.deadLetterCap());
+          }
+          lastKey = keyIndex(keys, index, d.held().stage.dead);
+          lastMode = MODE_DEAD;
+          lastNum = settings.deadLetterCap();
+          lastNumText = cap;
+          args.add(lastKey);
+          args.add(MODE_DEAD);
+          args.add(cap);
+          args.add(bytes(dead));
         }
         if (reply != null && result != null) {
-          args.add(keyIndex(keys, index, reply));
           // A dead letter's error result is optional: a reply key that is not a stream must not
           // keep a poison entry from leaving its task stream.
-          args.add(dead != null ? "o" : "r");
-          args.add(Long.toString(dead != null ? 0 : d.ttl()));
-          args.add(result);
+          lastKey = keyIndex(keys, index, reply);
+          lastMode = MODE_OPTIONAL;
+          lastNum = 0;
+          lastNumText = ZERO;
+          args.add(lastKey);
+          args.add(MODE_OPTIONAL);
+          args.add(ZERO);
+          args.add(bytes(result));
         }
       }
     }
     return args;
   }
 
-  private static String keyIndex(List<String> keys, Map<String, String> index, String key) {
+  private static final byte[] MODE_RESULT = {'r'};
+  private static final byte[] MODE_OPTIONAL = {'o'};
+  private static final byte[] MODE_DEAD = {'d'};
+  private static final byte[] ZERO = {'0'};
+  private static final byte[] ONE = {'1'};
+  private static final byte[] SAME = {'='};
+
+  private static byte[] number(long n) {
+    return n == 1 ? ONE : n == 0 ? ZERO : bytes(Long.toString(n));
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static byte[] keyIndex(List<String> keys, Map<String, byte[]> index, String key) {
     return index.computeIfAbsent(
         key,
         k -> {
           keys.add(k);
-          return Integer.toString(keys.size());
+          return number(keys.size());
         });
   }
 

@@ -21,66 +21,128 @@ final class Scripts {
    * task streams and the keys appended to; ARGV is group, consumer, then per task stream: its key
    * index, entry count, lowest and highest entry id, and per entry: its id and append count, and
    * per append: key index, mode ({@code r} required result, {@code o} optional result, {@code d}
-   * dead letter), number (result: PEXPIRE ttl in ms, 0 none; dead letter: MAXLEN ~ cap), message.
-   * An entry no longer pending for this consumer is left alone ("lost"); an entry whose required
-   * key holds something other than a stream stays pending ("bad"). Returns {lost, bad}.
+   * dead letter), number (result: PEXPIRE ttl in ms, 0 none; dead letter: MAXLEN ~ cap), message;
+   * an entry with one append like the last append written in full may take the short form: its id,
+   * {@code =}, its message. An entry no longer pending for this consumer is left alone ("lost"); an
+   * entry whose required key holds something other than a stream stays pending ("bad"). Returns
+   * {lost, bad}.
    */
   static final Script COMMIT =
       new Script(
           """
           local group, consumer = ARGV[1], ARGV[2]
-          local usable, expire = {}, {}
-          local function ok(k)
-            local u = usable[k]
-            if u == nil then
-              local t = redis.call('TYPE', KEYS[k])['ok']
-              u = (t == 'stream' or t == 'none')
-              usable[k] = u
+          local num, usable, expire = {}, {}, {}
+          -- ARGV numbers repeat (key indexes, counts, ttls): each text is converted once.
+          local function tonum(s)
+            local v = num[s]
+            if v == nil then
+              v = tonumber(s)
+              num[s] = v
             end
+            return v
+          end
+          local function check(k)
+            local t = redis.call('TYPE', KEYS[k])['ok']
+            local u = (t == 'stream' or t == 'none')
+            usable[k] = u
             return u
           end
-          local lost, bad = {}, {}
-          local i = 3
-          while i <= #ARGV do
-            local stream = KEYS[tonumber(ARGV[i])]
-            local n = tonumber(ARGV[i + 1])
+          local lost, bad, nlost, nbad = {}, {}, 0, 0
+          -- The last append's key index, mode and number: an entry whose append count is '=' has one
+          -- append with these, and only its message follows.
+          local lk, lmode, lx
+          local i, argc = 3, #ARGV
+          while i <= argc do
+            local stream = KEYS[tonum(ARGV[i])]
+            local n = tonum(ARGV[i + 1])
             -- One XPENDING for the batch's range: which of its entries are still this consumer's.
             local own = {}
-            for _, e in ipairs(redis.call('XPENDING', stream, group, ARGV[i + 2], ARGV[i + 3], 1000000, consumer)) do
-              own[e[1]] = true
+            local pending = redis.call('XPENDING', stream, group, ARGV[i + 2], ARGV[i + 3], 1000000, consumer)
+            for p = 1, #pending do
+              own[pending[p][1]] = true
             end
             i = i + 4
-            local done = {}
+            local done, ndone = {}, 0
             for _ = 1, n do
-              local id, na = ARGV[i], tonumber(ARGV[i + 1])
-              i = i + 2
-              local writable = true
-              for a = 0, na - 1 do
-                if ARGV[i + 4 * a + 1] ~= 'o' and not ok(tonumber(ARGV[i + 4 * a])) then writable = false end
-              end
-              if not own[id] then
-                lost[#lost + 1] = id
-              elseif not writable then
-                bad[#bad + 1] = id
-              else
-                for a = 0, na - 1 do
-                  local j = i + 4 * a
-                  local k, mode, num, msg = tonumber(ARGV[j]), ARGV[j + 1], tonumber(ARGV[j + 2]), ARGV[j + 3]
-                  if mode == 'd' then
-                    redis.call('XADD', KEYS[k], 'MAXLEN', '~', num, '*', 'm', msg)
-                  elseif ok(k) then
-                    redis.call('XADD', KEYS[k], '*', 'm', msg)
-                    if num > 0 and (expire[k] == nil or num > expire[k]) then expire[k] = num end
+              local id, na = ARGV[i], ARGV[i + 1]
+              if na == '=' then
+                if not own[id] then
+                  nlost = nlost + 1
+                  lost[nlost] = id
+                else
+                  local u = true
+                  if lmode ~= 'o' then
+                    u = usable[lk]
+                    if u == nil then u = check(lk) end
+                  end
+                  if not u then
+                    nbad = nbad + 1
+                    bad[nbad] = id
+                  else
+                    if lmode == 'd' then
+                      redis.call('XADD', KEYS[lk], 'MAXLEN', '~', lx, '*', 'm', ARGV[i + 2])
+                    else
+                      local v = usable[lk]
+                      if v == nil then v = check(lk) end
+                      if v then
+                        redis.call('XADD', KEYS[lk], '*', 'm', ARGV[i + 2])
+                        if lx > 0 then
+                          local e = expire[lk]
+                          if e == nil or lx > e then expire[lk] = lx end
+                        end
+                      end
+                    end
+                    ndone = ndone + 1
+                    done[ndone] = id
                   end
                 end
-                done[#done + 1] = id
+                i = i + 3
+              else
+                local last = i + 4 * tonum(na)
+                i = i + 2
+                local writable = true
+                for j = i, last - 2, 4 do
+                  if ARGV[j + 1] ~= 'o' then
+                    local k = tonum(ARGV[j])
+                    local u = usable[k]
+                    if u == nil then u = check(k) end
+                    if not u then writable = false end
+                  end
+                end
+                if not own[id] then
+                  nlost = nlost + 1
+                  lost[nlost] = id
+                elseif not writable then
+                  nbad = nbad + 1
+                  bad[nbad] = id
+                else
+                  for j = i, last - 2, 4 do
+                    local k, mode, x = tonum(ARGV[j]), ARGV[j + 1], tonum(ARGV[j + 2])
+                    if mode == 'd' then
+                      redis.call('XADD', KEYS[k], 'MAXLEN', '~', x, '*', 'm', ARGV[j + 3])
+                    else
+                      local u = usable[k]
+                      if u == nil then u = check(k) end
+                      if u then
+                        redis.call('XADD', KEYS[k], '*', 'm', ARGV[j + 3])
+                        if x > 0 then
+                          local e = expire[k]
+                          if e == nil or x > e then expire[k] = x end
+                        end
+                      end
+                    end
+                  end
+                  ndone = ndone + 1
+                  done[ndone] = id
+                end
+                if last - 2 >= i then lk, lmode, lx = tonum(ARGV[last - 2]), ARGV[last - 1], tonum(ARGV[last]) end
+                i = last + 2
               end
-              i = i + 4 * na
             end
-            for k = 1, #done, 500 do
-              local last = math.min(k + 499, #done)
-              redis.call('XACK', stream, group, unpack(done, k, last))
-              redis.call('XDEL', stream, unpack(done, k, last))
+            for k = 1, ndone, 500 do
+              local to = math.min(k + 499, ndone)
+              redis.call('XACK', stream, group, unpack(done, k, to))
+              redis.call('XDEL', stream, unpack(done, k, to))
             end
           end
           for k, ttl in pairs(expire) do redis.call('PEXPIRE', KEYS[k], ttl) end
@@ -121,17 +183,26 @@ final class Scripts {
   static final class Script {
     final String text;
     final String sha;
+    private final byte[] textBytes;
+    private final byte[] shaBytes;
 
     Script(String text) {
       this.text = text;
+      this.textBytes = text.getBytes(StandardCharsets.UTF_8);
       try {
-        this.sha =
-            HexFormat.of()
-                .formatHex(
-                    MessageDigest.getInstance("SHA-1")
-                        .digest(text.getBytes(StandardCharsets.UTF_8)));
+        this.sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(textBytes));
       } catch (NoSuchAlgorithmException e) {
         throw new IllegalStateException("no SHA-1 in this JVM", e);
+      }
+      this.shaBytes = sha.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** {@link #run} with arguments already encoded (the worker's commit: no encoding per call). */
+    Object runBinary(Jedis j, List<byte[]> keys, List<byte[]> args) {
+      try {
+        return j.evalsha(shaBytes, keys, args);
+      } catch (JedisNoScriptException e) {
+        return j.eval(textBytes, keys, args);
       }
     }
 

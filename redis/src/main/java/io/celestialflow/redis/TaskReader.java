@@ -41,9 +41,9 @@ final class TaskReader implements Runnable {
     try (Link link = state.link("reader")) {
       while (state.running()) {
         int free = Math.min(settings.batchSize(), state.free());
-        if (free < least(settings)) {
+        if (free < state.least()) {
           state.readerSleeping = true;
-          if (state.free() < least(settings) && state.running()) {
+          if (state.free() < state.least() && state.running()) {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
           }
           state.readerSleeping = false;
@@ -94,15 +94,5 @@ final class TaskReader implements Runnable {
     } catch (RuntimeException | Error e) {
       log.error("worker {}: the reader stopped", consumer, e);
     }
-  }
-
-  /**
-   * The fewest entries worth a read. With nothing held, one. Under load, half a batch: the entries
-   * held beyond the running ones keep the executor busy meanwhile, and reading each few entries the
-   * writer's last commit let go of would cost a round trip (and an executor hand-off) for a handful
-   * of tasks — at a full worker, about one read per commit.
-   */
-  private int least(WorkerSettings settings) {
-    return state.held.isEmpty() ? 1 : Math.max(1, settings.batchSize() / 2);
   }
 }

@@ -37,7 +37,10 @@ record WorkerSettings(
     @Nullable Duration taskTimeout,
     @Nullable Consumer<List<RemoteWorker.Written>> beforeCommit) {
 
-  /** The most entries the worker holds at once: one batch waiting behind the running tasks. */
+  /**
+   * The most entries not yet run the worker holds at once: one batch waiting behind the running
+   * tasks (finished entries waiting for their commit, at most a batch more, do not count).
+   */
   int capacity() {
     return concurrency + batchSize;
   }

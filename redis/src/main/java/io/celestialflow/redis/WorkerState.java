@@ -44,6 +44,10 @@ final class WorkerState {
   final LongAdder reclaimed = new LongAdder();
   final LongAdder renewed = new LongAdder();
   final AtomicInteger lifecycle = new AtomicInteger(NEW);
+
+  /** Entries finished (queued for the writer or being committed) and not yet let go of. */
+  private final AtomicInteger finished = new AtomicInteger();
+
   final long startedAt = System.currentTimeMillis();
 
   /** Set once the stop has given up waiting: interrupted tasks then stay pending. */
@@ -76,9 +80,18 @@ final class WorkerState {
     return lifecycle.get() == STOPPED;
   }
 
-  /** How many more entries the worker may hold. */
+  /**
+   * How many more entries the worker may fetch. Entries it has finished and not yet committed do
+   * not count against its capacity: no other worker could run them, and counting them kept the
+   * reader waiting for each commit's round trip (fetch, run, commit, fetch: nothing overlapped). So
+   * a worker holds at most its capacity of entries not yet run, plus at most a batch of finished
+   * ones waiting for the writer.
+   */
   int free() {
-    return settings.capacity() - held.size();
+    int all = held.size();
+    int unfinished = all - finished.get();
+    return Math.min(
+        settings.capacity() - unfinished, settings.capacity() + settings.batchSize() - all);
   }
 
   /** Holds an entry; false if it is held already (a reaper claimed an entry running here). */
@@ -95,12 +108,37 @@ final class WorkerState {
     held.remove(h.key, h);
   }
 
-  /** Queues a finished entry for the writer. */
+  /**
+   * The fewest entries worth a read. With nothing held, one. Under load, half a batch: the entries
+   * held beyond the running ones keep the executor busy meanwhile, and reading each few entries the
+   * writer's last commit let go of would cost a round trip (and an executor hand-off) for a handful
+   * of tasks — at a full worker, about one read per commit.
+   */
+  int least() {
+    return held.isEmpty() ? 1 : Math.max(1, settings.batchSize() / 2);
+  }
+
+  /**
+   * Queues a finished entry for the writer. Its place counts as free for the reader, which is woken
+   * once there is room for a read (once: it clears the flag, so the next finishes do not wake it
+   * again before it has looked).
+   */
   void finish(FinishedEntry d) {
+    finished.incrementAndGet();
     done.offer(d);
     if (writerSleeping) {
       LockSupport.unpark(writer);
     }
+    if (readerSleeping && free() >= least()) {
+      readerSleeping = false;
+      LockSupport.unpark(reader);
+    }
+  }
+
+  /** Lets go of a finished entry (committed, or left pending when its commit failed). */
+  void committed(FinishedEntry d) {
+    release(d.held());
+    finished.decrementAndGet();
   }
 
   /** Wakes the reader if it waits for room. */
