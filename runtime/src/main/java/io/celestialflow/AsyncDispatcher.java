@@ -138,14 +138,16 @@ final class AsyncDispatcher implements StageDriver, Ticking {
         if (chunk != null) {
           publish(ctx); // a chunk is done: its outputs and tallies go out, as a worker's would
         }
-        chunk = stage.poll(1, stage.chunkSize());
+        chunk = stage.intake.poll(1, stage.chunkSize());
         if (chunk != null) {
           stage.claimed.add(chunk.size());
         } else if (outstanding > 0) {
           sleep(ctx, true);
         } else {
           publish(ctx);
-          chunk = stage.next(1, stage.chunkSize()); // nothing outstanding: only new tasks can come
+          chunk =
+              stage.intake.next(
+                  1, stage.chunkSize()); // nothing outstanding: only new tasks can come
           if (chunk == null) {
             return; // the inbox was closed: the run is over
           }

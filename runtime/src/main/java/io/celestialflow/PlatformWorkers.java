@@ -36,7 +36,8 @@ final class PlatformWorkers implements StageDriver {
       stage.awaitGate();
       int consumers = threads.length;
       Chunk chunk;
-      while (!run.isCancelled() && (chunk = stage.next(consumers, stage.chunkSize())) != null) {
+      while (!run.isCancelled()
+          && (chunk = stage.intake.next(consumers, stage.chunkSize())) != null) {
         stage.claimed.add(chunk.size());
         core.runChunk(chunk, ctx);
       }

@@ -122,7 +122,7 @@ final class ProcessBridge implements StageDriver {
 
     @Override
     public @Nullable TaskBatch claim(int consumers, int max) throws InterruptedException {
-      Chunk chunk = stage.next(consumers, max);
+      Chunk chunk = stage.intake.next(consumers, max);
       if (chunk != null) {
         stage.claimed.add(chunk.size());
       }

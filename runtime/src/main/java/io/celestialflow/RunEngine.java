@@ -209,7 +209,7 @@ final class RunEngine implements GraphRun {
       StageRuntime target = stages[input.stage()];
       if (ListInput.suits(input.source(), this, target, layout == Layout.STREAMING)) {
         ListInput list = new ListInput(this, target, (List<?>) input.source(), f);
-        target.readsFrom(list);
+        target.intake.readsFrom(list);
         readers.add(list);
       } else {
         Feeder feeder =

@@ -1,7 +1,6 @@
 package io.celestialflow;
 
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -40,8 +39,10 @@ final class StageRuntime {
   private final int chunkSize;
   final Inbox inbox;
 
+  /** Where the stage's workers take tasks: the inbox, then the input lists it reads itself. */
+  final Intake intake;
+
   private Outlet[] outlets = new Outlet[0];
-  private ListInput[] lists = new ListInput[0];
   private int edgeCount;
   private int[] successors = new int[0];
   private @Nullable TaskCore core;
@@ -81,6 +82,7 @@ final class StageRuntime {
     this.threadPrefix = threadPrefix;
     this.chunkSize = run.chunkSize();
     this.inbox = new Inbox(capacity);
+    this.intake = new Intake(run, inbox);
     this.pendingPredecessors = new AtomicInteger(predecessors);
   }
 
@@ -215,52 +217,6 @@ final class StageRuntime {
   void closeInputs() {
     if (inputsOpen.compareAndSet(true, false)) {
       release(1);
-    }
-  }
-
-  /** An input list this stage's workers read themselves; set before the run starts. */
-  void readsFrom(ListInput input) {
-    ListInput[] more = Arrays.copyOf(lists, lists.length + 1);
-    more[lists.length] = input;
-    lists = more;
-  }
-
-  /**
-   * Takes the next tasks without waiting: from the inbox, else from an input list this stage reads.
-   *
-   * @return the tasks, or null if none are waiting now
-   */
-  @Nullable Chunk poll(int consumers, int max) {
-    Chunk chunk = inbox.poll(consumers, max);
-    return chunk != null || lists.length == 0 ? chunk : pullList(consumers, max);
-  }
-
-  private @Nullable Chunk pullList(int consumers, int max) {
-    for (ListInput list : lists) {
-      Chunk chunk = list.pull(consumers, max);
-      if (chunk != null) {
-        return chunk;
-      }
-    }
-    return null;
-  }
-
-  /** Takes the next tasks, ignoring interrupts that are not a cancellation. */
-  @Nullable Chunk next(int consumers, int max) throws InterruptedException {
-    if (lists.length > 0) {
-      Chunk chunk = poll(consumers, max);
-      if (chunk != null) {
-        return chunk; // an empty inbox with lists to read: read them first, then wait
-      }
-    }
-    while (true) {
-      try {
-        return inbox.take(consumers, max);
-      } catch (InterruptedException e) {
-        if (run.isCancelled()) {
-          throw e;
-        }
-      }
     }
   }
 

@@ -37,7 +37,7 @@ final class VirtualThreadDispatcher implements StageDriver {
     try {
       stage.awaitGate();
       Chunk chunk;
-      while (!run.isCancelled() && (chunk = stage.next(1, stage.chunkSize())) != null) {
+      while (!run.isCancelled() && (chunk = stage.intake.next(1, stage.chunkSize())) != null) {
         stage.claimed.add(chunk.size());
         int i = chunk.from;
         try {
