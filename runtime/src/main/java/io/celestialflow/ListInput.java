@@ -63,87 +63,101 @@ final class ListInput implements InputReader {
    */
   @Nullable Chunk pull(int consumers, int max) {
     while (true) {
-      Object[] slice;
+      Taken t;
       lock.lock();
       try {
-        if (closed) {
-          return null;
-        }
-        if (run.isCancelled()) {
-          close(); // the rest stays unread: progress() says where it stopped
-          return null;
-        }
-        int left;
-        try {
-          left = list.size() - position;
-          if (left <= 0) {
-            exhausted = true;
-            close();
-            return null;
-          }
-          int want =
-              consumers <= 1 ? max : Math.max(1, Math.min(max, (left + consumers - 1) / consumers));
-          slice = list.subList(position, position + Math.min(left, want)).toArray();
-        } catch (RuntimeException error) {
-          failed = true;
-          close();
-          run.recordInputFailure(InputFailure.of(target.name(), read, error));
-          return null;
-        }
-        position += slice.length;
-        taken = position;
-        int n = slice.length;
-        for (Object task : slice) {
-          if (task == null) {
-            n = withoutNulls(slice);
-            break;
-          }
-        }
-        read += n;
-        if (n > 0) {
-          target.arrive(n);
-          if (position == list.size()) {
-            exhausted = true;
-            close(); // after the arrival: the stage stays open for these tasks
-          }
-          return new Chunk(slice, 0, n);
-        }
+        t = take(consumers, max);
       } finally {
         lock.unlock();
+      }
+      // Outside the lock, as both may call listeners: the failures first, then the stage's hold
+      // (after the tasks' arrival, so the stage stays open for them).
+      for (InputFailure failure : t.failures()) {
+        run.recordInputFailure(failure);
+      }
+      if (t.closedNow()) {
+        target.release(1);
+      }
+      if (t.chunk() != null || t.closedNow() || t == DONE) {
+        return t.chunk();
       }
     }
   }
 
-  /** Reports and removes the nulls of a slice (in place); returns how many tasks are left. */
-  private int withoutNulls(Object[] slice) {
-    List<Long> nulls = new ArrayList<>();
+  /**
+   * What one read under the lock gave: the tasks (none if the slice held only nulls), failures to
+   * report, and whether this read closed the list (its hold on the stage is then released).
+   */
+  private record Taken(@Nullable Chunk chunk, List<InputFailure> failures, boolean closedNow) {}
+
+  private static final Taken DONE = new Taken(null, List.of(), false);
+
+  private Taken take(int consumers, int max) {
+    if (closed) {
+      return DONE;
+    }
+    if (run.isCancelled()) {
+      closed = true; // the rest stays unread: progress() says where it stopped
+      return new Taken(null, List.of(), true);
+    }
+    Object[] slice;
+    try {
+      int left = list.size() - position;
+      if (left <= 0) {
+        exhausted = true;
+        closed = true;
+        return new Taken(null, List.of(), true);
+      }
+      int want =
+          consumers <= 1 ? max : Math.max(1, Math.min(max, (left + consumers - 1) / consumers));
+      slice = list.subList(position, position + Math.min(left, want)).toArray();
+    } catch (RuntimeException error) {
+      failed = true;
+      closed = true;
+      return new Taken(null, List.of(InputFailure.of(target.name(), read, error)), true);
+    }
+    position += slice.length;
+    taken = position;
+    List<InputFailure> nulls = List.of();
+    int n = slice.length;
+    for (Object task : slice) {
+      if (task == null) {
+        nulls = new ArrayList<>();
+        n = withoutNulls(slice, nulls);
+        break;
+      }
+    }
+    read += n;
+    if (n > 0) {
+      target.arrive(n);
+    }
+    boolean end = position == list.size();
+    if (end) {
+      exhausted = true;
+      closed = true;
+    }
+    return new Taken(n > 0 ? new Chunk(slice, 0, n) : null, nulls, end);
+  }
+
+  /** Removes the nulls of a slice (in place), adding their reports; returns the tasks left. */
+  private int withoutNulls(Object[] slice, List<InputFailure> reports) {
     int n = 0;
     for (int i = 0; i < slice.length; i++) {
       if (slice[i] == null) {
-        nulls.add(read + n);
+        long after = read + n;
+        reports.add(
+            InputFailure.of(
+                target.name(),
+                after,
+                new NullPointerException(
+                    "input source produced a null task after "
+                        + after
+                        + " tasks; tasks must not be null (it was skipped)")));
       } else {
         slice[n++] = slice[i];
       }
     }
-    for (long after : nulls) {
-      run.recordInputFailure(
-          InputFailure.of(
-              target.name(),
-              after,
-              new NullPointerException(
-                  "input source produced a null task after "
-                      + after
-                      + " tasks; tasks must not be null (it was skipped)")));
-    }
     return n;
-  }
-
-  /** No more reading: releases the stage's hold, once. The caller holds the lock. */
-  private void close() {
-    if (!closed) {
-      closed = true;
-      target.release(1);
-    }
   }
 
   @Override
@@ -153,11 +167,16 @@ final class ListInput implements InputReader {
 
   @Override
   public void interrupt() {
+    boolean release;
     lock.lock();
     try {
-      close();
+      release = !closed;
+      closed = true;
     } finally {
       lock.unlock();
+    }
+    if (release) {
+      target.release(1);
     }
   }
 
