@@ -117,23 +117,12 @@ final class Feeder implements Ticking, InputReader {
     }
   }
 
-  private void reportNull(long at) {
-    run.recordInputFailure(
-        InputFailure.of(
-            target.name(),
-            at,
-            new NullPointerException(
-                "input source produced a null task after "
-                    + at
-                    + " tasks; tasks must not be null (it was skipped)")));
-  }
-
   private void feedEach(Iterator<?> it) throws InterruptedException {
     while (!run.isCancelled() && it.hasNext()) {
       Object task = it.next();
       taken++;
       if (task == null) {
-        reportNull(read);
+        run.recordInputFailure(InputFailure.nullTask(target.name(), read));
         continue;
       }
       read++;

@@ -146,12 +146,19 @@ final class Inbox {
     }
   }
 
+  /**
+   * How many tasks one of {@code consumers} workers asks for when {@code waiting} wait: all it may
+   * ({@code max}) when it is alone, else its share of what waits (guided self-scheduling), at least
+   * one.
+   */
+  static int fairShare(int waiting, int consumers, int max) {
+    return consumers <= 1 ? max : Math.max(1, Math.min(max, (waiting + consumers - 1) / consumers));
+  }
+
   /** Takes a fair share for one of {@code consumers} workers, at most {@code max}; size > 0. */
   @SuppressWarnings("NonAtomicVolatileUpdate") // size is only written under the lock
   private Chunk takeLocked(int consumers, int max) {
-    int want =
-        consumers <= 1 ? max : Math.max(1, Math.min(max, (size + consumers - 1) / consumers));
-    Chunk out = extract(want);
+    Chunk out = extract(fairShare(size, consumers, max));
     size -= out.size();
     if (waitingProducers > 0 && size <= lowWater) {
       notFull.signalAll();

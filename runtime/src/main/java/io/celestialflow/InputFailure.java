@@ -34,6 +34,17 @@ public record InputFailure(
     Objects.requireNonNull(stackTrace, "stackTrace");
   }
 
+  /** A source produced a null element after {@code tasksRead} tasks: it is skipped. */
+  static InputFailure nullTask(String stage, long tasksRead) {
+    return of(
+        stage,
+        tasksRead,
+        new NullPointerException(
+            "input source produced a null task after "
+                + tasksRead
+                + " tasks; tasks must not be null (it was skipped)"));
+  }
+
   static InputFailure of(String stage, long tasksRead, Throwable error) {
     StringWriter trace = new StringWriter();
     error.printStackTrace(new PrintWriter(trace));

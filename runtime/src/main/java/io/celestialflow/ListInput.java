@@ -29,13 +29,12 @@ final class ListInput implements InputReader {
   private final int sourceIndex;
   private final ReentrantLock lock = new ReentrantLock();
 
-  // Guarded by the lock.
-  private int position;
-  private long
-      read; // the tasks among them (nulls excluded), for the position a null is reported at
+  // Written under the lock; position is volatile so that progress() reads it without the lock.
+  private volatile int position;
+  // The tasks among the elements read (nulls excluded): where a null is reported to be.
+  private long read;
   private boolean closed;
 
-  private volatile long taken;
   private volatile boolean exhausted;
   private volatile boolean failed;
 
@@ -78,7 +77,7 @@ final class ListInput implements InputReader {
       if (t.closedNow()) {
         target.release(1);
       }
-      if (t.chunk() != null || t.closedNow() || t == DONE) {
+      if (t.chunk() != null || t.last()) {
         return t.chunk();
       }
     }
@@ -86,19 +85,23 @@ final class ListInput implements InputReader {
 
   /**
    * What one read under the lock gave: the tasks (none if the slice held only nulls), failures to
-   * report, and whether this read closed the list (its hold on the stage is then released).
+   * report, whether this read closed the list (its hold on the stage is then released), and whether
+   * the list is closed (nothing more to read).
    */
-  private record Taken(@Nullable Chunk chunk, List<InputFailure> failures, boolean closedNow) {}
+  private record Taken(
+      @Nullable Chunk chunk, List<InputFailure> failures, boolean closedNow, boolean last) {}
 
-  private static final Taken DONE = new Taken(null, List.of(), false);
+  private static final Taken CLOSED_BEFORE = new Taken(null, List.of(), false, true);
+  private static final Taken CLOSED_NOW = new Taken(null, List.of(), true, true);
 
+  @SuppressWarnings("NonAtomicVolatileUpdate") // position is only written under the lock
   private Taken take(int consumers, int max) {
     if (closed) {
-      return DONE;
+      return CLOSED_BEFORE;
     }
     if (run.isCancelled()) {
       closed = true; // the rest stays unread: progress() says where it stopped
-      return new Taken(null, List.of(), true);
+      return CLOSED_NOW;
     }
     Object[] slice;
     try {
@@ -106,18 +109,16 @@ final class ListInput implements InputReader {
       if (left <= 0) {
         exhausted = true;
         closed = true;
-        return new Taken(null, List.of(), true);
+        return CLOSED_NOW;
       }
-      int want =
-          consumers <= 1 ? max : Math.max(1, Math.min(max, (left + consumers - 1) / consumers));
-      slice = list.subList(position, position + Math.min(left, want)).toArray();
+      int want = Math.min(left, Inbox.fairShare(left, consumers, max));
+      slice = list.subList(position, position + want).toArray();
     } catch (RuntimeException error) {
       failed = true;
       closed = true;
-      return new Taken(null, List.of(InputFailure.of(target.name(), read, error)), true);
+      return new Taken(null, List.of(InputFailure.of(target.name(), read, error)), true, true);
     }
     position += slice.length;
-    taken = position;
     List<InputFailure> nulls = List.of();
     int n = slice.length;
     for (Object task : slice) {
@@ -136,7 +137,7 @@ final class ListInput implements InputReader {
       exhausted = true;
       closed = true;
     }
-    return new Taken(n > 0 ? new Chunk(slice, 0, n) : null, nulls, end);
+    return new Taken(n > 0 ? new Chunk(slice, 0, n) : null, nulls, end, end);
   }
 
   /** Removes the nulls of a slice (in place), adding their reports; returns the tasks left. */
@@ -144,15 +145,7 @@ final class ListInput implements InputReader {
     int n = 0;
     for (int i = 0; i < slice.length; i++) {
       if (slice[i] == null) {
-        long after = read + n;
-        reports.add(
-            InputFailure.of(
-                target.name(),
-                after,
-                new NullPointerException(
-                    "input source produced a null task after "
-                        + after
-                        + " tasks; tasks must not be null (it was skipped)")));
+        reports.add(InputFailure.nullTask(target.name(), read + n));
       } else {
         slice[n++] = slice[i];
       }
@@ -187,6 +180,6 @@ final class ListInput implements InputReader {
 
   @Override
   public InputProgress progress() {
-    return new InputProgress(target.name(), sourceIndex, taken, exhausted, failed);
+    return new InputProgress(target.name(), sourceIndex, position, exhausted, failed);
   }
 }
