@@ -97,27 +97,23 @@ final class Pending extends CompletableFuture<Object> {
 
   @Override
   public boolean complete(Object value) {
-    boolean done = super.complete(value);
-    if (done) {
-      leave();
-    }
-    return done;
+    return leftIf(super.complete(value));
   }
 
   @Override
   public boolean completeExceptionally(Throwable error) {
-    boolean done = super.completeExceptionally(error);
-    if (done) {
-      leave();
-    }
-    return done;
+    return leftIf(super.completeExceptionally(error));
   }
 
   /** The engine gave up on the task (a timeout, a cancelled run): stop waiting for its result. */
   @Override
   public boolean cancel(boolean mayInterruptIfRunning) {
     awaited = true;
-    boolean done = super.cancel(mayInterruptIfRunning);
+    return leftIf(super.cancel(mayInterruptIfRunning));
+  }
+
+  /** {@link #leave()} if this call settled the future; returns whether it did. */
+  private boolean leftIf(boolean done) {
     if (done) {
       leave();
     }
