@@ -84,6 +84,9 @@ public final class RedisThroughputBenchmark {
             "%s raw Jedis committing with the worker's script: %,10.0f tasks/s (%.3f of raw Jedis;"
                 + " remote / it = %.3f) | cpu per task: %s%n",
             tag, scripted, scripted / raw, remote / scripted, scriptCpu.perTask(n));
+        System.out.printf(
+            "%s redis commands per task, committing with the worker's script: %s%n",
+            tag, scriptCpu.commandsPerTask(n));
       }
       System.out.printf(
           "remote / local ASYNC = %.3f ; remote / raw Jedis = %.3f%n",
