@@ -29,13 +29,14 @@ type commit struct {
 // appendOp is one XADD of a commit.
 type appendOp struct {
 	key  string
-	mode string // appendResult, appendOptional or appendDead
+	mode string // appendResult, appendPacked, appendOptional or appendDead
 	num  int64  // result: PEXPIRE ttl in ms (0 none); dead: MAXLEN ~ cap
 	msg  []byte
 }
 
 const (
 	appendResult   = "r" // required: an entry whose result cannot be written stays pending
+	appendPacked   = "p" // as appendResult, packed with the others for its key (section 3.5)
 	appendOptional = "o" // skipped if the key holds something other than a stream
 	appendDead     = "d" // XADD MAXLEN ~ num
 )
@@ -263,6 +264,29 @@ local function check(k)
   usable[k] = u
   return u
 end
+-- Packed results (mode 'p', section 3.5): gathered per key, appended as one entry of kind
+-- 'results' when 64 KiB are gathered and before the task stream's entries are acknowledged.
+local packs, counts, sizes = {}, {}, {}
+local function flush(k)
+  local n = counts[k]
+  if n ~= nil and n > 0 then
+    redis.call('XADD', KEYS[k], '*', 'm', '{"v":1,"kind":"results","results":[' .. table.concat(packs[k], ',', 1, n) .. ']}')
+    counts[k], sizes[k] = 0, 0
+  end
+end
+local function pack(k, m)
+  local p = packs[k]
+  if p == nil then
+    p = {}
+    packs[k], counts[k], sizes[k] = p, 0, 0
+  end
+  local n = counts[k] + 1
+  p[n] = m
+  counts[k] = n
+  local s = sizes[k] + #m
+  sizes[k] = s
+  if s >= 65536 then flush(k) end
+end
 local lost, bad, nlost, nbad = {}, {}, 0, 0
 -- The last append's key index, mode and number: an entry whose append count is '=' has one
 -- append with these, and only its message follows.
@@ -301,7 +325,11 @@ while i <= argc do
             local v = usable[lk]
             if v == nil then v = check(lk) end
             if v then
-              redis.call('XADD', KEYS[lk], '*', 'm', ARGV[i + 2])
+              if lmode == 'p' then
+                pack(lk, ARGV[i + 2])
+              else
+                redis.call('XADD', KEYS[lk], '*', 'm', ARGV[i + 2])
+              end
               if lx > 0 then
                 local e = expire[lk]
                 if e == nil or lx > e then expire[lk] = lx end
@@ -340,7 +368,11 @@ while i <= argc do
             local u = usable[k]
             if u == nil then u = check(k) end
             if u then
-              redis.call('XADD', KEYS[k], '*', 'm', ARGV[j + 3])
+              if mode == 'p' then
+                pack(k, ARGV[j + 3])
+              else
+                redis.call('XADD', KEYS[k], '*', 'm', ARGV[j + 3])
+              end
               if x > 0 then
                 local e = expire[k]
                 if e == nil or x > e then expire[k] = x end
@@ -354,6 +386,9 @@ while i <= argc do
       if last - 2 >= i then lk, lmode, lx = tonum(ARGV[last - 2]), ARGV[last - 1], tonum(ARGV[last]) end
       i = last + 2
     end
+  end
+  for k, n in pairs(counts) do
+    if n > 0 then flush(k) end
   end
   for k = 1, ndone, 500 do
     local to = math.min(k + 499, ndone)

@@ -123,13 +123,27 @@ func read[M any](e *env, key string, n int, timeout time.Duration) []M {
 			last = m.ID
 			raw := m.Values[protocol.Field].(string)
 			worker.CheckSchema(e.t, raw, false) // everything the worker writes follows the schema
-			var msg M
-			dec := json.NewDecoder(strings.NewReader(raw))
-			dec.UseNumber()
-			if err := dec.Decode(&msg); err != nil {
-				e.t.Fatalf("%s: entry %s: %v", key, m.ID, err)
+			// A pack of results (section 3.5) holds several messages; anything else is one.
+			var pack struct {
+				Kind    string            `json:"kind"`
+				Results []json.RawMessage `json:"results"`
 			}
-			out = append(out, msg)
+			msgs := []string{raw}
+			if json.Unmarshal([]byte(raw), &pack) == nil && pack.Kind == protocol.KindResults {
+				msgs = msgs[:0]
+				for _, r := range pack.Results {
+					msgs = append(msgs, string(r))
+				}
+			}
+			for _, one := range msgs {
+				var msg M
+				dec := json.NewDecoder(strings.NewReader(one))
+				dec.UseNumber()
+				if err := dec.Decode(&msg); err != nil {
+					e.t.Fatalf("%s: entry %s: %v", key, m.ID, err)
+				}
+				out = append(out, msg)
+			}
 		}
 	}
 	return out

@@ -163,13 +163,14 @@ func checkTaskVector(t *testing.T, mux *Mux, v vector) {
 		Payload json.RawMessage `json:"payload"`
 		Reply   *string         `json:"reply"`
 		TTL     *int64          `json:"ttl"`
+		Pack    bool            `json:"pack"`
 		TS      int64           `json:"ts"`
 	}
 	if err := json.Unmarshal(v.Expect, &want); err != nil {
 		t.Fatal(err)
 	}
-	got := []any{task.ID, task.Graph, task.Stage, task.Run, task.Parents, task.Attempt, task.Reply, task.TTL, task.TS}
-	exp := []any{want.ID, want.Graph, want.Stage, want.Run, want.Parents, want.Attempt, deref(want.Reply), deref(want.TTL), want.TS}
+	got := []any{task.ID, task.Graph, task.Stage, task.Run, task.Parents, task.Attempt, task.Reply, task.TTL, task.TS, task.Pack}
+	exp := []any{want.ID, want.Graph, want.Stage, want.Run, want.Parents, want.Attempt, deref(want.Reply), deref(want.TTL), want.TS, want.Pack}
 	if !reflect.DeepEqual(got, exp) {
 		t.Errorf("task\n got %v\nwant %v", got, exp)
 	}

@@ -27,8 +27,10 @@ const DefaultNamespace = "cf"
 const (
 	KindTask   = "task"
 	KindResult = "result"
-	KindEnd    = "end"
-	KindDead   = "dead"
+	// KindResults is a pack of results (section 3.5), written by the commit script.
+	KindResults = "results"
+	KindEnd     = "end"
+	KindDead    = "dead"
 )
 
 // Result statuses.
@@ -113,6 +115,7 @@ type Task struct {
 	Reply   string
 	TTL     int64 // milliseconds; 0 when absent
 	TS      int64
+	Pack    bool            // the reply stream's reader reads packed results (section 3.5)
 	Object  json.RawMessage // the whole message, for a dead letter if the payload is refused
 }
 
@@ -133,7 +136,7 @@ func (r *Reject) Error() string { return r.Code + ": " + r.Reason }
 
 // taskMembers are the members a worker reads, each kept as its JSON text (nil when absent).
 type taskMembers struct {
-	V, Kind, ID, Graph, Stage, Run, Parents, Attempt, Payload, Reply, TTL, TS json.RawMessage
+	V, Kind, ID, Graph, Stage, Run, Parents, Attempt, Payload, Reply, TTL, TS, Pack json.RawMessage
 }
 
 // ParseTask checks an entry read from the task stream of stage in graph, in the order of
@@ -177,7 +180,7 @@ func ParseTask(fields map[string]any, graph, stage string, requireReply bool) (T
 		return reject(CodeMissingField, "missing member kind")
 	case !isStr:
 		return reject(CodeBadField, "member kind must be a string, not %s", tm.Kind)
-	case k != KindTask && k != KindResult && k != KindEnd && k != KindDead:
+	case k != KindTask && k != KindResult && k != KindResults && k != KindEnd && k != KindDead:
 		return reject(CodeUnknownKind, "unknown kind %q", k)
 	case k != KindTask:
 		return reject(CodeUnexpectedKind, "a %q message on a task stream", k)
@@ -230,6 +233,8 @@ func ParseTask(fields map[string]any, graph, stage string, requireReply bool) (T
 		}
 		t.TTL = n
 	}
+	// Only a JSON true asks for packed results; anything else leaves the results single.
+	t.Pack = t.Reply != "" && string(tm.Pack) == "true"
 	if tm.TS == nil {
 		return reject(CodeMissingField, "missing member ts")
 	}
@@ -303,6 +308,8 @@ func (tm *taskMembers) set(key []byte, v json.RawMessage) {
 		tm.Reply = v
 	case "ttl":
 		tm.TTL = v
+	case "pack":
+		tm.Pack = v
 	case "ts":
 		tm.TS = v
 	}

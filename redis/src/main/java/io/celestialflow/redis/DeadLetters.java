@@ -78,7 +78,7 @@ final class DeadLetters {
               now);
     }
     log.warn("worker {}: stage '{}' entry {} dead-lettered: {}", consumer, s.name(), h.id, reason);
-    return new FinishedEntry(h, id, reply, result, 0, dead, true);
+    return new FinishedEntry(h, id, reply, result, 0, dead, true, false);
   }
 
   /**

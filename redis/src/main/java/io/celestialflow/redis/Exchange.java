@@ -243,7 +243,8 @@ final class Exchange implements AutoCloseable {
             payload,
             resultsKey,
             resultsKey == null ? 0 : ttlMillis,
-            System.currentTimeMillis());
+            System.currentTimeMillis(),
+            true);
     Pending p =
         new Pending(
             id,

@@ -12,6 +12,8 @@ import org.jspecify.annotations.Nullable;
  * @param ttl the result stream's time to live in milliseconds (0: leave it)
  * @param deadLetter the dead letter to write, or null
  * @param failed whether the task ended with an error result
+ * @param pack whether the result may be packed with others (its task said its reader reads packed
+ *     results, docs/protocol.md section 3.5)
  */
 record FinishedEntry(
     HeldEntry held,
@@ -20,4 +22,5 @@ record FinishedEntry(
     @Nullable String result,
     long ttl,
     @Nullable String deadLetter,
-    boolean failed) {}
+    boolean failed,
+    boolean pack) {}

@@ -53,7 +53,11 @@ final class MessageReader {
       throw reject(Wire.BAD_FIELD, "member kind must be a string, was " + kind);
     }
     String k = p.getAsString();
-    if (!k.equals("task") && !k.equals("result") && !k.equals("end") && !k.equals("dead")) {
+    if (!k.equals("task")
+        && !k.equals("result")
+        && !k.equals("results")
+        && !k.equals("end")
+        && !k.equals("dead")) {
       throw reject(Wire.UNKNOWN_KIND, "unknown kind '" + k + "'");
     }
     return k;
@@ -73,7 +77,13 @@ final class MessageReader {
     String reply = needReply ? str("reply") : optStr("reply");
     long ttl = optLong("ttl", 0, 1, Long.MAX_VALUE);
     long ts = millis("ts");
-    return new Wire.Task(id, graph, stage, run, parents, attempt, payload, reply, ttl, ts);
+    // Only a JSON true asks for packed results; anything else leaves the worker writing singles.
+    boolean pack =
+        reply != null
+            && o.get("pack") instanceof JsonPrimitive p
+            && p.isBoolean()
+            && p.getAsBoolean();
+    return new Wire.Task(id, graph, stage, run, parents, attempt, payload, reply, ttl, ts, pack);
   }
 
   Wire.Result result() throws Wire.Rejection {

@@ -108,7 +108,7 @@ final class ResultReader implements Runnable {
               if (isResults) {
                 consumed.add(id);
                 lastResult = id;
-                onResult(id, fields);
+                onEntry(id, fields);
               } else {
                 lastDead = id;
                 onDead(fields);
@@ -157,16 +157,46 @@ final class ResultReader implements Runnable {
     return last.isEmpty() ? START : last.get(0).getID().toString().getBytes(StandardCharsets.UTF_8);
   }
 
-  private void onResult(byte[] entry, List<?> fields) {
+  /** A result-stream entry: one result, or a pack of them (docs/protocol.md section 3.5). */
+  private void onEntry(byte[] entry, List<?> fields) {
+    String m = message(fields);
+    List<String> pack;
+    try {
+      pack = ResultPack.unpack(m);
+    } catch (Wire.Rejection x) {
+      exchange.malformed.increment();
+      log.warn(
+          "stage '{}': malformed results {}: {}",
+          exchange.keys.stage(),
+          new String(entry, StandardCharsets.UTF_8),
+          x.reason());
+      return;
+    }
+    if (pack == null) {
+      onResult(entry, m, fields);
+      return;
+    }
+    for (String result : pack) {
+      onResult(entry, result, null);
+    }
+  }
+
+  /**
+   * One result message {@code m}: read on the fast path, else by the checking reader from {@code
+   * fields} (the entry's fields; null for a result of a pack, whose message is all there is).
+   */
+  private void onResult(byte[] entry, @Nullable String m, @Nullable List<?> fields) {
     String graph = exchange.keys.graph();
     String stage = exchange.keys.stage();
     Wire.Result r;
     try {
       r =
-          WireFastPath.read(message(fields), Wire.Context.RESULTS, graph, stage)
-                  instanceof Wire.Result fast
+          WireFastPath.read(m, Wire.Context.RESULTS, graph, stage) instanceof Wire.Result fast
               ? fast
-              : Wire.readResult(fieldMap(fields), graph, stage);
+              : Wire.readResult(
+                  fields != null ? fieldMap(fields) : Map.of(Wire.FIELD, String.valueOf(m)),
+                  graph,
+                  stage);
     } catch (Wire.Rejection x) {
       exchange.malformed.increment();
       log.warn(

@@ -184,7 +184,8 @@ final class ResultWriter implements Runnable {
         if (dead == null && reply != null && result != null) {
           byte[] key = keyIndex(keys, index, reply);
           long ttl = d.ttl();
-          if (key == lastKey && lastMode == MODE_RESULT && ttl == lastNum) {
+          byte[] mode = d.pack() ? MODE_PACKED : MODE_RESULT;
+          if (key == lastKey && lastMode == mode && ttl == lastNum) {
             args.add(SAME);
             args.add(bytes(result));
             continue;
@@ -194,11 +195,11 @@ final class ResultWriter implements Runnable {
           }
           args.add(ONE);
           args.add(key);
-          args.add(MODE_RESULT);
+          args.add(mode);
           args.add(lastNumText);
           args.add(bytes(result));
           lastKey = key;
-          lastMode = MODE_RESULT;
+          lastMode = mode;
           lastNum = ttl;
           continue;
         }
@@ -234,6 +235,7 @@ final class ResultWriter implements Runnable {
   }
 
   private static final byte[] MODE_RESULT = {'r'};
+  private static final byte[] MODE_PACKED = {'p'};
   private static final byte[] MODE_OPTIONAL = {'o'};
   private static final byte[] MODE_DEAD = {'d'};
   private static final byte[] ZERO = {'0'};

@@ -20,12 +20,13 @@ final class Scripts {
    * Steps 1 and 2 of section 5.2 (and the dead-letter path of 5.5) in one atomic call. KEYS are the
    * task streams and the keys appended to; ARGV is group, consumer, then per task stream: its key
    * index, entry count, lowest and highest entry id, and per entry: its id and append count, and
-   * per append: key index, mode ({@code r} required result, {@code o} optional result, {@code d}
-   * dead letter), number (result: PEXPIRE ttl in ms, 0 none; dead letter: MAXLEN ~ cap), message;
-   * an entry with one append like the last append written in full may take the short form: its id,
-   * {@code =}, its message. An entry no longer pending for this consumer is left alone ("lost"); an
-   * entry whose required key holds something other than a stream stays pending ("bad"). Returns
-   * {lost, bad}.
+   * per append: key index, mode ({@code r} required result, {@code p} required result packed with
+   * the others for its key into entries of kind {@code results}, {@code o} optional result, {@code
+   * d} dead letter), number (result: PEXPIRE ttl in ms, 0 none; dead letter: MAXLEN ~ cap),
+   * message; an entry with one append like the last append written in full may take the short form:
+   * its id, {@code =}, its message. An entry no longer pending for this consumer is left alone
+   * ("lost"); an entry whose required key holds something other than a stream stays pending
+   * ("bad"). Returns {lost, bad}.
    */
   static final Script COMMIT =
       new Script(
@@ -46,6 +47,29 @@ final class Scripts {
             local u = (t == 'stream' or t == 'none')
             usable[k] = u
             return u
+          end
+          -- Packed results (mode 'p', section 3.5): gathered per key, appended as one entry of kind
+          -- 'results' when 64 KiB are gathered and before the task stream's entries are acknowledged.
+          local packs, counts, sizes = {}, {}, {}
+          local function flush(k)
+            local n = counts[k]
+            if n ~= nil and n > 0 then
+              redis.call('XADD', KEYS[k], '*', 'm', '{"v":1,"kind":"results","results":[' .. table.concat(packs[k], ',', 1, n) .. ']}')
+              counts[k], sizes[k] = 0, 0
+            end
+          end
+          local function pack(k, m)
+            local p = packs[k]
+            if p == nil then
+              p = {}
+              packs[k], counts[k], sizes[k] = p, 0, 0
+            end
+            local n = counts[k] + 1
+            p[n] = m
+            counts[k] = n
+            local s = sizes[k] + #m
+            sizes[k] = s
+            if s >= 65536 then flush(k) end
           end
           local lost, bad, nlost, nbad = {}, {}, 0, 0
           -- The last append's key index, mode and number: an entry whose append count is '=' has one
@@ -85,7 +109,11 @@ final class Scripts {
                       local v = usable[lk]
                       if v == nil then v = check(lk) end
                       if v then
-                        redis.call('XADD', KEYS[lk], '*', 'm', ARGV[i + 2])
+                        if lmode == 'p' then
+                          pack(lk, ARGV[i + 2])
+                        else
+                          redis.call('XADD', KEYS[lk], '*', 'm', ARGV[i + 2])
+                        end
                         if lx > 0 then
                           local e = expire[lk]
                           if e == nil or lx > e then expire[lk] = lx end
@@ -124,7 +152,11 @@ final class Scripts {
                       local u = usable[k]
                       if u == nil then u = check(k) end
                       if u then
-                        redis.call('XADD', KEYS[k], '*', 'm', ARGV[j + 3])
+                        if mode == 'p' then
+                          pack(k, ARGV[j + 3])
+                        else
+                          redis.call('XADD', KEYS[k], '*', 'm', ARGV[j + 3])
+                        end
                         if x > 0 then
                           local e = expire[k]
                           if e == nil or x > e then expire[k] = x end
@@ -138,6 +170,9 @@ final class Scripts {
                 if last - 2 >= i then lk, lmode, lx = tonum(ARGV[last - 2]), ARGV[last - 1], tonum(ARGV[last]) end
                 i = last + 2
               end
+            end
+            for k, n in pairs(counts) do
+              if n > 0 then flush(k) end
             end
             for k = 1, ndone, 500 do
               local to = math.min(k + 499, ndone)

@@ -162,7 +162,8 @@ final class TaskRunner {
               System.currentTimeMillis());
       ok = false;
     }
-    state.finish(new FinishedEntry(h, task.id(), task.reply(), result, task.ttl(), null, !ok));
+    state.finish(
+        new FinishedEntry(h, task.id(), task.reply(), result, task.ttl(), null, !ok, task.pack()));
   }
 
   private @Nullable TaskTimer startTimer() {

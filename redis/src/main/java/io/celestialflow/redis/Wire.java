@@ -62,7 +62,10 @@ final class Wire {
     DEAD
   }
 
-  /** A task message. {@code ttl} is 0 when absent. */
+  /**
+   * A task message. {@code ttl} is 0 when absent; {@code pack} says the reader of {@code reply}
+   * reads packed results (docs/protocol.md section 3.5).
+   */
   record Task(
       String id,
       String graph,
@@ -73,7 +76,8 @@ final class Wire {
       JsonElement payload,
       @Nullable String reply,
       long ttl,
-      long ts) {}
+      long ts,
+      boolean pack) {}
 
   /** The error of an error result or a dead letter. */
   record ErrorInfo(String type, List<String> types, String message, String trace) {
@@ -306,7 +310,8 @@ final class Wire {
   // ------------------------------------------------------------------ writing
 
   /**
-   * Writes a task. {@code payload} is the JSON text the stage's codec wrote; it is embedded as is.
+   * Writes a task whose reply stream's reader reads single results only. {@code payload} is the
+   * JSON text the stage's codec wrote; it is embedded as is.
    */
   static String task(
       String id,
@@ -319,6 +324,25 @@ final class Wire {
       @Nullable String reply,
       long ttl,
       long ts) {
+    return task(id, graph, stage, run, parents, attempt, payload, reply, ttl, ts, false);
+  }
+
+  /**
+   * Writes a task; with {@code pack} (and a {@code reply}) it says that the reply stream's reader
+   * reads packed results (section 3.5), so a worker may pack its results.
+   */
+  static String task(
+      String id,
+      String graph,
+      String stage,
+      String run,
+      List<String> parents,
+      int attempt,
+      String payload,
+      @Nullable String reply,
+      long ttl,
+      long ts,
+      boolean pack) {
     StringBuilder s = new StringBuilder(160 + payload.length());
     s.append("{\"v\":1,\"kind\":\"task\",\"id\":");
     quote(s, id).append(",\"graph\":");
@@ -334,6 +358,9 @@ final class Wire {
     s.append("],\"attempt\":").append(attempt).append(",\"payload\":").append(payload);
     if (reply != null) {
       quote(s.append(",\"reply\":"), reply);
+      if (pack) {
+        s.append(",\"pack\":true");
+      }
     }
     if (ttl > 0) {
       s.append(",\"ttl\":").append(ttl);
@@ -391,7 +418,17 @@ final class Wire {
       long now) {
     Task t =
         new Task(
-            id, graph, stage, run, List.of(), attempt, JsonParser.parseString("0"), null, 0, 0);
+            id,
+            graph,
+            stage,
+            run,
+            List.of(),
+            attempt,
+            JsonParser.parseString("0"),
+            null,
+            0,
+            0,
+            false);
     return error(t, error, worker, delivery, now, now);
   }
 

@@ -32,8 +32,8 @@ final class WireFastPath {
   private static final long BAD = Long.MIN_VALUE;
 
   private static final String[] TASK_MEMBERS = {
-    "v", "kind", "id", "graph", "stage", "run", "parents", "attempt", "payload", "reply", "ttl",
-    "ts"
+    "v", "kind", "id", "graph", "stage", "run", "parents", "attempt", "payload", "reply", "pack",
+    "ttl", "ts"
   };
 
   private static final String[] RESULT_MEMBERS = {
@@ -106,6 +106,7 @@ final class WireFastPath {
     long ttl = 0;
     long ts = BAD;
     long v = BAD;
+    boolean pack = false;
     JsonElement payload = null;
     int seen = 0;
     int member = -1;
@@ -128,7 +129,8 @@ final class WireFastPath {
         case 7 -> attempt = integer(1, Integer.MAX_VALUE);
         case 8 -> payload = value(true);
         case 9 -> reply = string();
-        case 10 -> ttl = integer(1, Long.MAX_VALUE);
+        case 10 -> pack = bool();
+        case 11 -> ttl = integer(1, Long.MAX_VALUE);
         default -> ts = integer(0, Long.MAX_VALUE);
       }
       more = separator();
@@ -145,7 +147,8 @@ final class WireFastPath {
         || ts == BAD) {
       return null;
     }
-    return new Wire.Task(id, graph, stage, run, parents, (int) attempt, payload, reply, ttl, ts);
+    return new Wire.Task(
+        id, graph, stage, run, parents, (int) attempt, payload, reply, ttl, ts, pack);
   }
 
   private Wire.@Nullable Result result(String graph, String stage) throws Decline {
@@ -355,6 +358,20 @@ final class WireFastPath {
     } while (next(','));
     expect(']');
     return List.copyOf(out);
+  }
+
+  /** {@code true} or {@code false}; anything else declines (the checking reader decides). */
+  private boolean bool() throws Decline {
+    space();
+    if (m.startsWith("true", i)) {
+      i += 4;
+      return true;
+    }
+    if (m.startsWith("false", i)) {
+      i += 5;
+      return false;
+    }
+    throw Decline.INSTANCE;
   }
 
   /** An integer written as a JSON integer ({@code -?(0|[1-9][0-9]*)}) within [min, max]. */

@@ -15,7 +15,8 @@ import redis.clients.jedis.resps.StreamEntry;
 /**
  * The commit script's short form (docs/protocol.md 5.2): an entry written as its id, {@code =} and
  * its message does what the last append written in full does, with its own message — including when
- * that append was a dead letter's optional result, and when the entry is lost or bad.
+ * that append was a dead letter's optional result, and when the entry is lost or bad; and packed
+ * results (mode {@code p}, section 3.5).
  */
 @ExtendWith(RedisExtension.class)
 class CommitScriptTest {
@@ -68,6 +69,70 @@ class CommitScriptTest {
       assertThat(j.type("bad")).isEqualTo("string");
       // Written entries are acknowledged and deleted; the lost and the bad one stay pending.
       assertThat(j.xlen(TASKS)).isEqualTo(2);
+      assertThat(j.xpending(TASKS, "g").getTotal()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void packedResultsAreAppendedAsOneEntryPerKeyBeforeTheAcknowledgement(RedisServer server)
+      throws Exception {
+    try (Jedis j = server.client()) {
+      j.xgroupCreate(TASKS, "g", new StreamEntryID(0, 0), true);
+      int n = 300;
+      for (int k = 0; k < n; k++) {
+        j.xadd(TASKS, StreamEntryID.NEW_ENTRY, Map.of("m", "task" + k));
+      }
+      List<StreamEntry> es =
+          j.xreadGroup(
+                  "g",
+                  "w",
+                  XReadGroupParams.xReadGroupParams().count(n),
+                  Map.of(TASKS, StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY))
+              .get(0)
+              .getValue();
+      j.xclaim(
+          TASKS,
+          "g",
+          "other",
+          0,
+          redis.clients.jedis.params.XClaimParams.xClaimParams(),
+          es.get(7).getID());
+      j.set("bad", "not a stream");
+      // 400-byte results: 300 of them pass the 64 KiB a pack holds, so they take two entries.
+      String pad = "x".repeat(400);
+      List<String> args = new ArrayList<>(List.of("g", "w", "1", Integer.toString(n)));
+      args.add(es.get(0).getID().toString());
+      args.add(es.get(n - 1).getID().toString());
+      List<String> expected = new ArrayList<>();
+      for (int k = 0; k < n - 1; k++) {
+        String r = "{\"r\":" + k + ",\"p\":\"" + pad + "\"}";
+        if (k == 0 || k == 100) {
+          args.addAll(List.of(id(es, k), "1", "2", "p", "60000", r)); // in full
+        } else {
+          args.addAll(List.of(id(es, k), "=", r));
+        }
+        if (k != 7) { // 7 is lost: its result is not written
+          expected.add(r);
+        }
+      }
+      // The last one packed for a key that is not a stream: bad, and nothing else is held up.
+      args.addAll(List.of(id(es, n - 1), "1", "3", "p", "0", "{}"));
+      Object reply = Scripts.COMMIT.run(j, List.of(TASKS, "results", "bad"), args);
+
+      List<?> l = (List<?>) reply;
+      assertThat(ResultWriter.ids(l.get(0))).containsExactly(id(es, 7));
+      assertThat(ResultWriter.ids(l.get(1))).containsExactly(id(es, n - 1));
+      List<String> packs = messages(j, "results");
+      assertThat(packs).hasSize(2);
+      List<String> got = new ArrayList<>();
+      for (String m : packs) {
+        assertThat(m).startsWith(ResultPack.HEAD);
+        assertThat(m.length()).isLessThan(65536 + 1024);
+        got.addAll(ResultPack.unpack(m));
+      }
+      assertThat(got).containsExactlyElementsOf(expected);
+      assertThat(j.pttl("results")).isPositive();
+      assertThat(j.xlen(TASKS)).isEqualTo(2); // the lost and the bad entry
       assertThat(j.xpending(TASKS, "g").getTotal()).isEqualTo(2);
     }
   }

@@ -296,6 +296,9 @@ class ProtocolVectorsTest {
         o.addProperty("attempt", t.attempt());
         o.add("payload", decodeValue(t.payload(), type, "payload"));
         o.add("reply", t.reply() == null ? JsonNull.INSTANCE : new JsonPrimitive(t.reply()));
+        if (t.pack()) { // only where a vector asks for packed results
+          o.addProperty("pack", true);
+        }
         o.add("ttl", t.ttl() == 0 ? JsonNull.INSTANCE : new JsonPrimitive(t.ttl()));
         o.addProperty("ts", t.ts());
       }
@@ -428,7 +431,8 @@ class ProtocolVectorsTest {
               decodeValue(t.payload(), type, "payload").toString(),
               t.reply(),
               t.ttl(),
-              t.ts());
+              t.ts(),
+              t.pack());
       case Wire.Result r -> {
         Wire.Task head =
             new Wire.Task(
@@ -441,7 +445,8 @@ class ProtocolVectorsTest {
                 JsonNull.INSTANCE,
                 null,
                 0,
-                0);
+                0,
+                false);
         Wire.ErrorInfo error = r.error();
         if (error != null) {
           yield Wire.error(head, error, r.worker(), r.delivery(), r.started(), r.finished());

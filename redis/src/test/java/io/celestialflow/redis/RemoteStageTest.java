@@ -220,6 +220,58 @@ class RemoteStageTest {
   }
 
   @Test
+  void aPackOfResultsSettlesEachOfItsTasksAndAMalformedOneFailsAlone(RedisServer server)
+      throws Exception {
+    try (RedisBridge redis = RedisBridge.connect(server.uri())) {
+      TaskStage<Integer, Integer> twice =
+          RemoteStage.map("twice", Integer.class, Integer.class)
+              .redis(redis)
+              .graph("packs")
+              .build();
+      RedisKeys keys = redis.keys("packs", "twice");
+      try (TaskGraph graph = TaskGraph.builder("packs").stages(twice).build();
+          Jedis j = server.client()) {
+        var run = graph.newRun().input(twice, List.of(1, 2, 3, 4)).start();
+        // No worker: this test writes the results, as the commit script packs them.
+        org.awaitility.Awaitility.await()
+            .atMost(Duration.ofSeconds(10))
+            .until(() -> j.xlen(keys.tasks()) == 4);
+        List<Wire.Task> tasks = new ArrayList<>();
+        for (var e : j.xrange(keys.tasks(), (StreamEntryID) null, null)) {
+          assertThat(e.getFields().get("m")).contains("\"pack\":true");
+          tasks.add(Wire.readTask(e.getFields(), "packs", "twice"));
+        }
+        assertThat(tasks).allMatch(Wire.Task::pack);
+        String reply = tasks.get(0).reply();
+        List<String> results = new ArrayList<>();
+        for (Wire.Task t : tasks) {
+          int x = t.payload().getAsInt();
+          String r = Wire.ok(t, Wire.Shape.VALUE, Integer.toString(2 * x), "hand", 1, 1, 2);
+          // Task 3's result breaks the protocol (a status neither ok nor error).
+          results.add(x == 3 ? r.replace("\"status\":\"ok\"", "\"status\":\"maybe\"") : r);
+        }
+        // Tasks 1-3 in one pack as the script writes it; task 4 in a pack spaced differently.
+        j.xadd(
+            reply,
+            StreamEntryID.NEW_ENTRY,
+            Map.of("m", ResultPack.HEAD + String.join(",", results.subList(0, 3)) + "]}"));
+        j.xadd(
+            reply,
+            StreamEntryID.NEW_ENTRY,
+            Map.of(
+                "m",
+                "{ \"kind\": \"results\", \"v\": 1, \"results\": [ " + results.get(3) + " ] }"));
+        GraphResult result = run.await();
+        assertThat(result.outputs(twice)).containsExactlyInAnyOrder(2, 4, 8);
+        assertThat(result.failures()).hasSize(1);
+        assertThat(result.failures().get(0).message()).contains("malformed result", "status");
+        assertAccounted(result.stats("twice"));
+        assertThat(redis.status("packs", "twice").client().malformed()).isEqualTo(1);
+      }
+    }
+  }
+
+  @Test
   void severalGraphsOnOneRedisNeverCollide(RedisServer server) throws Exception {
     // Same stage name in different graphs; names that would collide if keys were joined naively.
     String[][] pairs = {{"alpha", "square"}, {"beta", "square"}, {"a:b", "c"}, {"a", "b:c"}};
