@@ -6,6 +6,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The engine's time: a clock and the timers runs schedule their retries and ticks on. Injectable
@@ -69,11 +70,14 @@ interface EngineClock {
     }
   }
 
-  /** A single-thread scheduled executor whose thread is joined when it stops. */
+  /**
+   * A single-thread scheduled executor whose thread is joined when it stops. The thread starts with
+   * the first action: a run that never retries and has nothing ticking never starts it.
+   */
   final class SystemTimer implements RunTimer {
     private final ScheduledThreadPoolExecutor pool;
     private final Consumer<Throwable> onError;
-    private volatile Thread thread = Thread.currentThread();
+    private volatile @Nullable Thread thread;
 
     SystemTimer(String threadName, Consumer<Throwable> onError) {
       ThreadFactory factory = Thread.ofPlatform().name(threadName).daemon(true).factory();
@@ -86,7 +90,6 @@ interface EngineClock {
                 return t;
               });
       this.pool.setRemoveOnCancelPolicy(true);
-      this.pool.prestartCoreThread();
       this.onError = onError;
     }
 
@@ -134,7 +137,8 @@ interface EngineClock {
       Thread t = thread;
       // A terminated pool's thread may still be exiting: join it too, so none is left.
       return terminated
-          && t.join(java.time.Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+          && (t == null
+              || t.join(java.time.Duration.ofNanos(Math.max(1, deadline - System.nanoTime()))));
     }
   }
 }

@@ -27,6 +27,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -100,6 +101,11 @@ final class RunEngine implements GraphRun {
   private final @Nullable ResultKeeper results;
 
   private final List<Ticking> ticking = new CopyOnWriteArrayList<>();
+
+  /** Whether the run has started (ticks may begin), and whether they have. */
+  private volatile boolean started;
+
+  private final AtomicBoolean ticks = new AtomicBoolean();
 
   private final AtomicLong outstanding = new AtomicLong();
   private final AtomicLong taskIds = new AtomicLong();
@@ -243,7 +249,8 @@ final class RunEngine implements GraphRun {
     for (InputReader f : readers) {
       f.start();
     }
-    timer.every(TICK_NANOS, this::tick);
+    started = true;
+    startTicks();
     supervisor.start();
     for (StageRuntime s : stages) {
       s.tryFinish();
@@ -269,8 +276,22 @@ final class RunEngine implements GraphRun {
     }
   }
 
+  /** Adds something to tick; the first one (once the run has started) starts the ticks. */
   void registerTicking(Ticking t) {
     ticking.add(t);
+    if (started) {
+      startTicks();
+    }
+  }
+
+  /**
+   * Starts the periodic tick once there is something to tick: a run with nothing lingering, no
+   * deadline and no retry never wakes the timer (nor starts its thread).
+   */
+  private void startTicks() {
+    if (!ticking.isEmpty() && ticks.compareAndSet(false, true)) {
+      timer.every(TICK_NANOS, this::tick);
+    }
   }
 
   // ---------------------------------------------------------------- threads

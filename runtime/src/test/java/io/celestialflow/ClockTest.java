@@ -21,6 +21,36 @@ import org.junit.jupiter.api.Timeout;
 class ClockTest {
 
   @Test
+  void aRunWithNothingToTickNeverTicks() throws Exception {
+    // An ASYNC stage without a timeout has no deadline to watch and nothing lingering: its run
+    // has no periodic tick (and, on the system clock, never starts the timer's thread). With a
+    // timeout, it ticks.
+    for (Duration timeout : new Duration[] {null, Duration.ofSeconds(5)}) {
+      ManualClock clock = new ManualClock();
+      CompletableFuture<Integer> later = new CompletableFuture<>();
+      CountDownLatch called = new CountDownLatch(1);
+      TaskStage.Builder<Integer, Integer> b =
+          TaskStage.<Integer, Integer>async(
+                  "later",
+                  x -> {
+                    called.countDown();
+                    return later;
+                  })
+              .execution(Execution.async(4));
+      TaskStage<Integer, Integer> stage = (timeout == null ? b : b.timeout(timeout)).build();
+      try (TaskGraph graph = TaskGraph.builder("ticks").stage(stage).build();
+          GraphRun run = graph.newRun().input(stage, List.of(1)).clock(clock).start()) {
+        called.await();
+        assertThat(clock.periodic())
+            .as("ticks with timeout %s", timeout)
+            .isEqualTo(timeout == null ? 0 : 1);
+        later.complete(2);
+        assertThat(run.await().outputs(stage)).containsExactly(2);
+      }
+    }
+  }
+
+  @Test
   void retriesWaitExactlyTheirExponentialBackoff() {
     ManualClock clock = new ManualClock();
     AtomicInteger attempts = new AtomicInteger();

@@ -34,6 +34,16 @@ final class ManualClock implements EngineClock {
     }
   }
 
+  /** How many periodic actions (ticks) the live timers run. */
+  int periodic() {
+    lock.lock();
+    try {
+      return (int) queue.stream().filter(d -> d.period > 0 && !d.timer.stopped).count();
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** The delays, from now, of the actions scheduled once (retries), in time order. */
   List<Duration> scheduled() {
     lock.lock();
