@@ -160,9 +160,9 @@ final class ResultReader implements Runnable {
   /** A result-stream entry: one result, or a pack of them (docs/protocol.md section 3.5). */
   private void onEntry(byte[] entry, List<?> fields) {
     String m = message(fields);
-    List<String> pack;
+    List<?> pack;
     try {
-      pack = ResultPack.unpack(m);
+      pack = ResultPack.unpack(m, exchange.keys.graph(), exchange.keys.stage());
     } catch (Wire.Rejection x) {
       exchange.malformed.increment();
       log.warn(
@@ -176,8 +176,12 @@ final class ResultReader implements Runnable {
       onResult(entry, m, fields);
       return;
     }
-    for (String result : pack) {
-      onResult(entry, result, null);
+    for (Object result : pack) {
+      if (result instanceof Wire.Result r) {
+        settle(r);
+      } else {
+        onResult(entry, (String) result, null);
+      }
     }
   }
 
@@ -216,6 +220,11 @@ final class ResultReader implements Runnable {
       }
       return;
     }
+    settle(r);
+  }
+
+  /** A result read: the first for its task settles it; any later one is a duplicate. */
+  private void settle(Wire.Result r) {
     Pending p = exchange.pending.get(Exchange.key(r.run(), r.id()));
     if (p == null || p.isDone()) {
       exchange.duplicates.increment();
