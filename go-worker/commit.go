@@ -29,14 +29,13 @@ type commit struct {
 // appendOp is one XADD of a commit.
 type appendOp struct {
 	key  string
-	mode string // appendResult, appendPacked, appendOptional or appendDead
+	mode string // appendResult, appendOptional or appendDead
 	num  int64  // result: PEXPIRE ttl in ms (0 none); dead: MAXLEN ~ cap
 	msg  []byte
 }
 
 const (
 	appendResult   = "r" // required: an entry whose result cannot be written stays pending
-	appendPacked   = "p" // as appendResult, packed with the others for its key (section 3.5)
 	appendOptional = "o" // skipped if the key holds something other than a stream
 	appendDead     = "d" // XADD MAXLEN ~ num
 )
@@ -245,7 +244,9 @@ func idSet(v any) map[string]bool {
 //   - an entry whose required append key holds something other than a stream is left pending
 //     ("bad"), checked before any write so that a batch never stops half-written.
 //
-// Returns {lost, bad}. The field name is protocol.Field.
+// Returns {lost, bad}. The field name is protocol.Field. With ARGV[3] "P" it takes the packed
+// form of section 5.2 (results packed by the worker, all or nothing), which this worker does not
+// write: it appends each result on its own, which every graph reads.
 var commitScript = redis.NewScript(`
 local group, consumer = ARGV[1], ARGV[2]
 local num, usable, expire = {}, {}, {}
@@ -264,28 +265,45 @@ local function check(k)
   usable[k] = u
   return u
 end
--- Packed results (mode 'p', section 3.5): gathered per key, appended as one entry of kind
--- 'results' when 64 KiB are gathered and before the task stream's entries are acknowledged.
-local packs, counts, sizes = {}, {}, {}
-local function flush(k)
-  local n = counts[k]
-  if n ~= nil and n > 0 then
-    redis.call('XADD', KEYS[k], '*', 'm', '{"v":1,"kind":"results","results":[' .. table.concat(packs[k], ',', 1, n) .. ']}')
-    counts[k], sizes[k] = 0, 0
+-- Which of the entries in [lo, hi] of a task stream are still this consumer's: one XPENDING.
+local function owned(stream, lo, hi)
+  local own = {}
+  local pending = redis.call('XPENDING', stream, group, lo, hi, 1000000, consumer)
+  for p = 1, #pending do
+    own[pending[p][1]] = true
+  end
+  return own
+end
+-- Acknowledges and deletes the entries t[from..to] of a task stream, 500 per call.
+local function finish(stream, t, from, to)
+  for k = from, to, 500 do
+    local last = math.min(k + 499, to)
+    redis.call('XACK', stream, group, unpack(t, k, last))
+    redis.call('XDEL', stream, unpack(t, k, last))
   end
 end
-local function pack(k, m)
-  local p = packs[k]
-  if p == nil then
-    p = {}
-    packs[k], counts[k], sizes[k] = p, 0, 0
+-- The packed form (section 3.5): one task stream, every entry's result already packed by
+-- the worker. ARGV[3] 'P', then the stream's key index, entry count, lowest and highest
+-- entry id, the reply key index, the ttl, the number of packs, the packs, the entry ids.
+-- All or nothing: if an entry is no longer this consumer's or the reply key is not a
+-- stream, nothing is written and the reply says 'again' (the worker commits the batch in
+-- the other form, entry by entry).
+if ARGV[3] == 'P' then
+  local stream, n = KEYS[tonumber(ARGV[4])], tonumber(ARGV[5])
+  local reply, ttl, npacks = tonumber(ARGV[8]), tonumber(ARGV[9]), tonumber(ARGV[10])
+  local first = 11 + npacks
+  local last = first + n - 1
+  local own = owned(stream, ARGV[6], ARGV[7])
+  for j = first, last do
+    if not own[ARGV[j]] then return {{}, {}, 'again'} end
   end
-  local n = counts[k] + 1
-  p[n] = m
-  counts[k] = n
-  local s = sizes[k] + #m
-  sizes[k] = s
-  if s >= 65536 then flush(k) end
+  if not check(reply) then return {{}, {}, 'again'} end
+  for p = 11, first - 1 do
+    redis.call('XADD', KEYS[reply], '*', 'm', ARGV[p])
+  end
+  if ttl > 0 then redis.call('PEXPIRE', KEYS[reply], ttl) end
+  finish(stream, ARGV, first, last)
+  return {{}, {}}
 end
 local lost, bad, nlost, nbad = {}, {}, 0, 0
 -- The last append's key index, mode and number: an entry whose append count is '=' has one
@@ -295,12 +313,7 @@ local i, argc = 3, #ARGV
 while i <= argc do
   local stream = KEYS[tonum(ARGV[i])]
   local n = tonum(ARGV[i + 1])
-  -- One XPENDING for the batch's range: which of its entries are still this consumer's.
-  local own = {}
-  local pending = redis.call('XPENDING', stream, group, ARGV[i + 2], ARGV[i + 3], 1000000, consumer)
-  for p = 1, #pending do
-    own[pending[p][1]] = true
-  end
+  local own = owned(stream, ARGV[i + 2], ARGV[i + 3])
   i = i + 4
   local done, ndone = {}, 0
   for _ = 1, n do
@@ -325,11 +338,7 @@ while i <= argc do
             local v = usable[lk]
             if v == nil then v = check(lk) end
             if v then
-              if lmode == 'p' then
-                pack(lk, ARGV[i + 2])
-              else
-                redis.call('XADD', KEYS[lk], '*', 'm', ARGV[i + 2])
-              end
+              redis.call('XADD', KEYS[lk], '*', 'm', ARGV[i + 2])
               if lx > 0 then
                 local e = expire[lk]
                 if e == nil or lx > e then expire[lk] = lx end
@@ -368,11 +377,7 @@ while i <= argc do
             local u = usable[k]
             if u == nil then u = check(k) end
             if u then
-              if mode == 'p' then
-                pack(k, ARGV[j + 3])
-              else
-                redis.call('XADD', KEYS[k], '*', 'm', ARGV[j + 3])
-              end
+              redis.call('XADD', KEYS[k], '*', 'm', ARGV[j + 3])
               if x > 0 then
                 local e = expire[k]
                 if e == nil or x > e then expire[k] = x end
@@ -387,14 +392,7 @@ while i <= argc do
       i = last + 2
     end
   end
-  for k, n in pairs(counts) do
-    if n > 0 then flush(k) end
-  end
-  for k = 1, ndone, 500 do
-    local to = math.min(k + 499, ndone)
-    redis.call('XACK', stream, group, unpack(done, k, to))
-    redis.call('XDEL', stream, unpack(done, k, to))
-  end
+  finish(stream, done, 1, ndone)
 end
 for k, ttl in pairs(expire) do redis.call('PEXPIRE', KEYS[k], ttl) end
 return {lost, bad}

@@ -103,7 +103,7 @@ func (w *Worker) execute(work context.Context, j job) {
 	}
 	w.send(commit{
 		st: j.st, entry: j.entry,
-		appends: []appendOp{{key: t.Reply, mode: resultMode(t), num: t.TTL, msg: msg}},
+		appends: []appendOp{{key: t.Reply, mode: appendResult, num: t.TTL, msg: msg}},
 		id:      t.ID, delivery: j.delivery, failed: res.Status == protocol.StatusError,
 		took: finished.Sub(started),
 	})
@@ -174,13 +174,4 @@ func runOf(reply string) string {
 		return reply[i+len(marker):]
 	}
 	return "unknown"
-}
-
-// resultMode is how a task's result is appended: packed when its reply stream's reader reads
-// packed results (section 3.5), else one entry per result.
-func resultMode(t protocol.Task) string {
-	if t.Pack {
-		return appendPacked
-	}
-	return appendResult
 }

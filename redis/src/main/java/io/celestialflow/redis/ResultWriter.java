@@ -25,6 +25,9 @@ final class ResultWriter implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(RemoteWorker.class);
   private static final int WRITE_BATCH = 512;
 
+  /** About how many bytes of results one packed entry holds (docs/protocol.md section 3.5). */
+  static final int PACK_BYTES = 65536;
+
   private final WorkerState state;
 
   ResultWriter(WorkerState state) {
@@ -96,16 +99,21 @@ final class ResultWriter implements Runnable {
       }
       hook.accept(w);
     }
-    List<String> keys = new ArrayList<>();
-    List<byte[]> args = arguments(batch, keys);
-    List<byte[]> keyBytes = new ArrayList<>(keys.size());
-    for (String k : keys) {
-      keyBytes.add(bytes(k));
+    Object reply = null;
+    if (packable(batch)) {
+      // All or nothing: 'again' means an entry was lost or the reply key is bad; the form entry
+      // by entry below then says which.
+      reply =
+          run(
+              link,
+              List.of(batch.get(0).held().stage.stream(), batch.get(0).reply()),
+              packed(batch));
     }
-    Object reply =
-        link.call(
-            j -> Scripts.COMMIT.runBinary(j, keyBytes, args),
-            () -> !state.stopped() || !state.forced);
+    if (!(reply instanceof List<?> l && l.size() == 2)) {
+      List<String> keys = new ArrayList<>();
+      List<byte[]> args = arguments(batch, keys);
+      reply = run(link, keys, args);
+    }
     Set<String> lost = Set.of();
     Set<String> bad = Set.of();
     if (reply instanceof List<?> l && l.size() == 2) {
@@ -140,6 +148,82 @@ final class ResultWriter implements Runnable {
       }
     }
     state.wakeReader();
+  }
+
+  private Object run(Link link, List<String> keys, List<byte[]> args) throws InterruptedException {
+    List<byte[]> keyBytes = new ArrayList<>(keys.size());
+    for (String k : keys) {
+      keyBytes.add(bytes(k));
+    }
+    return link.call(
+        j -> Scripts.COMMIT.runBinary(j, keyBytes, args), () -> !state.stopped() || !state.forced);
+  }
+
+  /**
+   * Whether the batch can take the packed form (docs/protocol.md sections 3.5 and 5.2): results
+   * only, of one stage, to one reply stream whose reader reads packs (every task said {@code
+   * pack}), with one ttl.
+   */
+  private static boolean packable(List<FinishedEntry> batch) {
+    FinishedEntry first = batch.get(0);
+    for (FinishedEntry d : batch) {
+      if (!d.pack()
+          || d.deadLetter() != null
+          || d.result() == null
+          || d.held().stage != first.held().stage
+          || !java.util.Objects.equals(d.reply(), first.reply())
+          || d.ttl() != first.ttl()) {
+        return false;
+      }
+    }
+    return first.reply() != null;
+  }
+
+  /**
+   * The packed form's arguments: KEYS[1] the task stream, KEYS[2] the reply stream; the results
+   * joined into packs of about {@value #PACK_BYTES} bytes, as the graph's reader reads them.
+   */
+  private List<byte[]> packed(List<FinishedEntry> batch) {
+    StreamEntryID lo = batch.get(0).held().id;
+    StreamEntryID hi = lo;
+    for (FinishedEntry d : batch) {
+      StreamEntryID id = d.held().id;
+      lo = id.compareTo(lo) < 0 ? id : lo;
+      hi = id.compareTo(hi) > 0 ? id : hi;
+    }
+    List<byte[]> packs = new ArrayList<>();
+    StringBuilder pack = null;
+    for (FinishedEntry d : batch) {
+      if (pack == null) {
+        pack = new StringBuilder(PACK_BYTES + 1024).append(ResultPack.HEAD);
+      } else {
+        pack.append(',');
+      }
+      pack.append(d.result());
+      if (pack.length() >= PACK_BYTES) {
+        packs.add(bytes(pack.append("]}").toString()));
+        pack = null;
+      }
+    }
+    if (pack != null) {
+      packs.add(bytes(pack.append("]}").toString()));
+    }
+    List<byte[]> args = new ArrayList<>(11 + packs.size() + batch.size());
+    args.add(bytes(state.settings.group()));
+    args.add(bytes(state.settings.consumer()));
+    args.add(PACKED_FORM);
+    args.add(ONE); // KEYS[1]: the task stream
+    args.add(number(batch.size()));
+    args.add(bytes(lo.toString()));
+    args.add(bytes(hi.toString()));
+    args.add(number(2)); // KEYS[2]: the reply stream
+    args.add(number(batch.get(0).ttl()));
+    args.add(number(packs.size()));
+    args.addAll(packs);
+    for (FinishedEntry d : batch) {
+      args.add(bytes(d.held().id.toString()));
+    }
+    return args;
   }
 
   /**
@@ -184,8 +268,7 @@ final class ResultWriter implements Runnable {
         if (dead == null && reply != null && result != null) {
           byte[] key = keyIndex(keys, index, reply);
           long ttl = d.ttl();
-          byte[] mode = d.pack() ? MODE_PACKED : MODE_RESULT;
-          if (key == lastKey && lastMode == mode && ttl == lastNum) {
+          if (key == lastKey && lastMode == MODE_RESULT && ttl == lastNum) {
             args.add(SAME);
             args.add(bytes(result));
             continue;
@@ -195,11 +278,11 @@ final class ResultWriter implements Runnable {
           }
           args.add(ONE);
           args.add(key);
-          args.add(mode);
+          args.add(MODE_RESULT);
           args.add(lastNumText);
           args.add(bytes(result));
           lastKey = key;
-          lastMode = mode;
+          lastMode = MODE_RESULT;
           lastNum = ttl;
           continue;
         }
@@ -235,7 +318,7 @@ final class ResultWriter implements Runnable {
   }
 
   private static final byte[] MODE_RESULT = {'r'};
-  private static final byte[] MODE_PACKED = {'p'};
+  private static final byte[] PACKED_FORM = {'P'};
   private static final byte[] MODE_OPTIONAL = {'o'};
   private static final byte[] MODE_DEAD = {'d'};
   private static final byte[] ZERO = {'0'};

@@ -20,13 +20,18 @@ final class Scripts {
    * Steps 1 and 2 of section 5.2 (and the dead-letter path of 5.5) in one atomic call. KEYS are the
    * task streams and the keys appended to; ARGV is group, consumer, then per task stream: its key
    * index, entry count, lowest and highest entry id, and per entry: its id and append count, and
-   * per append: key index, mode ({@code r} required result, {@code p} required result packed with
-   * the others for its key into entries of kind {@code results}, {@code o} optional result, {@code
-   * d} dead letter), number (result: PEXPIRE ttl in ms, 0 none; dead letter: MAXLEN ~ cap),
-   * message; an entry with one append like the last append written in full may take the short form:
-   * its id, {@code =}, its message. An entry no longer pending for this consumer is left alone
-   * ("lost"); an entry whose required key holds something other than a stream stays pending
-   * ("bad"). Returns {lost, bad}.
+   * per append: key index, mode ({@code r} required result, {@code o} optional result, {@code d}
+   * dead letter), number (result: PEXPIRE ttl in ms, 0 none; dead letter: MAXLEN ~ cap), message;
+   * an entry with one append like the last append written in full may take the short form: its id,
+   * {@code =}, its message. An entry no longer pending for this consumer is left alone ("lost"); an
+   * entry whose required key holds something other than a stream stays pending ("bad"). Returns
+   * {lost, bad}.
+   *
+   * <p>Or, with ARGV[3] {@code P}, the packed form (section 3.5): one task stream's entries whose
+   * results the worker has packed already — stream key index, entry count, lowest and highest id,
+   * reply key index, ttl, pack count, the packs, the entry ids — written all or nothing: when an
+   * entry is lost or the reply key is bad, nothing is written and the reply is {@code {{}, {},
+   * 'again'}}.
    */
   static final Script COMMIT =
       new Script(
@@ -48,28 +53,45 @@ final class Scripts {
             usable[k] = u
             return u
           end
-          -- Packed results (mode 'p', section 3.5): gathered per key, appended as one entry of kind
-          -- 'results' when 64 KiB are gathered and before the task stream's entries are acknowledged.
-          local packs, counts, sizes = {}, {}, {}
-          local function flush(k)
-            local n = counts[k]
-            if n ~= nil and n > 0 then
-              redis.call('XADD', KEYS[k], '*', 'm', '{"v":1,"kind":"results","results":[' .. table.concat(packs[k], ',', 1, n) .. ']}')
-              counts[k], sizes[k] = 0, 0
+          -- Which of the entries in [lo, hi] of a task stream are still this consumer's: one XPENDING.
+          local function owned(stream, lo, hi)
+            local own = {}
+            local pending = redis.call('XPENDING', stream, group, lo, hi, 1000000, consumer)
+            for p = 1, #pending do
+              own[pending[p][1]] = true
+            end
+            return own
+          end
+          -- Acknowledges and deletes the entries t[from..to] of a task stream, 500 per call.
+          local function finish(stream, t, from, to)
+            for k = from, to, 500 do
+              local last = math.min(k + 499, to)
+              redis.call('XACK', stream, group, unpack(t, k, last))
+              redis.call('XDEL', stream, unpack(t, k, last))
             end
           end
-          local function pack(k, m)
-            local p = packs[k]
-            if p == nil then
-              p = {}
-              packs[k], counts[k], sizes[k] = p, 0, 0
+          -- The packed form (section 3.5): one task stream, every entry's result already packed by
+          -- the worker. ARGV[3] 'P', then the stream's key index, entry count, lowest and highest
+          -- entry id, the reply key index, the ttl, the number of packs, the packs, the entry ids.
+          -- All or nothing: if an entry is no longer this consumer's or the reply key is not a
+          -- stream, nothing is written and the reply says 'again' (the worker commits the batch in
+          -- the other form, entry by entry).
+          if ARGV[3] == 'P' then
+            local stream, n = KEYS[tonumber(ARGV[4])], tonumber(ARGV[5])
+            local reply, ttl, npacks = tonumber(ARGV[8]), tonumber(ARGV[9]), tonumber(ARGV[10])
+            local first = 11 + npacks
+            local last = first + n - 1
+            local own = owned(stream, ARGV[6], ARGV[7])
+            for j = first, last do
+              if not own[ARGV[j]] then return {{}, {}, 'again'} end
             end
-            local n = counts[k] + 1
-            p[n] = m
-            counts[k] = n
-            local s = sizes[k] + #m
-            sizes[k] = s
-            if s >= 65536 then flush(k) end
+            if not check(reply) then return {{}, {}, 'again'} end
+            for p = 11, first - 1 do
+              redis.call('XADD', KEYS[reply], '*', 'm', ARGV[p])
+            end
+            if ttl > 0 then redis.call('PEXPIRE', KEYS[reply], ttl) end
+            finish(stream, ARGV, first, last)
+            return {{}, {}}
           end
           local lost, bad, nlost, nbad = {}, {}, 0, 0
           -- The last append's key index, mode and number: an entry whose append count is '=' has one
@@ -79,12 +101,7 @@ final class Scripts {
           while i <= argc do
             local stream = KEYS[tonum(ARGV[i])]
             local n = tonum(ARGV[i + 1])
-            -- One XPENDING for the batch's range: which of its entries are still this consumer's.
-            local own = {}
-            local pending = redis.call('XPENDING', stream, group, ARGV[i + 2], ARGV[i + 3], 1000000, consumer)
-            for p = 1, #pending do
-              own[pending[p][1]] = true
-            end
+            local own = owned(stream, ARGV[i + 2], ARGV[i + 3])
             i = i + 4
             local done, ndone = {}, 0
             for _ = 1, n do
@@ -109,11 +126,7 @@ final class Scripts {
                       local v = usable[lk]
                       if v == nil then v = check(lk) end
                       if v then
-                        if lmode == 'p' then
-                          pack(lk, ARGV[i + 2])
-                        else
-                          redis.call('XADD', KEYS[lk], '*', 'm', ARGV[i + 2])
-                        end
+                        redis.call('XADD', KEYS[lk], '*', 'm', ARGV[i + 2])
                         if lx > 0 then
                           local e = expire[lk]
                           if e == nil or lx > e then expire[lk] = lx end
@@ -152,11 +165,7 @@ final class Scripts {
                       local u = usable[k]
                       if u == nil then u = check(k) end
                       if u then
-                        if mode == 'p' then
-                          pack(k, ARGV[j + 3])
-                        else
-                          redis.call('XADD', KEYS[k], '*', 'm', ARGV[j + 3])
-                        end
+                        redis.call('XADD', KEYS[k], '*', 'm', ARGV[j + 3])
                         if x > 0 then
                           local e = expire[k]
                           if e == nil or x > e then expire[k] = x end
@@ -171,14 +180,7 @@ final class Scripts {
                 i = last + 2
               end
             end
-            for k, n in pairs(counts) do
-              if n > 0 then flush(k) end
-            end
-            for k = 1, ndone, 500 do
-              local to = math.min(k + 499, ndone)
-              redis.call('XACK', stream, group, unpack(done, k, to))
-              redis.call('XDEL', stream, unpack(done, k, to))
-            end
+            finish(stream, done, 1, ndone)
           end
           for k, ttl in pairs(expire) do redis.call('PEXPIRE', KEYS[k], ttl) end
           return {lost, bad}

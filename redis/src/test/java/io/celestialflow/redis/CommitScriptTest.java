@@ -15,8 +15,8 @@ import redis.clients.jedis.resps.StreamEntry;
 /**
  * The commit script's short form (docs/protocol.md 5.2): an entry written as its id, {@code =} and
  * its message does what the last append written in full does, with its own message — including when
- * that append was a dead letter's optional result, and when the entry is lost or bad; and packed
- * results (mode {@code p}, section 3.5).
+ * that append was a dead letter's optional result, and when the entry is lost or bad; and the
+ * packed form (section 3.5), all or nothing.
  */
 @ExtendWith(RedisExtension.class)
 class CommitScriptTest {
@@ -74,22 +74,12 @@ class CommitScriptTest {
   }
 
   @Test
-  void packedResultsAreAppendedAsOneEntryPerKeyBeforeTheAcknowledgement(RedisServer server)
-      throws Exception {
+  void thePackedFormWritesItsPacksAndAcknowledgesAllOrNothing(RedisServer server) {
     try (Jedis j = server.client()) {
       j.xgroupCreate(TASKS, "g", new StreamEntryID(0, 0), true);
-      int n = 300;
-      for (int k = 0; k < n; k++) {
-        j.xadd(TASKS, StreamEntryID.NEW_ENTRY, Map.of("m", "task" + k));
-      }
-      List<StreamEntry> es =
-          j.xreadGroup(
-                  "g",
-                  "w",
-                  XReadGroupParams.xReadGroupParams().count(n),
-                  Map.of(TASKS, StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY))
-              .get(0)
-              .getValue();
+      List<StreamEntry> es = deliver(j, 300);
+      List<String> packs = List.of("pack-1", "pack-2");
+      // One entry claimed by another worker: nothing is written, nothing acknowledged.
       j.xclaim(
           TASKS,
           "g",
@@ -97,46 +87,54 @@ class CommitScriptTest {
           0,
           redis.clients.jedis.params.XClaimParams.xClaimParams(),
           es.get(7).getID());
+      assertThat(packed(j, es, packs, "results")).isEqualTo(List.of(List.of(), List.of(), "again"));
+      assertThat(j.exists("results")).isFalse();
+      assertThat(j.xpending(TASKS, "g").getTotal()).isEqualTo(300);
+      // A reply key that is not a stream: the same.
+      j.xclaim(
+          TASKS,
+          "g",
+          "w",
+          0,
+          redis.clients.jedis.params.XClaimParams.xClaimParams(),
+          es.get(7).getID());
       j.set("bad", "not a stream");
-      // 400-byte results: 300 of them pass the 64 KiB a pack holds, so they take two entries.
-      String pad = "x".repeat(400);
-      List<String> args = new ArrayList<>(List.of("g", "w", "1", Integer.toString(n)));
-      args.add(es.get(0).getID().toString());
-      args.add(es.get(n - 1).getID().toString());
-      List<String> expected = new ArrayList<>();
-      for (int k = 0; k < n - 1; k++) {
-        String r = "{\"r\":" + k + ",\"p\":\"" + pad + "\"}";
-        if (k == 0 || k == 100) {
-          args.addAll(List.of(id(es, k), "1", "2", "p", "60000", r)); // in full
-        } else {
-          args.addAll(List.of(id(es, k), "=", r));
-        }
-        if (k != 7) { // 7 is lost: its result is not written
-          expected.add(r);
-        }
-      }
-      // The last one packed for a key that is not a stream: bad, and nothing else is held up.
-      args.addAll(List.of(id(es, n - 1), "1", "3", "p", "0", "{}"));
-      Object reply = Scripts.COMMIT.run(j, List.of(TASKS, "results", "bad"), args);
-
-      List<?> l = (List<?>) reply;
-      assertThat(ResultWriter.ids(l.get(0))).containsExactly(id(es, 7));
-      assertThat(ResultWriter.ids(l.get(1))).containsExactly(id(es, n - 1));
-      List<String> packs = messages(j, "results");
-      assertThat(packs).hasSize(2);
-      List<String> got = new ArrayList<>();
-      for (String m : packs) {
-        assertThat(m).startsWith(ResultPack.HEAD);
-        assertThat(m.length()).isLessThan(65536 + 1024);
-        for (Object o : ResultPack.unpack(m, "g", "s")) {
-          got.add((String) o); // not results: each is handed on as its text
-        }
-      }
-      assertThat(got).containsExactlyElementsOf(expected);
+      assertThat(packed(j, es, packs, "bad")).isEqualTo(List.of(List.of(), List.of(), "again"));
+      assertThat(j.xpending(TASKS, "g").getTotal()).isEqualTo(300);
+      // All owned: the packs are written, in order, and every entry acknowledged and deleted.
+      assertThat(packed(j, es, packs, "results")).isEqualTo(List.of(List.of(), List.of()));
+      assertThat(messages(j, "results")).containsExactlyElementsOf(packs);
       assertThat(j.pttl("results")).isPositive();
-      assertThat(j.xlen(TASKS)).isEqualTo(2); // the lost and the bad entry
-      assertThat(j.xpending(TASKS, "g").getTotal()).isEqualTo(2);
+      assertThat(j.xlen(TASKS)).isZero();
+      assertThat(j.xpending(TASKS, "g").getTotal()).isZero();
     }
+  }
+
+  /** Delivers {@code n} new entries of the task stream to consumer w. */
+  private static List<StreamEntry> deliver(Jedis j, int n) {
+    for (int k = 0; k < n; k++) {
+      j.xadd(TASKS, StreamEntryID.NEW_ENTRY, Map.of("m", "task" + k));
+    }
+    return j.xreadGroup(
+            "g",
+            "w",
+            XReadGroupParams.xReadGroupParams().count(n),
+            Map.of(TASKS, StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY))
+        .get(0)
+        .getValue();
+  }
+
+  /** Commits every entry of {@code es} in the packed form, with these packs, to {@code reply}. */
+  private static Object packed(Jedis j, List<StreamEntry> es, List<String> packs, String reply) {
+    List<String> args = new ArrayList<>(List.of("g", "w", "P", "1", Integer.toString(es.size())));
+    args.add(id(es, 0));
+    args.add(id(es, es.size() - 1));
+    args.addAll(List.of("2", "60000", Integer.toString(packs.size())));
+    args.addAll(packs);
+    for (int k = 0; k < es.size(); k++) {
+      args.add(id(es, k));
+    }
+    return Scripts.COMMIT.run(j, List.of(TASKS, reply), args);
   }
 
   private static String id(List<StreamEntry> es, int k) {
