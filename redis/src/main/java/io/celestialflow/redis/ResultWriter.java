@@ -184,13 +184,6 @@ final class ResultWriter implements Runnable {
    * joined into packs of about {@value #PACK_BYTES} bytes, as the graph's reader reads them.
    */
   private List<byte[]> packed(List<FinishedEntry> batch) {
-    StreamEntryID lo = batch.get(0).held().id;
-    StreamEntryID hi = lo;
-    for (FinishedEntry d : batch) {
-      StreamEntryID id = d.held().id;
-      lo = id.compareTo(lo) < 0 ? id : lo;
-      hi = id.compareTo(hi) > 0 ? id : hi;
-    }
     List<byte[]> packs = new ArrayList<>();
     StringBuilder pack = null;
     for (FinishedEntry d : batch) {
@@ -214,8 +207,7 @@ final class ResultWriter implements Runnable {
     args.add(PACKED_FORM);
     args.add(ONE); // KEYS[1]: the task stream
     args.add(number(batch.size()));
-    args.add(bytes(lo.toString()));
-    args.add(bytes(hi.toString()));
+    addRange(args, batch);
     args.add(number(2)); // KEYS[2]: the reply stream
     args.add(number(batch.get(0).ttl()));
     args.add(number(packs.size()));
@@ -249,17 +241,9 @@ final class ResultWriter implements Runnable {
     byte[] lastNumText = ZERO;
     for (Map.Entry<ServedStage, List<FinishedEntry>> e : byStage.entrySet()) {
       List<FinishedEntry> ds = e.getValue();
-      StreamEntryID lo = ds.get(0).held().id;
-      StreamEntryID hi = lo;
-      for (FinishedEntry d : ds) {
-        StreamEntryID id = d.held().id;
-        lo = id.compareTo(lo) < 0 ? id : lo;
-        hi = id.compareTo(hi) > 0 ? id : hi;
-      }
       args.add(keyIndex(keys, index, e.getKey().stream()));
       args.add(number(ds.size()));
-      args.add(bytes(lo.toString()));
-      args.add(bytes(hi.toString()));
+      addRange(args, ds);
       for (FinishedEntry d : ds) {
         args.add(bytes(d.held().id.toString()));
         String dead = d.deadLetter();
@@ -315,6 +299,19 @@ final class ResultWriter implements Runnable {
       }
     }
     return args;
+  }
+
+  /** Adds the lowest and the highest entry id of {@code ds}: the range of the script's XPENDING. */
+  private static void addRange(List<byte[]> args, List<FinishedEntry> ds) {
+    StreamEntryID lo = ds.get(0).held().id;
+    StreamEntryID hi = lo;
+    for (FinishedEntry d : ds) {
+      StreamEntryID id = d.held().id;
+      lo = id.compareTo(lo) < 0 ? id : lo;
+      hi = id.compareTo(hi) > 0 ? id : hi;
+    }
+    args.add(bytes(lo.toString()));
+    args.add(bytes(hi.toString()));
   }
 
   private static final byte[] MODE_RESULT = {'r'};

@@ -310,26 +310,9 @@ final class Wire {
   // ------------------------------------------------------------------ writing
 
   /**
-   * Writes a task whose reply stream's reader reads single results only. {@code payload} is the
-   * JSON text the stage's codec wrote; it is embedded as is.
-   */
-  static String task(
-      String id,
-      String graph,
-      String stage,
-      String run,
-      List<String> parents,
-      int attempt,
-      String payload,
-      @Nullable String reply,
-      long ttl,
-      long ts) {
-    return task(id, graph, stage, run, parents, attempt, payload, reply, ttl, ts, false);
-  }
-
-  /**
-   * Writes a task; with {@code pack} (and a {@code reply}) it says that the reply stream's reader
-   * reads packed results (section 3.5), so a worker may pack its results.
+   * Writes a task. {@code payload} is the JSON text the stage's codec wrote; it is embedded as is.
+   * With {@code pack} (and a {@code reply}) the task says that the reply stream's reader reads
+   * packed results (section 3.5), so a worker may pack its results.
    */
   static String task(
       String id,

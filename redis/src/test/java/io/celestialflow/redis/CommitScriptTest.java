@@ -38,13 +38,7 @@ class CommitScriptTest {
               .get(0)
               .getValue();
       // Entry 4 is claimed by another worker meanwhile: lost, whatever its form.
-      j.xclaim(
-          TASKS,
-          "g",
-          "other",
-          0,
-          redis.clients.jedis.params.XClaimParams.xClaimParams(),
-          es.get(4).getID());
+      claim(j, "other", es.get(4).getID());
       j.set("bad", "not a stream");
       List<String> args = new ArrayList<>(List.of("g", "w", "1", "6"));
       args.add(es.get(0).getID().toString());
@@ -80,24 +74,12 @@ class CommitScriptTest {
       List<StreamEntry> es = deliver(j, 300);
       List<String> packs = List.of("pack-1", "pack-2");
       // One entry claimed by another worker: nothing is written, nothing acknowledged.
-      j.xclaim(
-          TASKS,
-          "g",
-          "other",
-          0,
-          redis.clients.jedis.params.XClaimParams.xClaimParams(),
-          es.get(7).getID());
+      claim(j, "other", es.get(7).getID());
       assertThat(packed(j, es, packs, "results")).isEqualTo(List.of(List.of(), List.of(), "again"));
       assertThat(j.exists("results")).isFalse();
       assertThat(j.xpending(TASKS, "g").getTotal()).isEqualTo(300);
       // A reply key that is not a stream: the same.
-      j.xclaim(
-          TASKS,
-          "g",
-          "w",
-          0,
-          redis.clients.jedis.params.XClaimParams.xClaimParams(),
-          es.get(7).getID());
+      claim(j, "w", es.get(7).getID());
       j.set("bad", "not a stream");
       assertThat(packed(j, es, packs, "bad")).isEqualTo(List.of(List.of(), List.of(), "again"));
       assertThat(j.xpending(TASKS, "g").getTotal()).isEqualTo(300);
@@ -108,6 +90,12 @@ class CommitScriptTest {
       assertThat(j.xlen(TASKS)).isZero();
       assertThat(j.xpending(TASKS, "g").getTotal()).isZero();
     }
+  }
+
+  /** Gives a pending entry to {@code consumer}, as a reaper's claim would. */
+  private static void claim(Jedis j, String consumer, StreamEntryID entry) {
+    j.xclaim(
+        TASKS, "g", consumer, 0, redis.clients.jedis.params.XClaimParams.xClaimParams(), entry);
   }
 
   /** Delivers {@code n} new entries of the task stream to consumer w. */

@@ -168,7 +168,8 @@ class ProtocolVectorsTest {
   void theFastPathReadsWhatTheWritersWrite() throws Wire.Rejection {
     String reply = "cf:{demo}:square:results:r1";
     String task =
-        Wire.task("t1", "demo", "square", "r1", List.of("p1"), 2, "{\"x\":[1,2]}", reply, 1000, 7);
+        Wire.task(
+            "t1", "demo", "square", "r1", List.of("p1"), 2, "{\"x\":[1,2]}", reply, 1000, 7, false);
     Object t = WireFastPath.read(task, Wire.Context.TASKS, "demo", "square");
     assertThat(t)
         .isNotNull()
@@ -194,7 +195,8 @@ class ProtocolVectorsTest {
     String reply = "cf:{demo}:square:results:r1";
     for (String payload :
         List.of("7", "-0", "1.50", "2e-3", "12345678901234567890123", "\"x y\"", "true", "null")) {
-      String task = Wire.task("t1", "demo", "square", "r1", List.of(), 1, payload, reply, 0, 7);
+      String task =
+          Wire.task("t1", "demo", "square", "r1", List.of(), 1, payload, reply, 0, 7, false);
       Object t = WireFastPath.read(task, Wire.Context.TASKS, "demo", "square");
       assertThat(t)
           .as(payload)
@@ -226,7 +228,8 @@ class ProtocolVectorsTest {
             Wire.readChecked(Map.of(Wire.FIELD, spaced), Wire.Context.TASKS, "demo", "square"));
     for (String payload :
         List.of("\"a\\nb\"", "\"a\tb\"", "01", "1.", "-", "+1", "NaN", "[1,]", "{\"a\":1}}")) {
-      String task = Wire.task("t1", "demo", "square", "r1", List.of(), 1, payload, reply, 0, 7);
+      String task =
+          Wire.task("t1", "demo", "square", "r1", List.of(), 1, payload, reply, 0, 7, false);
       assertThat(WireFastPath.read(task, Wire.Context.TASKS, "demo", "square"))
           .as(payload)
           .isNull();
