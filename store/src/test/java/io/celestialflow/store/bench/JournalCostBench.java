@@ -6,7 +6,6 @@ import io.celestialflow.RunBuilder;
 import io.celestialflow.TaskGraph;
 import io.celestialflow.TaskStage;
 import io.celestialflow.spi.TaskObserver;
-import io.celestialflow.spi.TaskRef;
 import io.celestialflow.store.RecordOptions;
 import io.celestialflow.store.RunStore;
 import java.nio.file.Files;
@@ -124,8 +123,8 @@ public final class JournalCostBench {
   }
 
   /**
-   * Observes every task and does nothing (untimed, like the store's recorder): what the engine's
-   * observation costs by itself.
+   * Observes every task and does nothing, the way the store's recorder observes a run with lineage
+   * (untimed, identities only): what the engine's observation costs by itself.
    */
   private static final TaskObserver NOTHING =
       new TaskObserver() {
@@ -135,13 +134,13 @@ public final class JournalCostBench {
         }
 
         @Override
-        public void succeeded(TaskRef task, long elapsedNanos) {}
+        public boolean identityOnly(io.celestialflow.TaskStage<?, ?> stage) {
+          return true;
+        }
 
         @Override
-        public void failed(TaskRef task, Throwable error, long elapsedNanos, boolean willRetry) {}
-
-        @Override
-        public void duplicate(TaskRef task) {}
+        public void settled(
+            String runId, String stage, long id, long parentId, int attempt, Outcome outcome) {}
       };
 
   private static Integer work(Integer x, long micros) {
