@@ -119,6 +119,8 @@ public final class JournalCostBench {
           rates[1],
           wall[pairs / 2],
           cpu[pairs / 2]);
+    } finally {
+      deleteTree(dir); // a 1,000,000-task bench leaves about a gigabyte of logs otherwise
     }
   }
 
@@ -142,6 +144,14 @@ public final class JournalCostBench {
         public void settled(
             String runId, String stage, long id, long parentId, int attempt, Outcome outcome) {}
       };
+
+  private static void deleteTree(Path dir) throws java.io.IOException {
+    try (var paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
 
   private static Integer work(Integer x, long micros) {
     if (micros > 0) {
