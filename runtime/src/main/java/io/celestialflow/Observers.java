@@ -2,6 +2,7 @@ package io.celestialflow;
 
 import io.celestialflow.internal.TaskPort;
 import io.celestialflow.spi.TaskObserver;
+import io.celestialflow.spi.TaskOutcome;
 import io.celestialflow.spi.TaskRef;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -223,7 +224,7 @@ final class Observers {
     for (int i = 0; i < observers.length; i++) {
       try {
         if (compact[i]) {
-          settled(i, item, TaskObserver.Outcome.SUCCEEDED);
+          settled(i, item, TaskOutcome.SUCCEEDED);
         } else {
           observers[i].succeeded(refOf(o, item), elapsed);
         }
@@ -239,7 +240,7 @@ final class Observers {
     for (int i = 0; i < observers.length; i++) {
       try {
         if (compact[i]) {
-          settled(i, item, willRetry ? TaskObserver.Outcome.RETRIED : TaskObserver.Outcome.FAILED);
+          settled(i, item, willRetry ? TaskOutcome.RETRIED : TaskOutcome.FAILED);
         } else {
           observers[i].failed(refOf(o, item), error, elapsed, willRetry);
         }
@@ -254,7 +255,7 @@ final class Observers {
     for (int i = 0; i < observers.length; i++) {
       try {
         if (compact[i]) {
-          settled(i, item, TaskObserver.Outcome.DUPLICATE);
+          settled(i, item, TaskOutcome.DUPLICATE);
         } else {
           if (ref == null) {
             ref = ref(item, task);
@@ -273,7 +274,7 @@ final class Observers {
     return given != null ? given : ref(item, Envelope.task(item));
   }
 
-  private void settled(int i, Object item, TaskObserver.Outcome outcome) {
+  private void settled(int i, Object item, TaskOutcome outcome) {
     observers[i].settled(
         runId, stage, Envelope.id(item), Envelope.parentId(item), Envelope.attempt(item), outcome);
   }

@@ -3,7 +3,7 @@ package io.celestialflow;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.celestialflow.spi.TaskObserver;
-import io.celestialflow.spi.TaskObserver.Outcome;
+import io.celestialflow.spi.TaskOutcome;
 import io.celestialflow.spi.TaskRef;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,29 +21,30 @@ import org.junit.jupiter.params.provider.EnumSource;
 class IdentityOnlyObserverTest {
 
   /** One attempt's end as an observer heard it. */
-  record Heard(String runId, String stage, long id, long parentId, int attempt, Outcome outcome) {}
+  record Heard(
+      String runId, String stage, long id, long parentId, int attempt, TaskOutcome outcome) {}
 
   /** Hears every attempt's end through the calls that take a {@link TaskRef}. */
   static final class WithRefs implements TaskObserver {
     final List<Heard> heard = new CopyOnWriteArrayList<>();
 
-    private void add(TaskRef t, Outcome outcome) {
+    private void add(TaskRef t, TaskOutcome outcome) {
       heard.add(new Heard(t.runId(), t.stage(), t.id(), t.parentId(), t.attempt(), outcome));
     }
 
     @Override
     public void succeeded(TaskRef task, long elapsedNanos) {
-      add(task, Outcome.SUCCEEDED);
+      add(task, TaskOutcome.SUCCEEDED);
     }
 
     @Override
     public void failed(TaskRef task, Throwable error, long elapsedNanos, boolean willRetry) {
-      add(task, willRetry ? Outcome.RETRIED : Outcome.FAILED);
+      add(task, willRetry ? TaskOutcome.RETRIED : TaskOutcome.FAILED);
     }
 
     @Override
     public void duplicate(TaskRef task) {
-      add(task, Outcome.DUPLICATE);
+      add(task, TaskOutcome.DUPLICATE);
     }
   }
 
@@ -65,7 +66,7 @@ class IdentityOnlyObserverTest {
 
     @Override
     public void settled(
-        String runId, String stage, long id, long parentId, int attempt, Outcome outcome) {
+        String runId, String stage, long id, long parentId, int attempt, TaskOutcome outcome) {
       heard.add(new Heard(runId, stage, id, parentId, attempt, outcome));
     }
 
@@ -134,11 +135,11 @@ class IdentityOnlyObserverTest {
       assertThat(compact.heard).allSatisfy(h -> assertThat(h.id()).isPositive());
       assertThat(compact.heard).allSatisfy(h -> assertThat(h.runId()).isEqualTo(result.runId()));
       assertThat(compact.heard.stream().map(Heard::outcome).distinct())
-          .containsExactlyInAnyOrder(Outcome.values());
+          .containsExactlyInAnyOrder(TaskOutcome.values());
       assertThat(compact.refCalls).hasValue(0);
       List<Long> succeededChecks = new ArrayList<>();
       for (Heard h : compact.heard) {
-        if (h.stage().equals("check") && h.outcome() == Outcome.SUCCEEDED) {
+        if (h.stage().equals("check") && h.outcome() == TaskOutcome.SUCCEEDED) {
           succeededChecks.add(h.id());
         }
       }

@@ -164,17 +164,5 @@ public interface TaskObserver {
    * @param outcome how the attempt ended
    */
   default void settled(
-      String runId, String stage, long id, long parentId, int attempt, Outcome outcome) {}
-
-  /** How an attempt of a task ended, for {@link #settled}. */
-  enum Outcome {
-    /** It succeeded ({@link #succeeded}). */
-    SUCCEEDED,
-    /** It failed and will be tried again ({@link #failed} with {@code willRetry}). */
-    RETRIED,
-    /** It failed for good ({@link #failed} without {@code willRetry}). */
-    FAILED,
-    /** It was skipped as a duplicate ({@link #duplicate}). */
-    DUPLICATE
-  }
+      String runId, String stage, long id, long parentId, int attempt, TaskOutcome outcome) {}
 }

@@ -10,6 +10,7 @@ import io.celestialflow.event.RunFinished;
 import io.celestialflow.event.RunStarted;
 import io.celestialflow.event.TaskFailed;
 import io.celestialflow.spi.TaskObserver;
+import io.celestialflow.spi.TaskOutcome;
 import io.celestialflow.spi.TaskRef;
 import java.lang.reflect.Type;
 import java.time.Duration;
@@ -328,7 +329,7 @@ final class RunRecorder implements GraphListener, TaskObserver {
 
       @Override
       public void settled(
-          String runId, String stage, long id, long parentId, int attempt, Outcome outcome) {
+          String runId, String stage, long id, long parentId, int attempt, TaskOutcome outcome) {
         self.settled(runId, stage, id, parentId, attempt, outcome);
       }
 
@@ -385,7 +386,7 @@ final class RunRecorder implements GraphListener, TaskObserver {
 
   @Override
   public void settled(
-      String runId, String stage, long id, long parentId, int attempt, Outcome outcome) {
+      String runId, String stage, long id, long parentId, int attempt, TaskOutcome outcome) {
     LineageEvent.Kind kind =
         switch (outcome) {
           case SUCCEEDED -> LineageEvent.Kind.SUCCEEDED;

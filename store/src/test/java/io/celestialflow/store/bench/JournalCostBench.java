@@ -6,6 +6,7 @@ import io.celestialflow.RunBuilder;
 import io.celestialflow.TaskGraph;
 import io.celestialflow.TaskStage;
 import io.celestialflow.spi.TaskObserver;
+import io.celestialflow.spi.TaskOutcome;
 import io.celestialflow.store.RecordOptions;
 import io.celestialflow.store.RunStore;
 import java.nio.file.Files;
@@ -142,7 +143,7 @@ public final class JournalCostBench {
 
         @Override
         public void settled(
-            String runId, String stage, long id, long parentId, int attempt, Outcome outcome) {}
+            String runId, String stage, long id, long parentId, int attempt, TaskOutcome outcome) {}
       };
 
   private static void deleteTree(Path dir) throws java.io.IOException {
