@@ -229,7 +229,7 @@ final class Observers {
           observers[i].succeeded(refOf(o, item), elapsed);
         }
       } catch (RuntimeException e) {
-        complain(i, "succeeded", e);
+        complain(i, compact[i] ? "settled" : "succeeded", e);
       }
     }
   }
@@ -245,7 +245,7 @@ final class Observers {
           observers[i].failed(refOf(o, item), error, elapsed, willRetry);
         }
       } catch (RuntimeException e) {
-        complain(i, "failed", e);
+        complain(i, compact[i] ? "settled" : "failed", e);
       }
     }
   }
@@ -263,7 +263,7 @@ final class Observers {
           observers[i].duplicate(ref);
         }
       } catch (RuntimeException e) {
-        complain(i, "duplicate", e);
+        complain(i, compact[i] ? "settled" : "duplicate", e);
       }
     }
   }
