@@ -387,14 +387,7 @@ final class RunRecorder implements GraphListener, TaskObserver {
   @Override
   public void settled(
       String runId, String stage, long id, long parentId, int attempt, TaskOutcome outcome) {
-    LineageEvent.Kind kind =
-        switch (outcome) {
-          case SUCCEEDED -> LineageEvent.Kind.SUCCEEDED;
-          case RETRIED -> LineageEvent.Kind.RETRIED;
-          case FAILED -> LineageEvent.Kind.FAILED;
-          case DUPLICATE -> LineageEvent.Kind.DUPLICATE;
-        };
-    lineage(runId, stage, id, parentId, attempt, kind);
+    lineage(runId, stage, id, parentId, attempt, LineageEvent.Kind.of(outcome));
   }
 
   private void lineage(TaskRef task, LineageEvent.Kind kind) {
