@@ -51,6 +51,11 @@ final class Envelope {
     return item instanceof Envelope e ? e.id : 0;
   }
 
+  /** The parent id of an item, or 0. */
+  static long parentId(Object item) {
+    return item instanceof Envelope e ? e.parentId : 0;
+  }
+
   /** The next attempt of an item that failed with a retryable error. */
   static Envelope retry(Object item) {
     return item instanceof Envelope e

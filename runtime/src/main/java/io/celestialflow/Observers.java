@@ -2,6 +2,7 @@ package io.celestialflow;
 
 import io.celestialflow.internal.TaskPort;
 import io.celestialflow.spi.TaskObserver;
+import io.celestialflow.spi.TaskOutcome;
 import io.celestialflow.spi.TaskRef;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -13,22 +14,35 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The {@link TaskObserver}s that watch one stage during one run, and the calls the per-task core
- * makes to them. A stage no observer watches has none of these, so it pays nothing per task.
+ * makes to them. A stage no observer watches has none of these, so it pays nothing per task; one
+ * whose observers all want {@linkplain TaskObserver#identityOnly identities only} and no times
+ * makes no object per task.
  */
 final class Observers {
   private static final Logger log = LoggerFactory.getLogger(Observers.class);
 
   private final TaskObserver[] observers;
+
+  /** Per observer, whether it wants identities only ({@link TaskObserver#settled}). */
+  private final boolean[] compact;
+
+  /** Whether some observer takes {@link TaskRef}s for started, succeeded, failed and duplicate. */
+  private final boolean refs;
+
   private final AtomicBoolean[] complained;
   private final String runId;
   private final String stage;
   private final EngineClock clock;
 
   /**
-   * One observed task: what observers were told it is, and when it started. A backend outside this
-   * package holds it as an opaque {@link TaskPort.Observation}.
+   * One observed task: what observers were told it is (null when no observer takes a {@link
+   * TaskRef}), and when it started. A backend outside this package holds it as an opaque {@link
+   * TaskPort.Observation}.
    */
-  record Observation(TaskRef ref, long startNanos) implements TaskPort.Observation {}
+  record Observation(@Nullable TaskRef ref, long startNanos) implements TaskPort.Observation {}
+
+  /** The observation of every task of a stage that needs neither a reference nor a time. */
+  private static final Observation BARE = new Observation(null, 0);
 
   /** The indexes of the observers that want this stage's results, or null if none does. */
   private final int @Nullable [] resulting;
@@ -38,12 +52,19 @@ final class Observers {
 
   private Observers(
       TaskObserver[] observers,
+      boolean[] compact,
       int @Nullable [] resulting,
       boolean timed,
       String runId,
       String stage,
       EngineClock clock) {
     this.observers = observers;
+    this.compact = compact;
+    boolean anyRefs = false;
+    for (boolean c : compact) {
+      anyRefs |= !c;
+    }
+    this.refs = anyRefs;
     this.resulting = resulting;
     this.timed = timed;
     this.complained = new AtomicBoolean[observers.length];
@@ -77,6 +98,7 @@ final class Observers {
       return null;
     }
     int[] resulting = new int[watching.size()];
+    boolean[] compact = new boolean[watching.size()];
     int n = 0;
     boolean timed = false;
     for (int i = 0; i < watching.size(); i++) {
@@ -89,6 +111,14 @@ final class Observers {
         log.warn("observer {} threw in wantsResults({}); it gets no results", o, stage, e);
       }
       try {
+        compact[i] = o.identityOnly(stage);
+      } catch (RuntimeException e) {
+        log.warn("observer {} threw in identityOnly({}); it gets task references", o, stage, e);
+      }
+      if (compact[i]) {
+        continue; // settled() has no times
+      }
+      try {
         timed |= o.wantsTimes(stage);
       } catch (RuntimeException e) {
         log.warn("observer {} threw in wantsTimes({}); its tasks are timed", o, stage, e);
@@ -97,6 +127,7 @@ final class Observers {
     }
     return new Observers(
         watching.toArray(new TaskObserver[0]),
+        compact,
         n == 0 ? null : Arrays.copyOf(resulting, n),
         timed,
         runId,
@@ -110,14 +141,15 @@ final class Observers {
   }
 
   /** A task succeeded with these outputs (see {@link TaskObserver#result}). */
-  void result(Observation o, List<?> outputs) {
+  void result(Observation o, Object item, List<?> outputs) {
     int[] indexes = resulting;
     if (indexes == null) {
       return;
     }
+    TaskRef ref = refOf(o, item);
     for (int i : indexes) {
       try {
-        observers[i].result(o.ref(), outputs);
+        observers[i].result(ref, outputs);
       } catch (RuntimeException e) {
         complain(i, "result", e);
       }
@@ -168,49 +200,83 @@ final class Observers {
         : new TaskRef(runId, stage, task, 0, 0, 1);
   }
 
+  /** A task starts; its observation is shared when no observer needs a reference or a time. */
   Observation started(Object item, Object task) {
+    if (!refs) {
+      return timed ? new Observation(null, clock.nanoTime()) : BARE;
+    }
     TaskRef ref = ref(item, task);
     for (int i = 0; i < observers.length; i++) {
-      try {
-        observers[i].started(ref);
-      } catch (RuntimeException e) {
-        complain(i, "started", e);
+      if (!compact[i]) {
+        try {
+          observers[i].started(ref);
+        } catch (RuntimeException e) {
+          complain(i, "started", e);
+        }
       }
     }
     return new Observation(ref, timed ? clock.nanoTime() : 0);
   }
 
-  void succeeded(Observation o) {
+  /** The task {@code item} of observation {@code o} succeeded. */
+  void succeeded(Observation o, Object item) {
     long elapsed = timed ? clock.nanoTime() - o.startNanos() : 0;
     for (int i = 0; i < observers.length; i++) {
       try {
-        observers[i].succeeded(o.ref(), elapsed);
+        if (compact[i]) {
+          settled(i, item, TaskOutcome.SUCCEEDED);
+        } else {
+          observers[i].succeeded(refOf(o, item), elapsed);
+        }
       } catch (RuntimeException e) {
-        complain(i, "succeeded", e);
+        complain(i, compact[i] ? "settled" : "succeeded", e);
       }
     }
   }
 
-  void failed(Observation o, Throwable error, boolean willRetry) {
+  /** An attempt of the task {@code item} of observation {@code o} failed. */
+  void failed(Observation o, Object item, Throwable error, boolean willRetry) {
     long elapsed = timed ? clock.nanoTime() - o.startNanos() : 0;
     for (int i = 0; i < observers.length; i++) {
       try {
-        observers[i].failed(o.ref(), error, elapsed, willRetry);
+        if (compact[i]) {
+          settled(i, item, willRetry ? TaskOutcome.RETRIED : TaskOutcome.FAILED);
+        } else {
+          observers[i].failed(refOf(o, item), error, elapsed, willRetry);
+        }
       } catch (RuntimeException e) {
-        complain(i, "failed", e);
+        complain(i, compact[i] ? "settled" : "failed", e);
       }
     }
   }
 
   void duplicate(Object item, Object task) {
-    TaskRef ref = ref(item, task);
+    TaskRef ref = null;
     for (int i = 0; i < observers.length; i++) {
       try {
-        observers[i].duplicate(ref);
+        if (compact[i]) {
+          settled(i, item, TaskOutcome.DUPLICATE);
+        } else {
+          if (ref == null) {
+            ref = ref(item, task);
+          }
+          observers[i].duplicate(ref);
+        }
       } catch (RuntimeException e) {
-        complain(i, "duplicate", e);
+        complain(i, compact[i] ? "settled" : "duplicate", e);
       }
     }
+  }
+
+  /** The task's reference: the one observers were given when it started, or a new one. */
+  private TaskRef refOf(Observation o, Object item) {
+    TaskRef given = o.ref();
+    return given != null ? given : ref(item, Envelope.task(item));
+  }
+
+  private void settled(int i, Object item, TaskOutcome outcome) {
+    observers[i].settled(
+        runId, stage, Envelope.id(item), Envelope.parentId(item), Envelope.attempt(item), outcome);
   }
 
   private void complain(int i, String method, RuntimeException e) {

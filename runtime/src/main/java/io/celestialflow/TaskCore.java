@@ -215,9 +215,9 @@ final class TaskCore {
     ctx.done++;
     if (obs != null && watching != null) {
       if (results) {
-        watching.result(obs, TaskOutputs.of(kind, raw));
+        watching.result(obs, item, TaskOutputs.of(kind, raw));
       }
-      watching.succeeded(obs);
+      watching.succeeded(obs, item);
     }
     return true;
   }
@@ -247,7 +247,7 @@ final class TaskCore {
     boolean again = retry.shouldRetry(cause, attempt);
     Observers watching = observers;
     if (obs != null && watching != null) {
-      watching.failed(obs, cause, again);
+      watching.failed(obs, item, cause, again);
     }
     if (again) {
       stage.retry(item, attempt, cause, retry.delayAfter(attempt));

@@ -27,10 +27,11 @@ import org.jspecify.annotations.Nullable;
  * <h2>Cost and threads</h2>
  *
  * A run without observers pays nothing for this hook, and neither does a stage every observer
- * declines in {@link #observes}. For observed stages each call allocates one small {@link TaskRef}.
- * Methods run on the thread that handles the task (a worker, the async dispatcher, a worker
- * process's reader), possibly many at once: keep them short, thread-safe and non-blocking. An
- * exception thrown by an observer is logged once per observer and stage, and ignored.
+ * declines in {@link #observes}. For observed stages each call allocates one small {@link TaskRef}
+ * — none for a stage whose observers all want {@linkplain #identityOnly identities only}. Methods
+ * run on the thread that handles the task (a worker, the async dispatcher, a worker process's
+ * reader), possibly many at once: keep them short, thread-safe and non-blocking. An exception
+ * thrown by an observer is logged once per observer and stage, and ignored.
  *
  * <p>For every task {@link #started} comes first, then exactly one of {@link #succeeded}, {@link
  * #failed} (with {@code willRetry} true for each attempt that will be retried) — or {@link
@@ -133,4 +134,35 @@ public interface TaskObserver {
    * @param task the task
    */
   default void duplicate(TaskRef task) {}
+
+  /**
+   * Called once per stage when a run starts: whether this observer needs no more than the identity
+   * of the stage's tasks and how each attempt ended. Default false. If true, the engine calls
+   * {@link #settled} for the stage instead of {@link #started}, {@link #succeeded}, {@link #failed}
+   * and {@link #duplicate}, and — when every observer of the stage says so and none wants times —
+   * makes no object per task for it: for millions of small tasks, as in lineage recording, that
+   * object costs more than the task. {@link #result} and {@link #entered} are called as usual.
+   *
+   * @param stage a stage this observer {@linkplain #observes observes}
+   * @return whether to call {@link #settled} instead of the per-task calls that take a {@link
+   *     TaskRef}
+   */
+  default boolean identityOnly(TaskStage<?, ?> stage) {
+    return false;
+  }
+
+  /**
+   * An attempt of a task ended, for a stage this observer wants {@linkplain #identityOnly the
+   * identity only} of: called where {@link #succeeded}, {@link #failed} or {@link #duplicate} would
+   * be, with what {@link TaskRef} would hold but the task itself.
+   *
+   * @param runId the run id
+   * @param stage the stage name
+   * @param id the task id, or 0 when the run does not track identity
+   * @param parentId the id of the task whose output this task is, or 0
+   * @param attempt the attempt, starting at 1
+   * @param outcome how the attempt ended
+   */
+  default void settled(
+      String runId, String stage, long id, long parentId, int attempt, TaskOutcome outcome) {}
 }

@@ -64,6 +64,16 @@ public record LineageEvent(
       return label;
     }
 
+    /** The event of an attempt that ended so. */
+    static Kind of(io.celestialflow.spi.TaskOutcome outcome) {
+      return switch (outcome) {
+        case SUCCEEDED -> SUCCEEDED;
+        case RETRIED -> RETRIED;
+        case FAILED -> FAILED;
+        case DUPLICATE -> DUPLICATE;
+      };
+    }
+
     static Kind of(int code) {
       for (Kind k : values()) {
         if (k.code == code) {

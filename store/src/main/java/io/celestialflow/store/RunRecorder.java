@@ -10,6 +10,7 @@ import io.celestialflow.event.RunFinished;
 import io.celestialflow.event.RunStarted;
 import io.celestialflow.event.TaskFailed;
 import io.celestialflow.spi.TaskObserver;
+import io.celestialflow.spi.TaskOutcome;
 import io.celestialflow.spi.TaskRef;
 import java.lang.reflect.Type;
 import java.time.Duration;
@@ -322,6 +323,17 @@ final class RunRecorder implements GraphListener, TaskObserver {
       }
 
       @Override
+      public boolean identityOnly(TaskStage<?, ?> stage) {
+        return self.identityOnly(stage);
+      }
+
+      @Override
+      public void settled(
+          String runId, String stage, long id, long parentId, int attempt, TaskOutcome outcome) {
+        self.settled(runId, stage, id, parentId, attempt, outcome);
+      }
+
+      @Override
       public void result(TaskRef task, List<?> outputs) {
         self.result(task, outputs);
       }
@@ -363,18 +375,34 @@ final class RunRecorder implements GraphListener, TaskObserver {
     lineage(task, LineageEvent.Kind.DUPLICATE);
   }
 
+  /**
+   * Without the journal only lineage needs the tasks, and only their ids: the engine then makes no
+   * object per task for this recorder ({@link #settled}).
+   */
+  @Override
+  public boolean identityOnly(TaskStage<?, ?> stage) {
+    return !options.journal();
+  }
+
+  @Override
+  public void settled(
+      String runId, String stage, long id, long parentId, int attempt, TaskOutcome outcome) {
+    lineage(runId, stage, id, parentId, attempt, LineageEvent.Kind.of(outcome));
+  }
+
   private void lineage(TaskRef task, LineageEvent.Kind kind) {
-    if (!options.lineage() || task.id() == 0) {
+    lineage(task.runId(), task.stage(), task.id(), task.parentId(), task.attempt(), kind);
+  }
+
+  private void lineage(
+      String runId, String stage, long id, long parentId, int attempt, LineageEvent.Kind kind) {
+    if (!options.lineage() || id == 0) {
       return; // the run does not track identity
     }
     long now = LineageClock.now();
-    ensureStarted(task.runId(), now);
+    ensureStarted(runId, now);
     LineageBuffers buffers = lineage;
-    int lost =
-        buffers == null
-            ? 1
-            : buffers.add(
-                task.id(), task.parentId(), task.stage(), kind.code(), task.attempt(), now);
+    int lost = buffers == null ? 1 : buffers.add(id, parentId, stage, kind.code(), attempt, now);
     if (lost != 0) {
       dropped.add(Math.abs(lost)); // a block the writer did not take, or a stage not in the graph
     }
