@@ -10,11 +10,11 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Packed results (docs/protocol.md section 3.5): one result-stream entry whose message, of kind
- * {@code results}, carries several result messages — what the commit script appends for results a
- * worker writes in mode {@code p}, one entry per batch instead of one per task.
+ * {@code results}, carries several result messages — what a worker appends when it commits a batch
+ * in the commit script's packed form, an entry per 64 KiB of results instead of one per task.
  */
 final class ResultPack {
-  /** How the commit script starts a pack; anything else is read by the checking path. */
+  /** How the Java worker starts a pack; anything else is read by the checking path. */
   static final String HEAD = "{\"v\":1,\"kind\":\"results\",\"results\":[";
 
   private ResultPack() {}

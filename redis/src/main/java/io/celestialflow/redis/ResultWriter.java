@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -171,7 +172,7 @@ final class ResultWriter implements Runnable {
           || d.deadLetter() != null
           || d.result() == null
           || d.held().stage != first.held().stage
-          || !java.util.Objects.equals(d.reply(), first.reply())
+          || !Objects.equals(d.reply(), first.reply())
           || d.ttl() != first.ttl()) {
         return false;
       }
@@ -184,15 +185,24 @@ final class ResultWriter implements Runnable {
    * joined into packs of about {@value #PACK_BYTES} bytes, as the graph's reader reads them.
    */
   private List<byte[]> packed(List<FinishedEntry> batch) {
+    List<String> results = new ArrayList<>(batch.size());
+    long left = 0; // the characters of results not packed yet, to size each pack's builder
+    for (FinishedEntry d : batch) {
+      String result = Objects.requireNonNull(d.result(), "a packable batch has every result");
+      results.add(result);
+      left += result.length() + 1;
+    }
     List<byte[]> packs = new ArrayList<>();
     StringBuilder pack = null;
-    for (FinishedEntry d : batch) {
+    for (String result : results) {
       if (pack == null) {
-        pack = new StringBuilder(PACK_BYTES + 1024).append(ResultPack.HEAD);
+        int size = (int) Math.min(left, PACK_BYTES + result.length());
+        pack = new StringBuilder(ResultPack.HEAD.length() + size + 2).append(ResultPack.HEAD);
       } else {
         pack.append(',');
       }
-      pack.append(d.result());
+      pack.append(result);
+      left -= result.length() + 1;
       if (pack.length() >= PACK_BYTES) {
         packs.add(bytes(pack.append("]}").toString()));
         pack = null;

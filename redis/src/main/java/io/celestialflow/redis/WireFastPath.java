@@ -76,9 +76,9 @@ final class WireFastPath extends JsonCursor {
   }
 
   /**
-   * The results of a pack as the commit script writes it ({@link ResultPack#HEAD}, results joined
-   * by commas, {@code ]}}), in one pass: per result its {@link Wire.Result} when this path reads
-   * it, else its text for the checking reader; null when the pack itself is not in that form.
+   * The results of a pack as the Java worker writes it ({@link ResultPack#HEAD}, results joined by
+   * commas, {@code ]}}), in one pass: per result its {@link Wire.Result} when this path reads it,
+   * else its text for the checking reader; null when the pack itself is not in that form.
    */
   static @Nullable List<Object> pack(String m, String graph, String stage) {
     if (!m.startsWith(ResultPack.HEAD)) {

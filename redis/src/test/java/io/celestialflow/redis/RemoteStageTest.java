@@ -232,7 +232,7 @@ class RemoteStageTest {
       try (TaskGraph graph = TaskGraph.builder("packs").stages(twice).build();
           Jedis j = server.client()) {
         var run = graph.newRun().input(twice, List.of(1, 2, 3, 4)).start();
-        // No worker: this test writes the results, as the commit script packs them.
+        // No worker: this test writes the results, packed as a worker packs them.
         org.awaitility.Awaitility.await()
             .atMost(Duration.ofSeconds(10))
             .until(() -> j.xlen(keys.tasks()) == 4);
@@ -250,7 +250,7 @@ class RemoteStageTest {
           // Task 3's result breaks the protocol (a status neither ok nor error).
           results.add(x == 3 ? r.replace("\"status\":\"ok\"", "\"status\":\"maybe\"") : r);
         }
-        // Tasks 1-3 in one pack as the script writes it; task 4 in a pack spaced differently.
+        // Tasks 1-3 in one pack as the worker writes it; task 4 in a pack spaced differently.
         j.xadd(
             reply,
             StreamEntryID.NEW_ENTRY,

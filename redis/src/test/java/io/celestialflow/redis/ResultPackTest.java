@@ -42,7 +42,7 @@ class ResultPackTest {
   }
 
   @Test
-  void aPackAsTheCommitScriptWritesItIsReadInOnePass() throws Exception {
+  void aPackAsTheWorkerWritesItIsReadInOnePass() throws Exception {
     List<?> pack = ResultPack.unpack(ResultPack.HEAD + A + "," + B + "," + C + "]}", "g", "s");
     assertThat(pack).hasSize(3);
     assertThat(pack.get(0)).isEqualTo(single(A)); // read on the fast path
