@@ -6,7 +6,9 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** Assertions every engine test shares. */
 final class Checks {
@@ -53,6 +55,24 @@ final class Checks {
   /** Waits (at most 10 s, polling every 2 ms) until the condition holds; fails otherwise. */
   static void eventually(Callable<Boolean> condition) {
     await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(2)).until(condition);
+  }
+
+  /**
+   * A function with every outcome of an attempt: a value ending in 1 fails once with an {@link
+   * IllegalStateException} (retry it), 51 fails for good with an {@link IllegalArgumentException},
+   * anything else is returned as is. {@code tries} counts the attempts per value.
+   */
+  static TaskFunction<Integer, Integer> retriedOnceOrFailing(Map<Integer, AtomicInteger> tries) {
+    return (Integer x) -> {
+      if (x % 10 == 1
+          && tries.computeIfAbsent(x, k -> new AtomicInteger()).incrementAndGet() == 1) {
+        throw new IllegalStateException("retry me");
+      }
+      if (x == 51) {
+        throw new IllegalArgumentException("bad " + x);
+      }
+      return x;
+    };
   }
 
   static List<Integer> range(int from, int toExclusive) {

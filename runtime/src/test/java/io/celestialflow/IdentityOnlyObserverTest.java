@@ -105,16 +105,7 @@ class IdentityOnlyObserverTest {
     TaskStage<Integer, Integer> check =
         mode.map(
             "check",
-            (Integer x) -> {
-              if (x % 10 == 1
-                  && tries.computeIfAbsent(x, k -> new AtomicInteger()).incrementAndGet() == 1) {
-                throw new IllegalStateException("retry me");
-              }
-              if (x == 51) {
-                throw new IllegalArgumentException("bad " + x);
-              }
-              return x;
-            },
+            Checks.retriedOnceOrFailing(tries),
             b -> b.retry(RetryPolicy.on(IllegalStateException.class).maxAttempts(3)).dedupe());
     WithRefs withRefs = new WithRefs();
     Compact compact = new Compact();

@@ -124,16 +124,7 @@ class ObserverTest {
     TaskStage<Integer, Integer> check =
         mode.map(
             "check",
-            (Integer x) -> {
-              if (x % 10 == 1
-                  && tries.computeIfAbsent(x, k -> new AtomicInteger()).incrementAndGet() == 1) {
-                throw new IllegalStateException("retry me");
-              }
-              if (x == 51) {
-                throw new IllegalArgumentException("bad " + x);
-              }
-              return x;
-            },
+            Checks.retriedOnceOrFailing(tries),
             b -> b.retry(RetryPolicy.on(IllegalStateException.class).maxAttempts(3)));
     Tally tally = new Tally();
     try (TaskGraph graph =
