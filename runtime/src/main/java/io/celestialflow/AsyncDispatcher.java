@@ -171,11 +171,15 @@ final class AsyncDispatcher implements StageDriver, Ticking {
     if (wakeOnTask) {
       stage.inbox.wakeOnPut(dispatcher);
     }
+    // Read the clock before raising the flag: between the flag and the park nothing may block,
+    // because a blocking call (a clock taking a lock, say) parks too and would swallow the unpark
+    // of a completion offered meanwhile. A deadline falling due after this read is the tick's.
+    long now = run.clock().nanoTime();
     sleeping = true;
     try {
       if (completed.isEmpty()
           && !(wakeOnTask && stage.inbox.size() > 0)
-          && !due(run.clock().nanoTime())
+          && !due(now)
           && !cancelled()) {
         LockSupport.park(this);
       }
@@ -191,7 +195,9 @@ final class AsyncDispatcher implements StageDriver, Ticking {
   }
 
   private boolean due(long now) {
-    return now - nextDeadline >= 0;
+    long deadline = nextDeadline;
+    // MAX_VALUE means none: compared by difference it would be "due" for a negative nanoTime.
+    return deadline != Long.MAX_VALUE && now - deadline >= 0;
   }
 
   /** The run's tick: wakes the dispatcher once the oldest deadline has passed. */

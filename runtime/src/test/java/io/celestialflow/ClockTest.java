@@ -8,8 +8,12 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -47,6 +51,56 @@ class ClockTest {
         later.complete(2);
         assertThat(run.await().outputs(stage)).containsExactly(2);
       }
+    }
+  }
+
+  @Test
+  void aResultCompletingWhileTheDispatcherReadsTheClockStillWakesIt() throws Exception {
+    // A clock read may block, and blocking parks (a clock taking a contended lock does): the
+    // dispatcher must not lose the wake-up of a result completing meanwhile and sleep on it
+    // for ever. This clock completes the result on another thread during the dispatcher's first
+    // read after the call, then parks as a contended lock would, taking any pending unpark.
+    ManualClock manual = new ManualClock();
+    CompletableFuture<Integer> later = new CompletableFuture<>();
+    AtomicBoolean called = new AtomicBoolean();
+    AtomicBoolean armed = new AtomicBoolean(true);
+    EngineClock clock =
+        new EngineClock() {
+          @Override
+          public long nanoTime() {
+            if (called.get()
+                && Thread.currentThread().getName().endsWith("-async")
+                && armed.compareAndSet(true, false)) {
+              Thread completer = new Thread(() -> later.complete(2));
+              completer.start();
+              try {
+                completer.join();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              LockSupport.parkNanos(1_000_000);
+            }
+            return manual.nanoTime();
+          }
+
+          @Override
+          public RunTimer newTimer(String threadName, Consumer<Throwable> onError) {
+            return manual.newTimer(threadName, onError);
+          }
+        };
+    TaskStage<Integer, Integer> stage =
+        TaskStage.<Integer, Integer>async(
+                "later",
+                x -> {
+                  called.set(true);
+                  return later;
+                })
+            .execution(Execution.async(4))
+            .build();
+    try (TaskGraph graph = TaskGraph.builder("blocking-clock").stage(stage).build();
+        GraphRun run = graph.newRun().input(stage, List.of(1)).clock(clock).start()) {
+      assertThat(run.result().get(10, TimeUnit.SECONDS).outputs(stage)).containsExactly(2);
+      assertThat(armed).as("the clock was read after the call").isFalse();
     }
   }
 
