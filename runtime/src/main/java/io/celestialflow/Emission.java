@@ -28,20 +28,23 @@ final class Emission {
   /** Emits the result {@code raw} of task {@code item} into the worker's buffers. */
   void emit(Object item, @Nullable Object raw, WorkerContext ctx) throws InterruptedException {
     switch (kind) {
-      case MAP -> {
-        if (raw == null) {
-          throw new IllegalStateException(
-              "stage '"
-                  + name
-                  + "' returned null; a map stage must return a value (use a splitter to emit"
-                  + " nothing for some tasks)");
-        }
-        ctx.emitAll(raw, item);
-      }
+      case MAP -> map(item, raw, ctx);
       case SPLITTER -> split(item, raw, ctx);
       case ROUTER -> route(item, raw, ctx);
       case CONSUMER -> {}
     }
+  }
+
+  /** A map stage's result: its one output, to every edge; null breaks the contract. */
+  void map(Object item, @Nullable Object raw, WorkerContext ctx) {
+    if (raw == null) {
+      throw new IllegalStateException(
+          "stage '"
+              + name
+              + "' returned null; a map stage must return a value (use a splitter to emit"
+              + " nothing for some tasks)");
+    }
+    ctx.emitAll(raw, item);
   }
 
   private void split(Object item, @Nullable Object raw, WorkerContext ctx)

@@ -42,6 +42,9 @@ final class TaskCore {
   private final Emission emission;
   private final @Nullable Observers observers;
 
+  /** A map stage nobody observes: its successes take {@link #succeed}'s short path. */
+  private final boolean plainMap;
+
   TaskCore(StageRuntime stage, Emission emission, @Nullable Observers observers) {
     TaskStage<?, ?> def = stage.stage();
     this.stage = stage;
@@ -55,6 +58,7 @@ final class TaskCore {
     this.timeoutNanos = def.timeout().map(Duration::toNanos).orElse(0L);
     this.emission = emission;
     this.observers = observers;
+    this.plainMap = kind == StageKind.MAP && observers == null;
   }
 
   /** Whether observers watch this stage (then drivers keep each task's {@link #observe}). */
@@ -190,6 +194,18 @@ final class TaskCore {
    */
   boolean succeed(
       Object item, @Nullable Object raw, Observers.@Nullable Observation obs, WorkerContext ctx) {
+    if (plainMap) {
+      // The common case, in one step: one output, nothing to mark or roll back, nobody to tell.
+      // Measured: the general path below costs a trivial async task 1.5-2 ns more (about 12%).
+      try {
+        emission.map(item, raw, ctx);
+      } catch (Throwable error) { // as below: a broken contract fails the task, an Error the run
+        return fail(item, error, obs, ctx);
+      }
+      ctx.succeeded++;
+      ctx.done++;
+      return true;
+    }
     Observers watching = observers;
     boolean results = obs != null && watching != null && watching.wantsResults();
     if (kind == StageKind.SPLITTER) {

@@ -2,6 +2,8 @@ package io.celestialflow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.celestialflow.spi.TaskObserver;
+import io.celestialflow.spi.TaskRef;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -193,16 +195,31 @@ class EngineTest {
   @EnumSource(Mode.class)
   @SuppressWarnings("NullAway") // returns null on purpose
   void aMapStageReturningNullFailsWithAClearMessage(Mode mode) {
+    // Unobserved, a map stage's success takes the core's short path; observed, the general one:
+    // both check the result.
     TaskStage<Integer, Integer> nully = mode.map("nully", (Integer x) -> x == 2 ? null : x);
     try (TaskGraph graph = TaskGraph.builder("null-" + mode).stage(nully).build()) {
-      GraphResult result = graph.run(nully, List.of(1, 2, 3));
+      for (boolean observed : new boolean[] {false, true}) {
+        LongAdder seenFailing = new LongAdder();
+        TaskObserver observer =
+            new TaskObserver() {
+              @Override
+              public void failed(
+                  TaskRef task, Throwable error, long elapsedNanos, boolean willRetry) {
+                seenFailing.increment();
+              }
+            };
+        RunBuilder run = graph.newRun().input(nully, List.of(1, 2, 3));
+        GraphResult result = (observed ? run.observer(observer) : run).run();
 
-      assertThat(result.outputs(nully)).containsExactlyInAnyOrder(1, 3);
-      assertThat(result.failures())
-          .singleElement()
-          .satisfies(f ->
-              assertThat(f.message()).contains("stage 'nully' returned null", "use a splitter"));
-      Checks.accounted(result);
+        assertThat(result.outputs(nully)).containsExactlyInAnyOrder(1, 3);
+        assertThat(result.failures())
+            .singleElement()
+            .satisfies(f ->
+                assertThat(f.message()).contains("stage 'nully' returned null", "use a splitter"));
+        assertThat(seenFailing.sum()).as("observed: %s", observed).isEqualTo(observed ? 1 : 0);
+        Checks.accounted(result);
+      }
     }
   }
 
