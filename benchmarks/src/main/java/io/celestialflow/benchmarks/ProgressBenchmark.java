@@ -31,7 +31,9 @@ import org.openjdk.jmh.annotations.TearDown;
  * no terminal's speed is measured. Target: at most 3% slower. The score is the time per task.
  */
 @State(Scope.Benchmark)
-@Fork(1)
+@Fork(
+    3) // three stage threads and the drawing thread on two cores: scheduling varies from one JVM to
+// the next
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @OperationsPerInvocation(ProgressBenchmark.TASKS)
