@@ -164,12 +164,7 @@ final class ResultReader implements Runnable {
     try {
       pack = ResultPack.unpack(m, exchange.keys.graph(), exchange.keys.stage());
     } catch (Wire.Rejection x) {
-      exchange.malformed.increment();
-      log.warn(
-          "stage '{}': malformed results {}: {}",
-          exchange.keys.stage(),
-          new String(entry, StandardCharsets.UTF_8),
-          x.reason());
+      malformed("results", entry, x);
       return;
     }
     if (pack == null) {
@@ -202,12 +197,7 @@ final class ResultReader implements Runnable {
                   graph,
                   stage);
     } catch (Wire.Rejection x) {
-      exchange.malformed.increment();
-      log.warn(
-          "stage '{}': malformed result {}: {}",
-          stage,
-          new String(entry, StandardCharsets.UTF_8),
-          x.reason());
+      malformed("result", entry, x);
       String id = x.member("id");
       String taskRun = x.member("run");
       Pending p =
@@ -221,6 +211,17 @@ final class ResultReader implements Runnable {
       return;
     }
     settle(r);
+  }
+
+  /** Counts and logs an entry that holds a malformed {@code what} ("result" or "results"). */
+  private void malformed(String what, byte[] entry, Wire.Rejection x) {
+    exchange.malformed.increment();
+    log.warn(
+        "stage '{}': malformed {} {}: {}",
+        exchange.keys.stage(),
+        what,
+        new String(entry, StandardCharsets.UTF_8),
+        x.reason());
   }
 
   /** A result read: the first for its task settles it; any later one is a duplicate. */
