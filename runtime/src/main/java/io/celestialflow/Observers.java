@@ -29,6 +29,9 @@ final class Observers {
   /** Whether some observer takes {@link TaskRef}s for started, succeeded, failed and duplicate. */
   private final boolean refs;
 
+  /** Whether some observer wants identities only: attempts are then settled in batches. */
+  private final boolean batched;
+
   private final AtomicBoolean[] complained;
   private final String runId;
   private final String stage;
@@ -61,10 +64,13 @@ final class Observers {
     this.observers = observers;
     this.compact = compact;
     boolean anyRefs = false;
+    boolean anyCompact = false;
     for (boolean c : compact) {
       anyRefs |= !c;
+      anyCompact |= c;
     }
     this.refs = anyRefs;
+    this.batched = anyCompact;
     this.resulting = resulting;
     this.timed = timed;
     this.complained = new AtomicBoolean[observers.length];
@@ -138,6 +144,22 @@ final class Observers {
   /** Whether an observer wants the outputs of this stage's successful tasks. */
   boolean wantsResults() {
     return resulting != null;
+  }
+
+  /**
+   * Whether every observer wants identities only and none wants results: then a success needs
+   * nothing but {@link #succeeded} (no reference, no time, no outputs).
+   */
+  boolean settlesOnly() {
+    return !refs && resulting == null;
+  }
+
+  String runId() {
+    return runId;
+  }
+
+  String stage() {
+    return stage;
   }
 
   /** A task succeeded with these outputs (see {@link TaskObserver#result}). */
@@ -218,52 +240,77 @@ final class Observers {
     return new Observation(ref, timed ? clock.nanoTime() : 0);
   }
 
-  /** The task {@code item} of observation {@code o} succeeded. */
-  void succeeded(Observation o, Object item) {
+  /**
+   * The task {@code item} of observation {@code o} succeeded; {@code ctx}: the worker's context,
+   * which collects the attempt for the observers that want identities only.
+   */
+  void succeeded(Observation o, Object item, WorkerContext ctx) {
+    if (batched) {
+      ctx.settled(this, item, TaskOutcome.SUCCEEDED);
+    }
+    if (!refs) {
+      return;
+    }
     long elapsed = timed ? clock.nanoTime() - o.startNanos() : 0;
     for (int i = 0; i < observers.length; i++) {
-      try {
-        if (compact[i]) {
-          settled(i, item, TaskOutcome.SUCCEEDED);
-        } else {
+      if (!compact[i]) {
+        try {
           observers[i].succeeded(refOf(o, item), elapsed);
+        } catch (RuntimeException e) {
+          complain(i, "succeeded", e);
         }
-      } catch (RuntimeException e) {
-        complain(i, compact[i] ? "settled" : "succeeded", e);
       }
     }
   }
 
   /** An attempt of the task {@code item} of observation {@code o} failed. */
-  void failed(Observation o, Object item, Throwable error, boolean willRetry) {
+  void failed(Observation o, Object item, Throwable error, boolean willRetry, WorkerContext ctx) {
+    if (batched) {
+      ctx.settled(this, item, willRetry ? TaskOutcome.RETRIED : TaskOutcome.FAILED);
+    }
+    if (!refs) {
+      return;
+    }
     long elapsed = timed ? clock.nanoTime() - o.startNanos() : 0;
     for (int i = 0; i < observers.length; i++) {
-      try {
-        if (compact[i]) {
-          settled(i, item, willRetry ? TaskOutcome.RETRIED : TaskOutcome.FAILED);
-        } else {
+      if (!compact[i]) {
+        try {
           observers[i].failed(refOf(o, item), error, elapsed, willRetry);
+        } catch (RuntimeException e) {
+          complain(i, "failed", e);
         }
-      } catch (RuntimeException e) {
-        complain(i, compact[i] ? "settled" : "failed", e);
       }
     }
   }
 
-  void duplicate(Object item, Object task) {
+  void duplicate(Object item, Object task, WorkerContext ctx) {
+    if (batched) {
+      ctx.settled(this, item, TaskOutcome.DUPLICATE);
+    }
     TaskRef ref = null;
     for (int i = 0; i < observers.length; i++) {
-      try {
-        if (compact[i]) {
-          settled(i, item, TaskOutcome.DUPLICATE);
-        } else {
-          if (ref == null) {
-            ref = ref(item, task);
-          }
-          observers[i].duplicate(ref);
+      if (!compact[i]) {
+        if (ref == null) {
+          ref = ref(item, task);
         }
-      } catch (RuntimeException e) {
-        complain(i, compact[i] ? "settled" : "duplicate", e);
+        try {
+          observers[i].duplicate(ref);
+        } catch (RuntimeException e) {
+          complain(i, "duplicate", e);
+        }
+      }
+    }
+  }
+
+  /** Hands a worker's batch of settled attempts to the observers that want identities only. */
+  void deliver(SettledBatch batch) {
+    for (int i = 0; i < observers.length; i++) {
+      if (compact[i]) {
+        try {
+          observers[i].settled(batch);
+        } catch (RuntimeException e) {
+          complain(i, "settled", e);
+        }
       }
     }
   }
@@ -272,11 +319,6 @@ final class Observers {
   private TaskRef refOf(Observation o, Object item) {
     TaskRef given = o.ref();
     return given != null ? given : ref(item, Envelope.task(item));
-  }
-
-  private void settled(int i, Object item, TaskOutcome outcome) {
-    observers[i].settled(
-        runId, stage, Envelope.id(item), Envelope.parentId(item), Envelope.attempt(item), outcome);
   }
 
   private void complain(int i, String method, RuntimeException e) {

@@ -65,6 +65,9 @@ final class WorkerContext implements Ticking {
   private long nextId;
   private long idLimit;
 
+  /** Attempts settled for observers of identities only, not yet handed to them; or null. */
+  private @Nullable SettledBatch settledBatch;
+
   int succeeded;
   int failed;
   int duplicates;
@@ -383,8 +386,37 @@ final class WorkerContext implements Ticking {
     }
   }
 
-  /** Publishes the tallies to the stage's counters and releases the finished tasks. */
+  // ---------------------------------------------------------------- settling
+
+  /**
+   * Records how an attempt of {@code item} ended, for the stage's observers of identities only;
+   * they get the batch when it is full, with the tallies ({@link #settle()}), and at once for an
+   * attempt that did not succeed (a retry must not run before its failed attempt is heard of).
+   */
+  void settled(Observers observers, Object item, io.celestialflow.spi.TaskOutcome outcome) {
+    SettledBatch batch = settledBatch;
+    if (batch == null) {
+      batch = settledBatch = new SettledBatch(observers);
+    }
+    if (batch.add(item, outcome) || outcome != io.celestialflow.spi.TaskOutcome.SUCCEEDED) {
+      deliverSettled(batch);
+    }
+  }
+
+  private static void deliverSettled(SettledBatch batch) {
+    batch.observers().deliver(batch);
+    batch.clear();
+  }
+
+  /**
+   * Publishes the tallies to the stage's counters and releases the finished tasks; the observers of
+   * identities only hear of the settled attempts first.
+   */
   void settle() {
+    SettledBatch batch = settledBatch;
+    if (batch != null && batch.size() > 0) {
+      deliverSettled(batch);
+    }
     stage.settle(succeeded, failed, duplicates, done, emitted);
     succeeded = 0;
     failed = 0;

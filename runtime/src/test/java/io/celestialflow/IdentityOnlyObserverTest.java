@@ -2,6 +2,7 @@ package io.celestialflow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.celestialflow.spi.SettledTasks;
 import io.celestialflow.spi.TaskObserver;
 import io.celestialflow.spi.TaskOutcome;
 import io.celestialflow.spi.TaskRef;
@@ -138,6 +139,119 @@ class IdentityOnlyObserverTest {
           .extracting(TaskRef::id)
           .containsExactlyInAnyOrderElementsOf(succeededChecks);
       Checks.accounted(result);
+    }
+  }
+
+  /** Takes its attempts a batch at a time, as the store's lineage recorder does. */
+  static final class Batches implements TaskObserver {
+    final List<Heard> heard = new CopyOnWriteArrayList<>();
+    final List<Integer> sizes = new CopyOnWriteArrayList<>();
+
+    @Override
+    public boolean identityOnly(TaskStage<?, ?> stage) {
+      return true;
+    }
+
+    @Override
+    public void settled(SettledTasks tasks) {
+      sizes.add(tasks.size());
+      for (int i = 0; i < tasks.size(); i++) {
+        heard.add(
+            new Heard(
+                tasks.runId(),
+                tasks.stage(),
+                tasks.id(i),
+                tasks.parentId(i),
+                tasks.attempt(i),
+                tasks.outcome(i)));
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void batchesHoldEveryAttemptAndAFailedAttemptIsHeardBeforeItsRetry(Mode mode) {
+    Map<Integer, AtomicInteger> tries = new ConcurrentHashMap<>();
+    TaskStage<Integer, Integer> check =
+        mode.map(
+            "check",
+            Checks.retriedOnceOrFailing(tries),
+            b -> b.retry(RetryPolicy.on(IllegalStateException.class).maxAttempts(3)));
+    WithRefs withRefs = new WithRefs();
+    Batches batches = new Batches();
+    try (TaskGraph graph = TaskGraph.builder("batches-" + mode).stages(check).build()) {
+      GraphResult result =
+          graph
+              .newRun()
+              .input(check, Checks.range(0, 3000))
+              .trackLineage()
+              .observer(withRefs)
+              .observer(batches)
+              .run();
+
+      // 3000 tasks, 300 of them retried once (x % 10 == 1), and 51 failing for good
+      assertThat(batches.heard).hasSize(3300);
+      assertThat(batches.heard).containsExactlyInAnyOrderElementsOf(withRefs.heard);
+      assertThat(batches.sizes).allSatisfy(n -> assertThat(n).isBetween(1, 256));
+      if (mode != Mode.VIRTUAL) { // a virtual thread per task settles one task at a time
+        assertThat(batches.sizes.stream().mapToInt(Integer::intValue).max().orElseThrow())
+            .as("attempts handed over in batches")
+            .isGreaterThan(1);
+      }
+      Map<Long, List<Heard>> byTask = new java.util.HashMap<>();
+      for (Heard h : batches.heard) {
+        byTask.computeIfAbsent(h.id(), k -> new ArrayList<>()).add(h);
+      }
+      assertThat(byTask).hasSize(3000);
+      for (List<Heard> attempts : byTask.values()) {
+        for (int i = 0; i < attempts.size(); i++) {
+          Heard h = attempts.get(i);
+          assertThat(h.attempt())
+              .as("attempts of task %s in order: %s", h.id(), attempts)
+              .isEqualTo(i + 1);
+          assertThat(h.outcome() == TaskOutcome.RETRIED).isEqualTo(i < attempts.size() - 1);
+        }
+      }
+      Checks.accounted(result);
+    }
+  }
+
+  @Test
+  void anObserverThrowingForOneAttemptStillHearsTheOthers() {
+    List<Long> heard = new CopyOnWriteArrayList<>();
+    TaskObserver throwing =
+        new TaskObserver() {
+          @Override
+          public boolean identityOnly(TaskStage<?, ?> stage) {
+            return true;
+          }
+
+          @Override
+          public void settled(
+              String runId,
+              String stage,
+              long id,
+              long parentId,
+              int attempt,
+              TaskOutcome outcome) {
+            if (id % 100 == 7) {
+              throw new IllegalStateException("observer bug at " + id);
+            }
+            heard.add(id);
+          }
+        };
+    TaskStage<Integer, Integer> stage = TaskStage.map("s", (Integer x) -> x).build();
+    try (TaskGraph graph = TaskGraph.builder("throwing").stages(stage).build()) {
+      GraphResult result =
+          graph
+              .newRun()
+              .input(stage, Checks.range(0, 1000))
+              .trackLineage()
+              .observer(throwing)
+              .run();
+      assertThat(result.stats().get(0).succeeded()).isEqualTo(1000);
+      assertThat(heard).hasSize(990).doesNotHaveDuplicates();
+      assertThat(heard).allSatisfy(id -> assertThat(id % 100).isNotEqualTo(7));
     }
   }
 

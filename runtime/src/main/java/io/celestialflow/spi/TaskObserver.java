@@ -138,14 +138,21 @@ public interface TaskObserver {
   /**
    * Called once per stage when a run starts: whether this observer needs no more than the identity
    * of the stage's tasks and how each attempt ended. Default false. If true, the engine calls
-   * {@link #settled} for the stage instead of {@link #started}, {@link #succeeded}, {@link #failed}
-   * and {@link #duplicate}, and — when every observer of the stage says so and none wants times —
-   * makes no object per task for it: for millions of small tasks, as in lineage recording, that
-   * object costs more than the task. {@link #result} and {@link #entered} are called as usual.
+   * {@link #settled(SettledTasks)} for the stage instead of {@link #started}, {@link #succeeded},
+   * {@link #failed} and {@link #duplicate}, and — when every observer of the stage says so and none
+   * wants times — makes no object per task for it: for millions of small tasks, as in lineage
+   * recording, that object costs more than the task. {@link #result} and {@link #entered} are
+   * called as usual.
+   *
+   * <p>Such attempts reach the observer in batches: each worker collects the attempts it settles
+   * and hands them over when it reports them done (once per chunk of tasks, at the latest), when
+   * its batch is full, and at once for an attempt that did not succeed (so a retried attempt is
+   * heard before the retry can run). So whenever the stage's counters, a listener or the run's
+   * result show a task settled, the observer has heard of it.
    *
    * @param stage a stage this observer {@linkplain #observes observes}
-   * @return whether to call {@link #settled} instead of the per-task calls that take a {@link
-   *     TaskRef}
+   * @return whether to call {@link #settled(SettledTasks)} instead of the per-task calls that take
+   *     a {@link TaskRef}
    */
   default boolean identityOnly(TaskStage<?, ?> stage) {
     return false;
@@ -153,8 +160,9 @@ public interface TaskObserver {
 
   /**
    * An attempt of a task ended, for a stage this observer wants {@linkplain #identityOnly the
-   * identity only} of: called where {@link #succeeded}, {@link #failed} or {@link #duplicate} would
-   * be, with what {@link TaskRef} would hold but the task itself.
+   * identity only} of: called (by the default {@link #settled(SettledTasks)}) for each attempt
+   * where {@link #succeeded}, {@link #failed} or {@link #duplicate} would be, with what {@link
+   * TaskRef} would hold but the task itself.
    *
    * @param runId the run id
    * @param stage the stage name
@@ -165,4 +173,35 @@ public interface TaskObserver {
    */
   default void settled(
       String runId, String stage, long id, long parentId, int attempt, TaskOutcome outcome) {}
+
+  /**
+   * Attempts of tasks ended, for a stage this observer wants {@linkplain #identityOnly the identity
+   * only} of: the engine's call, with a batch of them. The default calls {@link #settled(String,
+   * String, long, long, int, TaskOutcome)} for each in turn (and, if some of those calls throw,
+   * still makes the others, then throws the first exception). Override it to take a batch at once:
+   * one lock or one clock read per batch instead of per task.
+   *
+   * @param tasks the attempts, valid only during the call
+   */
+  default void settled(SettledTasks tasks) {
+    RuntimeException first = null;
+    for (int i = 0; i < tasks.size(); i++) {
+      try {
+        settled(
+            tasks.runId(),
+            tasks.stage(),
+            tasks.id(i),
+            tasks.parentId(i),
+            tasks.attempt(i),
+            tasks.outcome(i));
+      } catch (RuntimeException e) {
+        if (first == null) {
+          first = e;
+        }
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
+  }
 }

@@ -1,9 +1,11 @@
 package io.celestialflow.store;
 
+import io.celestialflow.spi.SettledTasks;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -120,32 +122,13 @@ final class LineageBuffers {
    *     LineageRecord} (the event is not recorded)
    */
   int add(long task, long parent, String stage, int kind, int attempt, long at) {
-    Stripe s = stripes[(int) Thread.currentThread().threadId() & mask];
+    Stripe s = stripe();
     Entry.LineageBlock full = null;
     s.lock();
     try {
-      int index;
-      if (stage == s.lastStage) {
-        index = s.lastIndex;
-      } else {
-        Integer i = stageIndex.get(stage);
-        if (i == null) {
-          return -1;
-        }
-        index = i;
-        s.lastStage = stage;
-        s.lastIndex = index;
-      }
-      ByteBuffer e = s.events;
-      if (e == null) {
-        e = s.events = buffer();
-      }
-      if (!LineageRecord.put(
-          e, s.count * LineageRecord.BYTES, task, parent, at, index, kind, attempt)) {
+      int index = index(s, stage);
+      if (index < 0 || !append(s, task, parent, index, kind, attempt, at)) {
         return -1;
-      }
-      if (s.count++ == 0) {
-        s.firstAt = at;
       }
       if (s.count == EVENTS || at - s.firstAt >= MAX_AGE_MS) {
         full = take(s);
@@ -154,6 +137,83 @@ final class LineageBuffers {
       s.unlock();
     }
     return full == null ? 0 : handOver(full);
+  }
+
+  /**
+   * Appends a batch of events of one stage, all at time {@code at}, under one lock: the engine's
+   * batches of settled attempts. Attempts without an id (the run does not track identity) are left
+   * out.
+   *
+   * @return the number of events dropped: those that do not fit a {@link LineageRecord} or are of a
+   *     stage not in the graph, and those of full buffers the writer did not take
+   */
+  long addAll(SettledTasks tasks, long at) {
+    Stripe s = stripe();
+    List<Entry.LineageBlock> full = null;
+    long lost = 0;
+    s.lock();
+    try {
+      int index = index(s, tasks.stage());
+      for (int i = 0, n = tasks.size(); i < n; i++) {
+        long id = tasks.id(i);
+        if (id == 0) {
+          continue;
+        }
+        int kind = LineageEvent.Kind.of(tasks.outcome(i)).code();
+        if (index < 0 || !append(s, id, tasks.parentId(i), index, kind, tasks.attempt(i), at)) {
+          lost++;
+        } else if (s.count == EVENTS) {
+          (full == null ? full = new ArrayList<>(2) : full).add(take(s));
+        }
+      }
+      if (s.count > 0 && at - s.firstAt >= MAX_AGE_MS) {
+        (full == null ? full = new ArrayList<>(1) : full).add(take(s));
+      }
+    } finally {
+      s.unlock();
+    }
+    if (full != null) {
+      for (Entry.LineageBlock block : full) {
+        lost += handOver(block);
+      }
+    }
+    return lost;
+  }
+
+  /** The calling thread's stripe. */
+  private Stripe stripe() {
+    return stripes[(int) Thread.currentThread().threadId() & mask];
+  }
+
+  /** The stage's index in the log's table, or -1 if it is not one of the graph's; lock held. */
+  private int index(Stripe s, String stage) {
+    if (stage == s.lastStage) {
+      return s.lastIndex;
+    }
+    Integer i = stageIndex.get(stage);
+    if (i == null) {
+      return -1;
+    }
+    s.lastStage = stage;
+    s.lastIndex = i;
+    return i;
+  }
+
+  /** Appends one event to the stripe's buffer; false if it does not fit a record. Lock held. */
+  private boolean append(
+      Stripe s, long task, long parent, int index, int kind, int attempt, long at) {
+    ByteBuffer e = s.events;
+    if (e == null) {
+      e = s.events = buffer();
+    }
+    if (!LineageRecord.put(
+        e, s.count * LineageRecord.BYTES, task, parent, at, index, kind, attempt)) {
+      return false;
+    }
+    if (s.count++ == 0) {
+      s.firstAt = at;
+    }
+    return true;
   }
 
   /** A recycled buffer, or a new one while the writer holds all the others. */

@@ -9,6 +9,7 @@ import io.celestialflow.event.RunEvent;
 import io.celestialflow.event.RunFinished;
 import io.celestialflow.event.RunStarted;
 import io.celestialflow.event.TaskFailed;
+import io.celestialflow.spi.SettledTasks;
 import io.celestialflow.spi.TaskObserver;
 import io.celestialflow.spi.TaskOutcome;
 import io.celestialflow.spi.TaskRef;
@@ -334,6 +335,11 @@ final class RunRecorder implements GraphListener, TaskObserver {
       }
 
       @Override
+      public void settled(SettledTasks tasks) {
+        self.settled(tasks);
+      }
+
+      @Override
       public void result(TaskRef task, List<?> outputs) {
         self.result(task, outputs);
       }
@@ -388,6 +394,21 @@ final class RunRecorder implements GraphListener, TaskObserver {
   public void settled(
       String runId, String stage, long id, long parentId, int attempt, TaskOutcome outcome) {
     lineage(runId, stage, id, parentId, attempt, LineageEvent.Kind.of(outcome));
+  }
+
+  /** A worker's batch: one clock read and one lock for all of it. */
+  @Override
+  public void settled(SettledTasks tasks) {
+    if (!options.lineage()) {
+      return;
+    }
+    long now = LineageClock.now();
+    ensureStarted(tasks.runId(), now);
+    LineageBuffers buffers = lineage;
+    long lost = buffers == null ? tasks.size() : buffers.addAll(tasks, now);
+    if (lost != 0) {
+      dropped.add(lost); // blocks the writer did not take, or a stage not in the graph
+    }
   }
 
   private void lineage(TaskRef task, LineageEvent.Kind kind) {

@@ -2,6 +2,8 @@ package io.celestialflow.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.celestialflow.spi.SettledTasks;
+import io.celestialflow.spi.TaskOutcome;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,6 +69,115 @@ class LineageBuffersTest {
     }
     assertThat(buffers.drain()).isZero();
     for (int id = 1; id <= threads * each; id++) {
+      assertThat(seen.get(id)).as("events of task %d", id).isEqualTo(1);
+    }
+  }
+
+  /** A batch of settled attempts, as the engine hands them to the recorder. */
+  private record Batch(String stage, long[] ids, long[] parents, TaskOutcome[] outcomes)
+      implements SettledTasks {
+    @Override
+    public String runId() {
+      return "r";
+    }
+
+    @Override
+    public int size() {
+      return ids.length;
+    }
+
+    @Override
+    public long id(int i) {
+      return ids[i];
+    }
+
+    @Override
+    public long parentId(int i) {
+      return parents[i];
+    }
+
+    @Override
+    public int attempt(int i) {
+      return outcomes[i] == TaskOutcome.RETRIED ? 1 : 2;
+    }
+
+    @Override
+    public TaskOutcome outcome(int i) {
+      return outcomes[i];
+    }
+  }
+
+  /**
+   * Batches appended from many threads, across full buffers: each event comes out once, whole and
+   * with its own fields; attempts without an id are left out, and a stage not in the graph loses
+   * its batch, counted.
+   */
+  @Test
+  void batchesComeOutEventByEventAcrossFullBuffers() throws InterruptedException {
+    int threads = 8;
+    int batches = 50;
+    int size = 1000; // not a divisor of a buffer's 4,096 events: batches straddle hand-overs
+    List<String> stages = List.of("a", "b");
+    AtomicLongArray seen = new AtomicLongArray(threads * batches * size + 1);
+    LineageBuffers buffers =
+        new LineageBuffers(
+            "r",
+            stages,
+            block -> {
+              ByteBuffer r = block.records();
+              for (int i = 0; i < block.count(); i++) {
+                int at = i * LineageRecord.BYTES;
+                long w0 = r.getLong(at);
+                long w1 = r.getLong(at + 8);
+                long w2 = r.getLong(at + 16);
+                assertThat(LineageRecord.problem(w0, w1, w2, stages.size())).isNull();
+                long task = LineageRecord.task(w0);
+                assertThat(LineageRecord.parent(w1)).isEqualTo(task + 7);
+                assertThat(LineageRecord.stage(w0)).isEqualTo(1);
+                long first = (task - 1) / size * size + 1; // of the task's batch
+                assertThat(LineageRecord.time(w2)).isEqualTo(1_700_000_000_000L + first % 3);
+                boolean retried = task % 5 == 0;
+                assertThat(LineageRecord.kind(w2))
+                    .isEqualTo(
+                        (retried ? LineageEvent.Kind.RETRIED : LineageEvent.Kind.SUCCEEDED).code());
+                assertThat(LineageRecord.attempt(w1, w2)).isEqualTo(retried ? 1 : 2);
+                seen.incrementAndGet((int) task);
+              }
+              block.recycle();
+              return true;
+            });
+    List<Thread> started = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      int thread = t;
+      started.add(
+          Thread.ofPlatform()
+              .start(() -> {
+                for (int b = 0; b < batches; b++) {
+                  long first = ((long) thread * batches + b) * size + 1;
+                  long[] ids = new long[size + 1];
+                  long[] parents = new long[size + 1];
+                  TaskOutcome[] outcomes = new TaskOutcome[size + 1];
+                  for (int i = 0; i < size; i++) {
+                    ids[i] = first + i;
+                    parents[i] = first + i + 7;
+                    outcomes[i] = ids[i] % 5 == 0 ? TaskOutcome.RETRIED : TaskOutcome.SUCCEEDED;
+                  }
+                  outcomes[size] = TaskOutcome.SUCCEEDED; // id 0: the run tracks no identity
+                  // one time per batch, as the recorder reads its clock once per batch
+                  long at = 1_700_000_000_000L + first % 3;
+                  assertThat(buffers.addAll(new Batch("b", ids, parents, outcomes), at)).isZero();
+                }
+              }));
+    }
+    for (Thread t : started) {
+      t.join();
+    }
+    TaskOutcome[] two = {TaskOutcome.SUCCEEDED, TaskOutcome.FAILED};
+    assertThat(buffers.addAll(new Batch("nope", new long[] {1, 2}, new long[2], two), 1L))
+        .as("events of a stage not in the graph are lost, and counted")
+        .isEqualTo(2);
+    assertThat(buffers.drain()).isZero();
+    for (int id = 1; id <= threads * batches * size; id++) {
       assertThat(seen.get(id)).as("events of task %d", id).isEqualTo(1);
     }
   }
