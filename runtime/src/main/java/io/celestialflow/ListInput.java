@@ -17,16 +17,18 @@ import org.jspecify.annotations.Nullable;
  * by construction: a slice is read only when a worker wants work. The slice's tasks arrive in the
  * stage (its counters, the run's accounting) as they are read, exactly as a feeder's chunk would.
  *
- * <p>Used when nothing has to happen per task on the way in (no task ids for lineage) and the stage
- * runs from the start (the streaming layout, or a stage without predecessors), so that some worker
- * reads the list — and finds it empty, which releases the stage's hold — without waiting for
- * anything.
+ * <p>Used when nothing has to happen per task on the way in but, in a run that tracks lineage,
+ * giving each task its id (no observer wants to hear of tasks entering the stage, as the run
+ * store's journal does: that call may block, and a slice is read under a lock) and the stage runs
+ * from the start (the streaming layout, or a stage without predecessors), so that some worker reads
+ * the list — and finds it empty, which releases the stage's hold — without waiting for anything.
  */
 final class ListInput implements InputReader {
   private final RunEngine run;
   private final StageRuntime target;
   private final List<?> list;
   private final int sourceIndex;
+  private final boolean lineage;
   private final ReentrantLock lock = new ReentrantLock();
 
   // Written under the lock; position is volatile so that progress() reads it without the lock.
@@ -43,6 +45,7 @@ final class ListInput implements InputReader {
     this.target = target;
     this.list = list;
     this.sourceIndex = sourceIndex;
+    this.lineage = run.tracksLineage();
     target.hold();
   }
 
@@ -50,7 +53,7 @@ final class ListInput implements InputReader {
   static boolean suits(Object source, RunEngine run, StageRuntime target, boolean streaming) {
     return source instanceof List<?> list
         && list instanceof RandomAccess
-        && !run.tracksLineage()
+        && (!run.tracksLineage() || target.entryObservers() == null)
         && (streaming || !target.hasPendingPredecessors());
   }
 
@@ -129,6 +132,12 @@ final class ListInput implements InputReader {
       }
     }
     read += n;
+    if (lineage && n > 0) {
+      long first = run.reserveTaskIds(n); // in list order, as a feeder numbers them
+      for (int i = 0; i < n; i++) {
+        slice[i] = Envelope.tracked(slice[i], first + i, 0);
+      }
+    }
     if (n > 0) {
       target.arrive(n);
     }

@@ -216,6 +216,40 @@ class IdentityOnlyObserverTest {
     }
   }
 
+  /** A list input read by the stage's own workers numbers its tasks in list order, as a feeder. */
+  @ParameterizedTest
+  @EnumSource(
+      value = Mode.class,
+      names = {"SERIAL", "THREAD"})
+  void listInputsGiveTheirTasksIdsInListOrder(Mode mode) {
+    TaskStage<Integer, Integer> stage = mode.map("s", (Integer x) -> x);
+    Map<Integer, Long> ids = new ConcurrentHashMap<>();
+    TaskObserver byTask =
+        new TaskObserver() {
+          @Override
+          public void succeeded(TaskRef task, long elapsedNanos) {
+            ids.put((Integer) task.task(), task.id());
+          }
+        };
+    List<Integer> input = new ArrayList<>(Checks.range(0, 5000));
+    input.set(10, null); // reported, skipped, given no id
+    input.set(4000, null);
+    try (TaskGraph graph = TaskGraph.builder("list-ids-" + mode).stages(stage).build()) {
+      GraphResult result = graph.newRun().input(stage, input).trackLineage().observer(byTask).run();
+      assertThat(ids).hasSize(4998);
+      long previous = 0;
+      for (Integer task : input) {
+        if (task != null) {
+          assertThat(ids.get(task)).as("id of %s", task).isGreaterThan(previous);
+          previous = ids.get(task);
+        }
+      }
+      assertThat(previous).isEqualTo(4998);
+      assertThat(result.inputFailures()).hasSize(2);
+      Checks.accounted(result);
+    }
+  }
+
   @Test
   void anObserverThrowingForOneAttemptStillHearsTheOthers() {
     List<Long> heard = new CopyOnWriteArrayList<>();
