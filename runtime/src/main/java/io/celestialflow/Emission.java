@@ -37,6 +37,14 @@ final class Emission {
 
   /** A map stage's result: its one output, to every edge; null breaks the contract. */
   void map(Object item, @Nullable Object raw, WorkerContext ctx) {
+    map(item, raw, ctx, false);
+  }
+
+  /**
+   * A map stage's result; {@code last}: nothing is done with {@code item} after this (see {@link
+   * WorkerContext#emitAll(Object, Object, boolean)}).
+   */
+  void map(Object item, @Nullable Object raw, WorkerContext ctx, boolean last) {
     if (raw == null) {
       throw new IllegalStateException(
           "stage '"
@@ -44,7 +52,7 @@ final class Emission {
               + "' returned null; a map stage must return a value (use a splitter to emit"
               + " nothing for some tasks)");
     }
-    ctx.emitAll(raw, item);
+    ctx.emitAll(raw, item, last);
   }
 
   private void split(Object item, @Nullable Object raw, WorkerContext ctx)

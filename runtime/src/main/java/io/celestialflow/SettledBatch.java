@@ -30,12 +30,13 @@ final class SettledBatch implements SettledTasks {
     return observers;
   }
 
-  /**
-   * Records how an attempt of {@code item} ended.
-   *
-   * @return whether the batch is now full
-   */
-  boolean add(Object item, TaskOutcome outcome) {
+  /** Whether the batch holds {@link #CAPACITY} attempts: it must be handed over before the next. */
+  boolean isFull() {
+    return size == CAPACITY;
+  }
+
+  /** Records how an attempt of {@code item} ended; the batch must not be full. */
+  void add(Object item, TaskOutcome outcome) {
     int i = size;
     if (item instanceof Envelope e) {
       ids[i] = e.id;
@@ -48,7 +49,13 @@ final class SettledBatch implements SettledTasks {
     }
     outcomes[i] = (byte) outcome.ordinal();
     size = i + 1;
-    return size == CAPACITY;
+  }
+
+  /** Forgets the attempt added last, if any. */
+  void removeLast() {
+    if (size > 0) {
+      size--;
+    }
   }
 
   /** Forgets the batch once handed over. */

@@ -121,7 +121,24 @@ final class WorkerContext implements Ticking {
 
   /** Sends an output of {@code parent} to every edge and every sink. */
   void emitAll(Object value, Object parent) {
-    Object item = lineage ? Envelope.tracked(value, newId(), Envelope.id(parent)) : value;
+    emitAll(value, parent, false);
+  }
+
+  /**
+   * Sends an output of {@code parent} to every edge and every sink; {@code last}: the output is the
+   * last thing done with {@code parent}, a task that succeeded on this synchronous worker and whose
+   * observers have been told (then, if it is sent along one edge and only this stage held it, its
+   * envelope becomes the output's).
+   */
+  void emitAll(Object value, Object parent, boolean last) {
+    Object item;
+    if (!lineage || edgeCount == 0) {
+      item = value; // sinks take bare values: no id to give
+    } else if (last && edgeCount == 1 && parent instanceof Envelope e && e.exclusive) {
+      item = e.becomeOutput(value, newId());
+    } else {
+      item = Envelope.output(value, newId(), Envelope.id(parent), edgeCount);
+    }
     for (int i = 0; i < edgeCount; i++) {
       add(i, item);
     }
@@ -142,7 +159,8 @@ final class WorkerContext implements Ticking {
 
   /** Sends an output of {@code parent} along the given edges (by edge index) and to every sink. */
   void emitRouted(int[] edges, int count, Object value, Object parent) {
-    Object item = lineage ? Envelope.tracked(value, newId(), Envelope.id(parent)) : value;
+    Object item =
+        lineage && count > 0 ? Envelope.output(value, newId(), Envelope.id(parent), count) : value;
     for (int k = 0; k < count; k++) {
       add(edges[k], item);
     }
@@ -397,9 +415,23 @@ final class WorkerContext implements Ticking {
     SettledBatch batch = settledBatch;
     if (batch == null) {
       batch = settledBatch = new SettledBatch(observers);
+    } else if (batch.isFull()) {
+      deliverSettled(batch); // only now, so that the attempt added last can be taken back
     }
-    if (batch.add(item, outcome) || outcome != io.celestialflow.spi.TaskOutcome.SUCCEEDED) {
+    batch.add(item, outcome);
+    if (outcome != io.celestialflow.spi.TaskOutcome.SUCCEEDED) {
       deliverSettled(batch);
+    }
+  }
+
+  /**
+   * Takes back the success {@link #settled} recorded last: its task failed after all (its result
+   * broke the stage's contract).
+   */
+  void unsettleLast() {
+    SettledBatch batch = settledBatch;
+    if (batch != null) {
+      batch.removeLast();
     }
   }
 
