@@ -573,6 +573,9 @@ public final class BenchmarkReport {
     if (pairs.stream().anyMatch(p -> p.type() == FailureBenchmark.class)) {
       System.out.println(FailureHeapProbe.measure());
     }
+    if (pairs.stream().anyMatch(p -> p.type() == ProgressBenchmark.class)) {
+      System.out.println(ProgressAlternation.measure());
+    }
     if (rows.stream().anyMatch(r -> !r.complete())) {
       System.exit(2);
     }
