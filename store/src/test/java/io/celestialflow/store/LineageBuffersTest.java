@@ -29,22 +29,14 @@ class LineageBuffersTest {
         new LineageBuffers(
             "r",
             stages,
-            block -> {
-              ByteBuffer r = block.records();
-              for (int i = 0; i < block.count(); i++) {
-                int at = i * LineageRecord.BYTES;
-                long w0 = r.getLong(at);
-                long w1 = r.getLong(at + 8);
-                long w2 = r.getLong(at + 16);
-                assertThat(LineageRecord.problem(w0, w1, w2, stages.size())).isNull();
-                long task = LineageRecord.task(w0);
-                assertThat(LineageRecord.parent(w1)).isEqualTo(task - 1);
-                assertThat(LineageRecord.stage(w0)).isEqualTo((int) (task % 2));
-                seen.incrementAndGet((int) task);
-              }
-              block.recycle();
-              return true;
-            });
+            sink(
+                stages,
+                (w0, w1, w2) -> {
+                  long task = LineageRecord.task(w0);
+                  assertThat(LineageRecord.parent(w1)).isEqualTo(task - 1);
+                  assertThat(LineageRecord.stage(w0)).isEqualTo((int) (task % 2));
+                  seen.incrementAndGet((int) task);
+                }));
     List<Thread> started = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
       long first = (long) t * each + 1;
@@ -71,6 +63,31 @@ class LineageBuffersTest {
     for (int id = 1; id <= threads * each; id++) {
       assertThat(seen.get(id)).as("events of task %d", id).isEqualTo(1);
     }
+  }
+
+  /** What a test checks of each record the buffers hand over. */
+  private interface RecordCheck {
+    void check(long w0, long w1, long w2);
+  }
+
+  /**
+   * A writer's stand-in: checks that every record of a block is sound, then {@code each} of them,
+   * and recycles the block.
+   */
+  private static LineageBuffers.Sink sink(List<String> stages, RecordCheck each) {
+    return block -> {
+      ByteBuffer r = block.records();
+      for (int i = 0; i < block.count(); i++) {
+        int at = i * LineageRecord.BYTES;
+        long w0 = r.getLong(at);
+        long w1 = r.getLong(at + 8);
+        long w2 = r.getLong(at + 16);
+        assertThat(LineageRecord.problem(w0, w1, w2, stages.size())).isNull();
+        each.check(w0, w1, w2);
+      }
+      block.recycle();
+      return true;
+    };
   }
 
   /** A batch of settled attempts, as the engine hands them to the recorder. */
@@ -123,29 +140,22 @@ class LineageBuffersTest {
         new LineageBuffers(
             "r",
             stages,
-            block -> {
-              ByteBuffer r = block.records();
-              for (int i = 0; i < block.count(); i++) {
-                int at = i * LineageRecord.BYTES;
-                long w0 = r.getLong(at);
-                long w1 = r.getLong(at + 8);
-                long w2 = r.getLong(at + 16);
-                assertThat(LineageRecord.problem(w0, w1, w2, stages.size())).isNull();
-                long task = LineageRecord.task(w0);
-                assertThat(LineageRecord.parent(w1)).isEqualTo(task + 7);
-                assertThat(LineageRecord.stage(w0)).isEqualTo(1);
-                long first = (task - 1) / size * size + 1; // of the task's batch
-                assertThat(LineageRecord.time(w2)).isEqualTo(1_700_000_000_000L + first % 3);
-                boolean retried = task % 5 == 0;
-                assertThat(LineageRecord.kind(w2))
-                    .isEqualTo(
-                        (retried ? LineageEvent.Kind.RETRIED : LineageEvent.Kind.SUCCEEDED).code());
-                assertThat(LineageRecord.attempt(w1, w2)).isEqualTo(retried ? 1 : 2);
-                seen.incrementAndGet((int) task);
-              }
-              block.recycle();
-              return true;
-            });
+            sink(
+                stages,
+                (w0, w1, w2) -> {
+                  long task = LineageRecord.task(w0);
+                  assertThat(LineageRecord.parent(w1)).isEqualTo(task + 7);
+                  assertThat(LineageRecord.stage(w0)).isEqualTo(1);
+                  long first = (task - 1) / size * size + 1; // of the task's batch
+                  assertThat(LineageRecord.time(w2)).isEqualTo(1_700_000_000_000L + first % 3);
+                  boolean retried = task % 5 == 0;
+                  assertThat(LineageRecord.kind(w2))
+                      .isEqualTo(
+                          (retried ? LineageEvent.Kind.RETRIED : LineageEvent.Kind.SUCCEEDED)
+                              .code());
+                  assertThat(LineageRecord.attempt(w1, w2)).isEqualTo(retried ? 1 : 2);
+                  seen.incrementAndGet((int) task);
+                }));
     List<Thread> started = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
       int thread = t;
