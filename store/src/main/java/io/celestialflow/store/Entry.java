@@ -69,14 +69,16 @@ sealed interface Entry {
 
   /**
    * Lineage events of a run, {@code count} {@link LineageRecord}s at the start of {@code records}
-   * (a direct buffer, written to the log as it is); their stage fields index {@code stages}. Once
-   * written (or dropped), the buffer goes back to {@code free} for the engine to fill again.
+   * (a direct buffer, written to the log as it is; {@code events} of them events, the others
+   * times); their stage fields index {@code stages}. Once written (or dropped), the buffer goes
+   * back to {@code free} for the engine to fill again.
    */
   record LineageBlock(
       String runId,
       List<String> stages,
       java.nio.ByteBuffer records,
       int count,
+      int events,
       java.util.Queue<java.nio.ByteBuffer> free)
       implements Entry {
     /** Hands the buffer back to the engine side: the block is written or dropped. */

@@ -24,7 +24,7 @@ import org.jspecify.annotations.Nullable;
  * and the garbage collector never copies events waiting for the writer.
  */
 final class LineageBuffers {
-  /** Events per buffer. */
+  /** Records per buffer: events, and the times before them. */
   static final int EVENTS = 4096;
 
   /** A buffer holding events older than this is handed over at its next event. */
@@ -59,8 +59,10 @@ final class LineageBuffers {
     long p1, p2, p3, p4, p5, p6, p7;
     private volatile int locked;
     @Nullable ByteBuffer events;
-    int count;
+    int count; // records in the buffer: events and times
+    int eventCount; // events among them
     long firstAt;
+    long lastAt; // of the buffer's last time record
     @Nullable String lastStage;
     int lastIndex;
     long q1, q2, q3, q4, q5, q6, q7;
@@ -117,26 +119,27 @@ final class LineageBuffers {
   /**
    * Appends one event.
    *
-   * @return the number of events dropped doing so (a full buffer the writer did not take), or -1 if
-   *     the stage is not one of the graph's or an id or the time does not fit a {@link
-   *     LineageRecord} (the event is not recorded)
+   * @return the number of events dropped doing so (a full buffer the writer did not take); negative
+   *     (-1 less that number) if the stage is not one of the graph's or an id, the attempt or the
+   *     time does not fit a {@link LineageRecord} (the event is not recorded)
    */
   int add(long task, long parent, String stage, int kind, int attempt, long at) {
     Stripe s = stripe();
-    Entry.LineageBlock full = null;
+    List<Entry.LineageBlock> full = null;
+    boolean recorded = false;
     s.lock();
     try {
       int index = index(s, stage);
-      if (index < 0 || !append(s, task, parent, index, kind, attempt, at)) {
-        return -1;
-      }
-      if (s.count == EVENTS || at - s.firstAt >= MAX_AGE_MS) {
-        full = take(s);
+      if (index >= 0) {
+        full = roomForOne(s, full);
+        recorded = append(s, task, parent, index, kind, attempt, at);
+        full = takeIfOld(s, at, full);
       }
     } finally {
       s.unlock();
     }
-    return full == null ? 0 : handOver(full);
+    long dropped = handOver(full);
+    return (int) (recorded ? dropped : -1 - dropped);
   }
 
   /**
@@ -160,24 +163,16 @@ final class LineageBuffers {
           continue;
         }
         int kind = LineageEvent.Kind.of(tasks.outcome(i)).code();
+        full = roomForOne(s, full);
         if (index < 0 || !append(s, id, tasks.parentId(i), index, kind, tasks.attempt(i), at)) {
           lost++;
-        } else if (s.count == EVENTS) {
-          (full == null ? full = new ArrayList<>(2) : full).add(take(s));
         }
       }
-      if (s.count > 0 && at - s.firstAt >= MAX_AGE_MS) {
-        (full == null ? full = new ArrayList<>(1) : full).add(take(s));
-      }
+      full = takeIfOld(s, at, full);
     } finally {
       s.unlock();
     }
-    if (full != null) {
-      for (Entry.LineageBlock block : full) {
-        lost += handOver(block);
-      }
-    }
-    return lost;
+    return lost + handOver(full);
   }
 
   /** The calling thread's stripe. */
@@ -199,20 +194,59 @@ final class LineageBuffers {
     return i;
   }
 
-  /** Appends one event to the stripe's buffer; false if it does not fit a record. Lock held. */
+  /**
+   * Makes room in the stripe's buffer for one event and the time record before it: hands a buffer
+   * that has not as much over (to {@code full}, created if null). Lock held.
+   */
+  private @Nullable List<Entry.LineageBlock> roomForOne(
+      Stripe s, @Nullable List<Entry.LineageBlock> full) {
+    if (s.count > EVENTS - 2) {
+      if (full == null) {
+        full = new ArrayList<>(2);
+      }
+      full.add(take(s));
+    }
+    return full;
+  }
+
+  /** Hands the stripe's buffer over if it holds events older than {@link #MAX_AGE_MS}. */
+  private @Nullable List<Entry.LineageBlock> takeIfOld(
+      Stripe s, long at, @Nullable List<Entry.LineageBlock> full) {
+    if (s.count > 0 && at - s.firstAt >= MAX_AGE_MS) {
+      if (full == null) {
+        full = new ArrayList<>(1);
+      }
+      full.add(take(s));
+    }
+    return full;
+  }
+
+  /**
+   * Appends one event to the stripe's buffer, after a time record if the buffer holds none of time
+   * {@code at} yet; false if it does not fit a record. Room for both was made; lock held.
+   */
   private boolean append(
       Stripe s, long task, long parent, int index, int kind, int attempt, long at) {
     ByteBuffer e = s.events;
     if (e == null) {
       e = s.events = buffer();
     }
-    if (!LineageRecord.put(
-        e, s.count * LineageRecord.BYTES, task, parent, at, index, kind, attempt)) {
+    if (s.count == 0 || at != s.lastAt) {
+      if (!LineageRecord.putTime(e, s.count * LineageRecord.BYTES, at)) {
+        return false;
+      }
+      if (s.count == 0) {
+        s.firstAt = at;
+      }
+      s.count++;
+      s.lastAt = at;
+    }
+    if (!LineageRecord.putEvent(
+        e, s.count * LineageRecord.BYTES, task, parent, index, kind, attempt)) {
       return false;
     }
-    if (s.count++ == 0) {
-      s.firstAt = at;
-    }
+    s.count++;
+    s.eventCount++;
     return true;
   }
 
@@ -224,11 +258,15 @@ final class LineageBuffers {
         : ByteBuffer.allocateDirect(EVENTS * LineageRecord.BYTES).order(ByteOrder.LITTLE_ENDIAN);
   }
 
-  /**
-   * Gives a block to the writer; returns the events dropped (all of them if it did not take it).
-   */
-  private int handOver(Entry.LineageBlock block) {
-    return sink.offer(block) ? 0 : block.count();
+  /** Gives blocks to the writer; returns the events dropped (those of a block it did not take). */
+  private long handOver(@Nullable List<Entry.LineageBlock> blocks) {
+    long dropped = 0;
+    if (blocks != null) {
+      for (Entry.LineageBlock block : blocks) {
+        dropped += sink.offer(block) ? 0 : block.events();
+      }
+    }
+    return dropped;
   }
 
   /**
@@ -247,7 +285,7 @@ final class LineageBuffers {
         s.unlock();
       }
       if (block != null) {
-        dropped += handOver(block);
+        dropped += handOver(List.of(block));
       }
     }
     return dropped;
@@ -255,9 +293,11 @@ final class LineageBuffers {
 
   private Entry.LineageBlock take(Stripe s) {
     ByteBuffer events = java.util.Objects.requireNonNull(s.events);
-    Entry.LineageBlock block = new Entry.LineageBlock(runId, stages, events, s.count, free);
+    Entry.LineageBlock block =
+        new Entry.LineageBlock(runId, stages, events, s.count, s.eventCount, free);
     s.events = null; // a new one at the stripe's next event
     s.count = 0;
+    s.eventCount = 0;
     return block;
   }
 }

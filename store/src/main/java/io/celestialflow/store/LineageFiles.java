@@ -25,7 +25,7 @@ final class LineageFiles implements AutoCloseable {
   static final String DIRECTORY = "lineage";
 
   static final byte[] MAGIC = "CFLINLOG".getBytes(StandardCharsets.US_ASCII);
-  static final int VERSION = 2; // 2: 24-byte records (1: 32 bytes)
+  static final int VERSION = 3; // 3: 16-byte records and times (2: 24 bytes; 1: 32)
 
   private final Path root;
   private final Path directory;
@@ -114,8 +114,17 @@ final class LineageFiles implements AutoCloseable {
         while (fixed.hasRemaining() && c.read(fixed, fixed.position()) > 0) {
           // read on
         }
-        long start =
-            LineageLog.headerBytes(Arrays.copyOf(fixed.array(), fixed.position()), size, log);
+        byte[] head = Arrays.copyOf(fixed.array(), fixed.position());
+        long start = LineageLog.headerBytes(head, size, log);
+        if (LineageLog.version(head) != VERSION) {
+          throw new StoreException(
+              "lineage log "
+                  + log
+                  + " was written by an earlier build (version "
+                  + LineageLog.version(head)
+                  + "); this build appends only to logs of version "
+                  + VERSION);
+        }
         c.truncate(start + (size - start) / LineageRecord.BYTES * LineageRecord.BYTES);
         Files.deleteIfExists(index(root, runId));
       }

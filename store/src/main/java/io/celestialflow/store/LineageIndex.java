@@ -176,7 +176,7 @@ final class LineageIndex {
             Arrays.copyOf(taskOf, (int) Math.min(LIMIT, Math.max(n + count, 2L * taskOf.length)));
       }
       for (int i = 0; i < count; i++) {
-        long task = LineageRecord.task(events[i * LineageRecord.LONGS]);
+        long task = LineageRecord.task(events[2 * i]); // 0: a time record, indexed as task 0
         if (task > LIMIT) {
           tooHigh = true;
           return;
@@ -188,7 +188,7 @@ final class LineageIndex {
                   parentOf, (int) Math.min(LIMIT + 1L, Math.max(t + 1L, 2L * parentOf.length)));
         }
         taskOf[n++] = t;
-        parentOf[t] = parent(LineageRecord.parent(events[i * LineageRecord.LONGS + 1]));
+        parentOf[t] = parent(LineageRecord.parent(events[2 * i + 1]));
         maxId = Math.max(maxId, t);
       }
     }

@@ -8,26 +8,49 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A run's lineage log opened for reading: its stage table and its records, read as needed through a
  * {@link LineageReader}. A torn last record (the process was killed while appending) is left out; a
- * damaged header or record is a {@link StoreException} naming the file.
+ * damaged header or record is a {@link StoreException} naming the file. Reads logs of version 3
+ * ({@link LineageRecord}, written by this build) and of version 2 ({@link LineageRecordV2}, 24-byte
+ * records with the time in each).
  */
 final class LineageLog implements AutoCloseable {
   /** Bytes of the header's fixed part: magic, version, header size. */
   static final int FIXED = 16;
 
+  /** The version of logs written before version 3: 24-byte records. */
+  static final int VERSION_2 = 2;
+
   private final LineageReader reader;
+  private final int version;
+  private final int recordBytes;
   private final int start;
   private final List<String> stages;
   private final long records;
 
-  private LineageLog(LineageReader reader, int start, List<String> stages, long records) {
+  private LineageLog(
+      LineageReader reader, int version, int start, List<String> stages, long records) {
     this.reader = reader;
+    this.version = version;
+    this.recordBytes = recordBytes(version);
     this.start = start;
     this.stages = stages;
     this.records = records;
+  }
+
+  /** The size of a record in a log of this version (one this build reads). */
+  static int recordBytes(int version) {
+    return version == VERSION_2 ? LineageRecordV2.BYTES : LineageRecord.BYTES;
+  }
+
+  /** The version in the fixed part of a log's header (checked by {@link #headerBytes}). */
+  static int version(byte[] fixed) {
+    return ByteBuffer.wrap(fixed, LineageFiles.MAGIC.length, 4)
+        .order(ByteOrder.LITTLE_ENDIAN)
+        .getInt();
   }
 
   /**
@@ -38,7 +61,9 @@ final class LineageLog implements AutoCloseable {
   static LineageLog open(Path file) {
     LineageReader reader = new LineageReader(file);
     try {
-      int start = headerBytes(reader.bytes(0, FIXED), reader.size(), file);
+      byte[] fixed = reader.bytes(0, FIXED);
+      int start = headerBytes(fixed, reader.size(), file);
+      int version = version(fixed);
       ByteBuffer header = ByteBuffer.wrap(reader.bytes(0, start)).order(ByteOrder.LITTLE_ENDIAN);
       header.position(FIXED);
       List<String> stages = new ArrayList<>();
@@ -55,8 +80,8 @@ final class LineageLog implements AutoCloseable {
         header.get(name);
         stages.add(new String(name, StandardCharsets.UTF_8));
       }
-      long records = (reader.size() - start) / LineageRecord.BYTES;
-      return new LineageLog(reader, start, List.copyOf(stages), records);
+      long records = (reader.size() - start) / recordBytes(version);
+      return new LineageLog(reader, version, start, List.copyOf(stages), records);
     } catch (java.nio.BufferUnderflowException e) {
       reader.close();
       throw corrupt(file, "its stage table is cut short");
@@ -84,16 +109,18 @@ final class LineageLog implements AutoCloseable {
     }
     int version = head.getInt();
     int start = head.getInt();
-    if (version != LineageFiles.VERSION) {
+    if (version != LineageFiles.VERSION && version != VERSION_2) {
       throw new StoreException(
           "lineage log "
               + file
               + " has version "
               + version
-              + "; this build reads version "
+              + "; this build reads versions "
+              + VERSION_2
+              + " and "
               + LineageFiles.VERSION);
     }
-    if (start < FIXED + 4 || start % LineageRecord.BYTES != 0 || start > size) {
+    if (start < FIXED + 4 || start % recordBytes(version) != 0 || start > size) {
       throw corrupt(file, "its header size " + start + " does not fit");
     }
     return start;
@@ -116,7 +143,14 @@ final class LineageLog implements AutoCloseable {
     if (record < 0 || record >= records) {
       throw new IndexOutOfBoundsException("record " + record + " of " + records);
     }
-    return reader.getLong(start + record * LineageRecord.BYTES + field * 8L);
+    return reader.getLong(start + record * recordBytes + field * 8L);
+  }
+
+  /** Why a record is damaged, or null (checked as its version's record). */
+  private @Nullable String problem(long record) {
+    return version == VERSION_2
+        ? LineageRecordV2.problem(word(record, 0), word(record, 1), word(record, 2), stages.size())
+        : LineageRecord.problem(word(record, 0), word(record, 1), stages.size());
   }
 
   long task(long record) {
@@ -133,8 +167,7 @@ final class LineageLog implements AutoCloseable {
    * @throws StoreException if it is damaged
    */
   void check(long record) {
-    String problem =
-        LineageRecord.problem(word(record, 0), word(record, 1), word(record, 2), stages.size());
+    String problem = problem(record);
     if (problem != null) {
       throw corrupt(file(), "record " + record + ": " + problem);
     }
@@ -142,29 +175,36 @@ final class LineageLog implements AutoCloseable {
 
   /**
    * Reads every record in order, checked, {@link LineageBuffers#EVENTS} at a time, each batch as
-   * {@link LineageRecord#LONGS} longs per record.
+   * two longs per record: its first two words, which hold the task id (0 for a time record) and the
+   * parent id in every version.
    *
    * @throws StoreException if a record is damaged
    */
   void scan(java.util.function.ObjIntConsumer<long[]> batches) {
     int per = LineageBuffers.EVENTS;
-    long[] events = new long[per * LineageRecord.LONGS];
+    int longs = recordBytes / 8;
+    long[] words = new long[per * longs];
+    long[] pairs = new long[per * 2];
     for (long first = 0; first < records; first += per) {
       int count = (int) Math.min(per, records - first);
-      byte[] bytes = reader.bytes(start + first * LineageRecord.BYTES, count * LineageRecord.BYTES);
+      byte[] bytes = reader.bytes(start + first * recordBytes, count * recordBytes);
       ByteBuffer.wrap(bytes)
           .order(ByteOrder.LITTLE_ENDIAN)
           .asLongBuffer()
-          .get(events, 0, count * LineageRecord.LONGS);
+          .get(words, 0, count * longs);
       for (int i = 0; i < count; i++) {
-        int at = i * LineageRecord.LONGS;
+        int at = i * longs;
         String problem =
-            LineageRecord.problem(events[at], events[at + 1], events[at + 2], stages.size());
+            version == VERSION_2
+                ? LineageRecordV2.problem(words[at], words[at + 1], words[at + 2], stages.size())
+                : LineageRecord.problem(words[at], words[at + 1], stages.size());
         if (problem != null) {
           throw corrupt(file(), "record " + (first + i) + ": " + problem);
         }
+        pairs[2 * i] = words[at];
+        pairs[2 * i + 1] = words[at + 1];
       }
-      batches.accept(events, count);
+      batches.accept(pairs, count);
     }
   }
 
@@ -173,14 +213,41 @@ final class LineageLog implements AutoCloseable {
     check(record);
     long w0 = word(record, 0);
     long w1 = word(record, 1);
-    long w2 = word(record, 2);
+    if (version == VERSION_2) {
+      long w2 = word(record, 2);
+      return new LineageEvent(
+          LineageRecordV2.task(w0),
+          LineageRecordV2.parent(w1),
+          stages.get(LineageRecordV2.stage(w0)),
+          LineageEvent.Kind.of(LineageRecordV2.kind(w2)),
+          LineageRecordV2.attempt(w1, w2),
+          Instant.ofEpochMilli(LineageRecordV2.time(w2)));
+    }
+    if (LineageRecord.isTime(w0)) {
+      throw new IllegalArgumentException("record " + record + " is a time, not an event");
+    }
     return new LineageEvent(
         LineageRecord.task(w0),
         LineageRecord.parent(w1),
         stages.get(LineageRecord.stage(w0)),
-        LineageEvent.Kind.of(LineageRecord.kind(w2)),
-        LineageRecord.attempt(w1, w2),
-        Instant.ofEpochMilli(LineageRecord.time(w2)));
+        LineageEvent.Kind.of(LineageRecord.kind(w1)),
+        LineageRecord.attempt(w1),
+        Instant.ofEpochMilli(timeBefore(record)));
+  }
+
+  /**
+   * The time of an event of version 3: that of the last time record before it, which the block the
+   * event was written in begins with.
+   */
+  private long timeBefore(long record) {
+    for (long r = record - 1; r >= 0; r--) {
+      long w0 = word(r, 0);
+      if (LineageRecord.isTime(w0)) {
+        check(r);
+        return LineageRecord.time(word(r, 1));
+      }
+    }
+    throw corrupt(file(), "record " + record + " has no time record before it");
   }
 
   @Override

@@ -31,8 +31,9 @@ class LineageBuffersTest {
             stages,
             sink(
                 stages,
-                (w0, w1, w2) -> {
+                (w0, w1, at) -> {
                   long task = LineageRecord.task(w0);
+                  assertThat(at).isEqualTo(1_700_000_000_000L);
                   assertThat(LineageRecord.parent(w1)).isEqualTo(task - 1);
                   assertThat(LineageRecord.stage(w0)).isEqualTo((int) (task % 2));
                   seen.incrementAndGet((int) task);
@@ -65,26 +66,33 @@ class LineageBuffersTest {
     }
   }
 
-  /** What a test checks of each record the buffers hand over. */
+  /** What a test checks of each event the buffers hand over, with the time before it. */
   private interface RecordCheck {
-    void check(long w0, long w1, long w2);
+    void check(long w0, long w1, long at);
   }
 
   /**
-   * A writer's stand-in: checks that every record of a block is sound, then {@code each} of them,
-   * and recycles the block.
+   * A writer's stand-in: checks that every record of a block is sound and that the block begins
+   * with a time, then {@code each} event with its time, and recycles the block.
    */
   private static LineageBuffers.Sink sink(List<String> stages, RecordCheck each) {
     return block -> {
       ByteBuffer r = block.records();
+      long at = -1;
+      int events = 0;
       for (int i = 0; i < block.count(); i++) {
-        int at = i * LineageRecord.BYTES;
-        long w0 = r.getLong(at);
-        long w1 = r.getLong(at + 8);
-        long w2 = r.getLong(at + 16);
-        assertThat(LineageRecord.problem(w0, w1, w2, stages.size())).isNull();
-        each.check(w0, w1, w2);
+        long w0 = r.getLong(i * LineageRecord.BYTES);
+        long w1 = r.getLong(i * LineageRecord.BYTES + 8);
+        assertThat(LineageRecord.problem(w0, w1, stages.size())).isNull();
+        if (LineageRecord.isTime(w0)) {
+          at = LineageRecord.time(w1);
+        } else {
+          assertThat(at).as("a time before the first event of a block").isNotNegative();
+          each.check(w0, w1, at);
+          events++;
+        }
       }
+      assertThat(block.events()).isEqualTo(events);
       block.recycle();
       return true;
     };
@@ -142,18 +150,18 @@ class LineageBuffersTest {
             stages,
             sink(
                 stages,
-                (w0, w1, w2) -> {
+                (w0, w1, at) -> {
                   long task = LineageRecord.task(w0);
                   assertThat(LineageRecord.parent(w1)).isEqualTo(task + 7);
                   assertThat(LineageRecord.stage(w0)).isEqualTo(1);
                   long first = (task - 1) / size * size + 1; // of the task's batch
-                  assertThat(LineageRecord.time(w2)).isEqualTo(1_700_000_000_000L + first % 3);
+                  assertThat(at).isEqualTo(1_700_000_000_000L + first % 3);
                   boolean retried = task % 5 == 0;
-                  assertThat(LineageRecord.kind(w2))
+                  assertThat(LineageRecord.kind(w1))
                       .isEqualTo(
                           (retried ? LineageEvent.Kind.RETRIED : LineageEvent.Kind.SUCCEEDED)
                               .code());
-                  assertThat(LineageRecord.attempt(w1, w2)).isEqualTo(retried ? 1 : 2);
+                  assertThat(LineageRecord.attempt(w1)).isEqualTo(retried ? 1 : 2);
                   seen.incrementAndGet((int) task);
                 }));
     List<Thread> started = new ArrayList<>();

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,7 +79,7 @@ class LineageFilesTest {
       LineageIndex scanned =
           LineageIndex.build(LineageLog.open(LineageFiles.log(store.directory(), "r")));
       for (LineageIndex i : List.of(index, scanned)) {
-        assertThat(i.records()).isEqualTo(n);
+        assertThat(events(i)).isEqualTo(n);
         assertThat(i.maxId()).isEqualTo(n);
         for (int task = 1; task <= n; task++) {
           assertThat(i.eventsTo(task) - i.eventsFrom(task)).as("events of %d", task).isOne();
@@ -132,7 +134,7 @@ class LineageFilesTest {
       w.flush("r", java.time.Duration.ofSeconds(10));
       try (LineageLog log = LineageLog.open(LineageFiles.log(store.directory(), "r"))) {
         LineageIndex index = LineageIndex.build(log); // checks every record
-        assertThat(index.records() + dropped.get()).isEqualTo((long) threads * each);
+        assertThat(events(index) + dropped.get()).isEqualTo((long) threads * each);
         for (int task = 1; task <= index.maxId(); task++) {
           assertThat(index.eventsTo(task) - index.eventsFrom(task))
               .as("events of %d", task)
@@ -226,8 +228,15 @@ class LineageFilesTest {
           .hasMessageContaining("cut short");
       Files.write(log, logBytes);
 
+      long record; // task 501's event, in the middle of the log
+      long records;
+      try (LineageLog l = LineageLog.open(log)) {
+        LineageIndex scanned = LineageIndex.build(l);
+        record = scanned.record(scanned.eventsFrom(501));
+        records = l.records();
+      }
       byte[] flipped = logBytes.clone();
-      flipped[logBytes.length - LineageRecord.BYTES * 500 + 3] ^= 0x40; // a record in the middle
+      flipped[(int) (logBytes.length - (records - record) * LineageRecord.BYTES + 3)] ^= 0x40;
       Files.write(log, flipped);
       Files.delete(idx); // scanned: every record checked
       assertThatThrownBy(() -> store.trace("r", 10))
@@ -243,6 +252,56 @@ class LineageFilesTest {
       assertThatThrownBy(() -> store.trace("r", 10))
           .isInstanceOf(StoreException.class)
           .hasMessageContaining("does not begin as a lineage log");
+    }
+  }
+
+  /**
+   * A log of version 2 (24-byte records, the time in each), as the build before wrote them, is
+   * still indexed and traced, its times read from its records.
+   */
+  @Test
+  void aLogOfVersion2IsStillTraced() throws Exception {
+    try (RunStore store = RunStore.open(dir)) {
+      record(store, 3, true); // the run, in the database
+      Path log = LineageFiles.log(store.directory(), "r");
+      Files.deleteIfExists(LineageFiles.index(store.directory(), "r"));
+      int header = 48; // magic, version, size, 2 stages "a" and "b": 29 bytes, padded to 24s
+      ByteBuffer b =
+          ByteBuffer.allocate(header + 20 * LineageRecordV2.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+      b.put(LineageFiles.MAGIC).putInt(2).putInt(header).putInt(2);
+      b.putInt(1).put((byte) 'a').putInt(1).put((byte) 'b');
+      for (int i = 1; i <= 20; i++) {
+        assertThat(
+                LineageRecordV2.put(
+                    b,
+                    header + (i - 1) * LineageRecordV2.BYTES,
+                    i,
+                    i / 2,
+                    1_700_000_000_000L + i,
+                    i % 2,
+                    LineageEvent.Kind.SUCCEEDED.code(),
+                    1))
+            .isTrue();
+      }
+      Files.write(log, b.array());
+
+      Trace trace = store.trace("r", 3);
+      assertThat(trace.ancestors()).extracting(LineageEvent::taskId).containsExactly(1L);
+      assertThat(trace.descendants())
+          .extracting(LineageEvent::taskId)
+          .containsExactly(6L, 7L, 12L, 13L, 14L, 15L);
+      assertThat(trace.descendants())
+          .extracting(e -> e.at().toEpochMilli())
+          .containsExactly(
+              1_700_000_000_006L,
+              1_700_000_000_007L,
+              1_700_000_000_012L,
+              1_700_000_000_013L,
+              1_700_000_000_014L,
+              1_700_000_000_015L);
+      assertThat(trace.descendants())
+          .extracting(LineageEvent::stage)
+          .containsExactly("a", "b", "a", "b", "a", "b");
     }
   }
 
@@ -287,7 +346,10 @@ class LineageFilesTest {
       assertThat(store.trace("r", 2).descendants())
           .extracting(LineageEvent::taskId)
           .containsExactly(4L, 5L, 8L, 9L, 10L);
-      assertThat(indexedRecords(idx)).isEqualTo(10);
+      assertThat(store.trace("r", 2).descendants())
+          .as("each event's time, from the time record before it (task i was recorded at i ms)")
+          .allSatisfy(e -> assertThat(e.at().toEpochMilli()).isEqualTo(e.taskId()));
+      assertThat(indexedEvents(idx)).isEqualTo(10);
       if (idx.getFileSystem().supportedFileAttributeViews().contains("posix")) {
         assertThat(Files.getPosixFilePermissions(idx))
             .as("readable by whoever may read the log")
@@ -301,7 +363,7 @@ class LineageFilesTest {
       assertThat(store.trace("r", 2).descendants())
           .extracting(LineageEvent::taskId)
           .containsExactly(4L, 5L, 8L, 9L, 10L, 11L);
-      assertThat(indexedRecords(idx)).isEqualTo(12);
+      assertThat(indexedEvents(idx)).isEqualTo(12);
       try (var files = Files.list(idx.getParent())) {
         assertThat(files.map(f -> f.getFileName().toString()))
             .as("no temporary file left")
@@ -337,14 +399,23 @@ class LineageFilesTest {
         t.join();
       }
       assertThat(errors).isEmpty();
-      assertThat(indexedRecords(LineageFiles.index(store.directory(), "r"))).isEqualTo(50_000);
+      assertThat(indexedEvents(LineageFiles.index(store.directory(), "r"))).isEqualTo(50_000);
     }
   }
 
-  private static long indexedRecords(Path idx) {
+  /** The events an index covers (its records less the times). */
+  private static long events(LineageIndex index) {
+    long n = 0;
+    for (int task = 1; task <= index.maxId(); task++) {
+      n += index.eventsTo(task) - index.eventsFrom(task);
+    }
+    return n;
+  }
+
+  private static long indexedEvents(Path idx) {
     LineageIndex index = LineageIndex.read(idx);
     try {
-      return index.records();
+      return events(index);
     } finally {
       index.close();
     }
