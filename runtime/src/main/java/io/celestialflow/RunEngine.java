@@ -81,6 +81,15 @@ final class RunEngine implements GraphRun {
 
   private static volatile byte @Nullable [] reserve = new byte[RESERVE_BYTES];
 
+  /**
+   * Memory set aside for the caller of a run that failed that way: the run's own threads may have
+   * spent {@link #reserve} (the unfinished tasks they record stay reachable from the result), and
+   * the caller still has to wake, build the run's exception and hand it on.
+   */
+  private static final int CALLER_RESERVE_BYTES = 256 << 10;
+
+  private static volatile byte @Nullable [] callerReserve = new byte[CALLER_RESERVE_BYTES];
+
   private final TaskGraph graph;
   private final Layout layout;
   private final String runId;
@@ -145,9 +154,10 @@ final class RunEngine implements GraphRun {
   }
 
   RunEngine(RunSpec spec) {
-    if (reserve == null) {
+    if (reserve == null || callerReserve == null) {
       try {
-        reserve = new byte[RESERVE_BYTES]; // an earlier run spent it
+        reserve = new byte[RESERVE_BYTES]; // an earlier run spent them
+        callerReserve = new byte[CALLER_RESERVE_BYTES];
       } catch (OutOfMemoryError e) {
         // Still short of memory: this run goes without.
       }
@@ -581,6 +591,9 @@ final class RunEngine implements GraphRun {
       cancel(e);
       awaitStopped(Long.MAX_VALUE, TimeUnit.NANOSECONDS);
       Thread.currentThread().interrupt();
+    }
+    if (fatalError.get() != null) {
+      callerReserve = null; // room for the caller's last steps, if memory is what ran out
     }
     joinSupervisor();
     Throwable error = fatalError.get();
