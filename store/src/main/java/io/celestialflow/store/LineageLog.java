@@ -216,9 +216,9 @@ final class LineageLog implements AutoCloseable {
     if (version == VERSION_2) {
       long w2 = word(record, 2);
       return new LineageEvent(
-          LineageRecordV2.task(w0),
-          LineageRecordV2.parent(w1),
-          stages.get(LineageRecordV2.stage(w0)),
+          LineageRecord.task(w0),
+          LineageRecord.parent(w1),
+          stages.get(LineageRecord.stage(w0)),
           LineageEvent.Kind.of(LineageRecordV2.kind(w2)),
           LineageRecordV2.attempt(w1, w2),
           Instant.ofEpochMilli(LineageRecordV2.time(w2)));

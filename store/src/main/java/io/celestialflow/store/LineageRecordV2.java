@@ -61,17 +61,8 @@ final class LineageRecordV2 {
     return true;
   }
 
-  static long task(long w0) {
-    return w0 & MAX_ID;
-  }
-
-  static int stage(long w0) {
-    return (int) ((w0 >>> 40) & 0xFFFF);
-  }
-
-  static long parent(long w1) {
-    return w1 & MAX_ID;
-  }
+  // The task id, the stage and the parent id sit where version 3 keeps them: read them with
+  // LineageRecord.task, .stage and .parent.
 
   static int attempt(long w1, long w2) {
     return (int) ((w1 >>> 40) | ((w2 >>> 44) & 0xFF) << 24);
@@ -94,14 +85,14 @@ final class LineageRecordV2 {
     if (check(w0 & ~(0xFFL << 56), w1, w2) != w0 >>> 56) {
       return "its check byte does not match";
     }
-    if (task(w0) < 1 || w2 >>> 60 != 0) {
-      return "task id " + task(w0) + ", unused bits " + (w2 >>> 60);
+    if (LineageRecord.task(w0) < 1 || w2 >>> 60 != 0) {
+      return "task id " + LineageRecord.task(w0) + ", unused bits " + (w2 >>> 60);
     }
     if (kind(w2) < 1 || kind(w2) > LineageEvent.Kind.values().length) {
       return "unknown event code " + kind(w2);
     }
-    if (stage(w0) >= stages) {
-      return "stage " + stage(w0) + " of " + stages;
+    if (LineageRecord.stage(w0) >= stages) {
+      return "stage " + LineageRecord.stage(w0) + " of " + stages;
     }
     return null;
   }

@@ -31,10 +31,10 @@ class LineageRecordTest {
           .isTrue();
       long[] w = words(b);
       assertThat(LineageRecordV2.problem(w[0], w[1], w[2], 0xFFFF)).isNull();
-      assertThat(LineageRecordV2.task(w[0])).isEqualTo(c[0]);
-      assertThat(LineageRecordV2.parent(w[1])).isEqualTo(c[1]);
+      assertThat(LineageRecord.task(w[0])).isEqualTo(c[0]);
+      assertThat(LineageRecord.parent(w[1])).isEqualTo(c[1]);
       assertThat(LineageRecordV2.time(w[2])).isEqualTo(c[2]);
-      assertThat(LineageRecordV2.stage(w[0])).isEqualTo(c[3]);
+      assertThat(LineageRecord.stage(w[0])).isEqualTo(c[3]);
       assertThat(LineageRecordV2.kind(w[2])).isEqualTo(c[4]);
       assertThat(LineageRecordV2.attempt(w[1], w[2])).isEqualTo((int) c[5]);
     }
