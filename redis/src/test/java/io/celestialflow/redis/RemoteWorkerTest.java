@@ -134,6 +134,16 @@ class RemoteWorkerTest {
     RedisKeys keys = RedisKeys.of("stalled", "square");
     String reply = keys.results("run1");
     List<RemoteWorker.Written> stolen = new CopyOnWriteArrayList<>();
+    try (Jedis early = server.client()) {
+      // All ten before the worker starts, so that it reads them in batches of four whatever the
+      // timing (its group reads the stream from the start): the later batches then go packed.
+      for (int i = 0; i < 10; i++) {
+        early.xadd(
+            keys.tasks(),
+            StreamEntryID.NEW_ENTRY,
+            Map.of("m", task("stalled", "square", "t" + i, String.valueOf(i), reply, pack)));
+      }
+    }
     try (RedisBridge redis = RedisBridge.connect(server.uri());
         Jedis probe = server.client();
         Jedis thief = server.client(); // used by the worker's writer thread only
@@ -159,12 +169,6 @@ class RemoteWorkerTest {
                 })
                 .build()
                 .start()) {
-      for (int i = 0; i < 10; i++) {
-        probe.xadd(
-            keys.tasks(),
-            StreamEntryID.NEW_ENTRY,
-            Map.of("m", task("stalled", "square", "t" + i, String.valueOf(i), reply, pack)));
-      }
       await().atMost(Duration.ofSeconds(10)).until(() -> worker.stats().processed() == 9);
       RemoteWorker.Written w = stolen.get(0);
       assertThat(results(probe, reply)).isEqualTo(9);
