@@ -162,9 +162,13 @@ final class LineageBuffers {
         if (id == 0) {
           continue;
         }
+        if (index < 0) {
+          lost++;
+          continue;
+        }
         int kind = LineageEvent.Kind.of(tasks.outcome(i)).code();
         full = roomForOne(s, full);
-        if (index < 0 || !append(s, id, tasks.parentId(i), index, kind, tasks.attempt(i), at)) {
+        if (!append(s, id, tasks.parentId(i), index, kind, tasks.attempt(i), at)) {
           lost++;
         }
       }

@@ -148,9 +148,14 @@ final class LineageLog implements AutoCloseable {
 
   /** Why a record is damaged, or null (checked as its version's record). */
   private @Nullable String problem(long record) {
+    return problem(word(record, 0), word(record, 1), version == VERSION_2 ? word(record, 2) : 0);
+  }
+
+  /** Why a record of these words is damaged, or null; {@code w2} only for version 2. */
+  private @Nullable String problem(long w0, long w1, long w2) {
     return version == VERSION_2
-        ? LineageRecordV2.problem(word(record, 0), word(record, 1), word(record, 2), stages.size())
-        : LineageRecord.problem(word(record, 0), word(record, 1), stages.size());
+        ? LineageRecordV2.problem(w0, w1, w2, stages.size())
+        : LineageRecord.problem(w0, w1, stages.size());
   }
 
   long task(long record) {
@@ -194,10 +199,7 @@ final class LineageLog implements AutoCloseable {
           .get(words, 0, count * longs);
       for (int i = 0; i < count; i++) {
         int at = i * longs;
-        String problem =
-            version == VERSION_2
-                ? LineageRecordV2.problem(words[at], words[at + 1], words[at + 2], stages.size())
-                : LineageRecord.problem(words[at], words[at + 1], stages.size());
+        String problem = problem(words[at], words[at + 1], longs > 2 ? words[at + 2] : 0);
         if (problem != null) {
           throw corrupt(file(), "record " + (first + i) + ": " + problem);
         }

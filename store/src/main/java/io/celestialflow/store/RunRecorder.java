@@ -11,7 +11,6 @@ import io.celestialflow.event.RunStarted;
 import io.celestialflow.event.TaskFailed;
 import io.celestialflow.spi.SettledTasks;
 import io.celestialflow.spi.TaskObserver;
-import io.celestialflow.spi.TaskOutcome;
 import io.celestialflow.spi.TaskRef;
 import java.lang.reflect.Type;
 import java.time.Duration;
@@ -329,12 +328,6 @@ final class RunRecorder implements GraphListener, TaskObserver {
       }
 
       @Override
-      public void settled(
-          String runId, String stage, long id, long parentId, int attempt, TaskOutcome outcome) {
-        self.settled(runId, stage, id, parentId, attempt, outcome);
-      }
-
-      @Override
       public void settled(SettledTasks tasks) {
         self.settled(tasks);
       }
@@ -383,17 +376,11 @@ final class RunRecorder implements GraphListener, TaskObserver {
 
   /**
    * Without the journal only lineage needs the tasks, and only their ids: the engine then makes no
-   * object per task for this recorder ({@link #settled}).
+   * object per task for this recorder ({@link #settled(SettledTasks)}).
    */
   @Override
   public boolean identityOnly(TaskStage<?, ?> stage) {
     return !options.journal();
-  }
-
-  @Override
-  public void settled(
-      String runId, String stage, long id, long parentId, int attempt, TaskOutcome outcome) {
-    lineage(runId, stage, id, parentId, attempt, LineageEvent.Kind.of(outcome));
   }
 
   /** A worker's batch: one clock read and one lock for all of it. */
