@@ -38,15 +38,9 @@ final class SettledBatch implements SettledTasks {
   /** Records how an attempt of {@code item} ended; the batch must not be full. */
   void add(Object item, TaskOutcome outcome) {
     int i = size;
-    if (item instanceof Envelope e) {
-      ids[i] = e.id;
-      parents[i] = e.parentId;
-      attempts[i] = e.attempt;
-    } else {
-      ids[i] = 0;
-      parents[i] = 0;
-      attempts[i] = 1;
-    }
+    ids[i] = Envelope.id(item);
+    parents[i] = Envelope.parentId(item);
+    attempts[i] = Envelope.attempt(item);
     outcomes[i] = (byte) outcome.ordinal();
     size = i + 1;
   }

@@ -1,5 +1,6 @@
 package io.celestialflow;
 
+import io.celestialflow.spi.TaskOutcome;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -411,7 +412,7 @@ final class WorkerContext implements Ticking {
    * they get the batch when it is full, with the tallies ({@link #settle()}), and at once for an
    * attempt that did not succeed (a retry must not run before its failed attempt is heard of).
    */
-  void settled(Observers observers, Object item, io.celestialflow.spi.TaskOutcome outcome) {
+  void settled(Observers observers, Object item, TaskOutcome outcome) {
     SettledBatch batch = settledBatch;
     if (batch == null) {
       batch = settledBatch = new SettledBatch(observers);
@@ -419,7 +420,7 @@ final class WorkerContext implements Ticking {
       deliverSettled(batch); // only now, so that the attempt added last can be taken back
     }
     batch.add(item, outcome);
-    if (outcome != io.celestialflow.spi.TaskOutcome.SUCCEEDED) {
+    if (outcome != TaskOutcome.SUCCEEDED) {
       deliverSettled(batch);
     }
   }
