@@ -68,22 +68,23 @@ sealed interface Entry {
   record CarriedOver(String runId, StoredTask task) implements Entry {}
 
   /**
-   * Lineage events of a run, {@code count} {@link LineageRecord}s at the start of {@code records}
-   * (a direct buffer, written to the log as it is; {@code events} of them events, the others
-   * times); their stage fields index {@code stages}. Once written (or dropped), the buffer goes
-   * back to {@code free} for the engine to fill again.
+   * Lineage events of a run: a block of the log ({@link LineageBlockFormat}), its body the first
+   * {@code length} bytes of {@code body}, holding {@code records} records ({@code events} of them
+   * events, the others times), whose stage fields index {@code stages}. Once written (or dropped),
+   * the array goes back to {@code free} for the engine to fill again.
    */
   record LineageBlock(
       String runId,
       List<String> stages,
-      java.nio.ByteBuffer records,
-      int count,
+      byte[] body,
+      int length,
+      int records,
       int events,
-      java.util.Queue<java.nio.ByteBuffer> free)
+      java.util.Queue<byte[]> free)
       implements Entry {
-    /** Hands the buffer back to the engine side: the block is written or dropped. */
+    /** Hands the array back to the engine side: the block is written or dropped. */
     void recycle() {
-      free.offer(records);
+      free.offer(body);
     }
   }
 

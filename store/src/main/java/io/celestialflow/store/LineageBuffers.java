@@ -3,8 +3,6 @@ package io.celestialflow.store;
 import io.celestialflow.spi.SettledTasks;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -14,17 +12,17 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The engine side of one run's lineage: events are appended as {@link LineageRecord}s into striped
- * buffers (chosen by thread id, each under its own spin lock — not one per thread, since a stage on
- * virtual threads runs every task on a new thread), and a buffer is handed to the writer as one
- * {@link Entry.LineageBlock} when it is full or holds events older than {@link #MAX_AGE_MS}. So an
- * event costs an engine thread a lock and a few stores, and the writer one entry per {@value
- * #EVENTS} events, which it writes to the log as it is. The buffers are direct and recycled: the
- * writer hands each back once written, so a run allocates only as many as are in flight at once,
- * and the garbage collector never copies events waiting for the writer.
+ * The engine side of one run's lineage: events are encoded into blocks of the log ({@link
+ * LineageBlockFormat}) in striped buffers (chosen by thread id, each under its own spin lock — not
+ * one per thread, since a stage on virtual threads runs every task on a new thread), and a block is
+ * handed to the writer as one {@link Entry.LineageBlock} when it is full or holds events older than
+ * {@link #MAX_AGE_MS}. So an event costs an engine thread a lock and a few stores, and the writer
+ * one entry per {@value #EVENTS} records, which it writes to the log as it is. The arrays are
+ * recycled: the writer hands each back once written, so a run allocates only as many as are in
+ * flight at once.
  */
 final class LineageBuffers {
-  /** Records per buffer: events, and the times before them. */
+  /** Records per block at most: events, and the times before them. */
   static final int EVENTS = 4096;
 
   /** A buffer holding events older than this is handed over at its next event. */
@@ -58,11 +56,7 @@ final class LineageBuffers {
 
     long p1, p2, p3, p4, p5, p6, p7;
     private volatile int locked;
-    @Nullable ByteBuffer events;
-    int count; // records in the buffer: events and times
-    int eventCount; // events among them
-    long firstAt;
-    long lastAt; // of the buffer's last time record
+    final LineageBlockFormat.Encoder block = new LineageBlockFormat.Encoder();
     @Nullable String lastStage;
     int lastIndex;
     long q1, q2, q3, q4, q5, q6, q7;
@@ -87,7 +81,8 @@ final class LineageBuffers {
   private final List<String> stages;
   private final Map<String, Integer> stageIndex = new HashMap<>();
   private final Sink sink;
-  private final Queue<ByteBuffer> free = new ConcurrentLinkedQueue<>();
+  private final Queue<byte[]> free = new ConcurrentLinkedQueue<>();
+  private final java.util.function.Supplier<byte[]> buffers = this::buffer;
   private final Stripe[] stripes;
   private final int mask;
 
@@ -204,7 +199,7 @@ final class LineageBuffers {
    */
   private @Nullable List<Entry.LineageBlock> roomForOne(
       Stripe s, @Nullable List<Entry.LineageBlock> full) {
-    if (s.count > EVENTS - 2) {
+    if (!s.block.hasRoom()) {
       if (full == null) {
         full = new ArrayList<>(2);
       }
@@ -216,7 +211,7 @@ final class LineageBuffers {
   /** Hands the stripe's buffer over if it holds events older than {@link #MAX_AGE_MS}. */
   private @Nullable List<Entry.LineageBlock> takeIfOld(
       Stripe s, long at, @Nullable List<Entry.LineageBlock> full) {
-    if (s.count > 0 && at - s.firstAt >= MAX_AGE_MS) {
+    if (s.block.records() > 0 && at - s.block.firstAt() >= MAX_AGE_MS) {
       if (full == null) {
         full = new ArrayList<>(1);
       }
@@ -226,40 +221,18 @@ final class LineageBuffers {
   }
 
   /**
-   * Appends one event to the stripe's buffer, after a time record if the buffer holds none of time
-   * {@code at} yet; false if it does not fit a record. Room for both was made; lock held.
+   * Appends one event to the stripe's block, after a time record if it holds none of time {@code
+   * at} yet; false if it does not fit a record. Room for both was made; lock held.
    */
   private boolean append(
       Stripe s, long task, long parent, int index, int kind, int attempt, long at) {
-    ByteBuffer e = s.events;
-    if (e == null) {
-      e = s.events = buffer();
-    }
-    if (s.count == 0 || at != s.lastAt) {
-      if (!LineageRecord.putTime(e, s.count * LineageRecord.BYTES, at)) {
-        return false;
-      }
-      if (s.count == 0) {
-        s.firstAt = at;
-      }
-      s.count++;
-      s.lastAt = at;
-    }
-    if (!LineageRecord.putEvent(
-        e, s.count * LineageRecord.BYTES, task, parent, index, kind, attempt)) {
-      return false;
-    }
-    s.count++;
-    s.eventCount++;
-    return true;
+    return s.block.event(task, parent, index, kind, attempt, at, buffers);
   }
 
-  /** A recycled buffer, or a new one while the writer holds all the others. */
-  private ByteBuffer buffer() {
-    ByteBuffer b = free.poll();
-    return b != null
-        ? b
-        : ByteBuffer.allocateDirect(EVENTS * LineageRecord.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+  /** A recycled array, or a new one while the writer holds all the others. */
+  private byte[] buffer() {
+    byte[] b = free.poll();
+    return b != null ? b : LineageBlockFormat.newBody();
   }
 
   /** Gives blocks to the writer; returns the events dropped (those of a block it did not take). */
@@ -284,7 +257,7 @@ final class LineageBuffers {
       Entry.LineageBlock block;
       s.lock();
       try {
-        block = s.count == 0 ? null : take(s);
+        block = s.block.records() == 0 ? null : take(s);
       } finally {
         s.unlock();
       }
@@ -296,12 +269,6 @@ final class LineageBuffers {
   }
 
   private Entry.LineageBlock take(Stripe s) {
-    ByteBuffer events = java.util.Objects.requireNonNull(s.events);
-    Entry.LineageBlock block =
-        new Entry.LineageBlock(runId, stages, events, s.count, s.eventCount, free);
-    s.events = null; // a new one at the stripe's next event
-    s.count = 0;
-    s.eventCount = 0;
-    return block;
+    return s.block.take(runId, stages, free);
   }
 }

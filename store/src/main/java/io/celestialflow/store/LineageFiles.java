@@ -15,17 +15,18 @@ import java.util.Map;
 
 /**
  * The writer side of lineage: one append-only log per run in the store directory's {@code lineage}
- * folder ({@code <run>.log}: a header with the stage table, then {@link LineageRecord}s). The
- * writer only appends the engine's blocks as they come, with no work per record; the index ({@code
- * <run>.idx}, see {@link LineageIndex}) is built by the run's first trace. Owned by the writer
- * thread. Each run has its own files, so runs of several processes sharing a store do not meet.
+ * folder ({@code <run>.log}: a header with the stage table, then {@link LineageBlockFormat
+ * blocks}). The writer only appends the engine's blocks as they come, with no work per record; the
+ * index ({@code <run>.idx}, see {@link LineageIndex}) is built by the run's first trace. Owned by
+ * the writer thread. Each run has its own files, so runs of several processes sharing a store do
+ * not meet.
  */
 final class LineageFiles implements AutoCloseable {
   /** The folder of the logs inside a store directory. */
   static final String DIRECTORY = "lineage";
 
   static final byte[] MAGIC = "CFLINLOG".getBytes(StandardCharsets.US_ASCII);
-  static final int VERSION = 3; // 3: 16-byte records and times (2: 24 bytes; 1: 32)
+  static final int VERSION = 4; // 4: blocks (3: 16-byte records and times; 2: 24 bytes; 1: 32)
 
   private final Path root;
   private final Path directory;
@@ -88,9 +89,12 @@ final class LineageFiles implements AutoCloseable {
       channel = openLog(b.runId(), b.stages());
       open.put(b.runId(), channel);
     }
-    ByteBuffer buffer = b.records().duplicate().clear().limit(b.count() * LineageRecord.BYTES);
-    while (buffer.hasRemaining()) {
-      channel.write(buffer);
+    ByteBuffer[] block = {
+      LineageBlockFormat.header(b.body(), b.length(), b.records(), b.events()),
+      ByteBuffer.wrap(b.body(), 0, b.length())
+    };
+    while (block[1].hasRemaining()) {
+      channel.write(block);
     }
   }
 
@@ -109,13 +113,13 @@ final class LineageFiles implements AutoCloseable {
         }
       } else {
         // The run goes on in a log begun before (a store reopened in the same process): drop a
-        // torn last record, and the index of the log so far (a trace would rebuild it anyway).
+        // torn last block, and the index of the log so far (a trace would rebuild it anyway).
         ByteBuffer fixed = ByteBuffer.allocate(LineageLog.FIXED);
         while (fixed.hasRemaining() && c.read(fixed, fixed.position()) > 0) {
           // read on
         }
         byte[] head = Arrays.copyOf(fixed.array(), fixed.position());
-        long start = LineageLog.headerBytes(head, size, log);
+        LineageLog.headerBytes(head, size, log);
         if (LineageLog.version(head) != VERSION) {
           throw new StoreException(
               "lineage log "
@@ -125,7 +129,9 @@ final class LineageFiles implements AutoCloseable {
                   + "); this build appends only to logs of version "
                   + VERSION);
         }
-        c.truncate(start + (size - start) / LineageRecord.BYTES * LineageRecord.BYTES);
+        try (LineageLog sound = LineageLog.open(log)) {
+          c.truncate(sound.end());
+        }
         Files.deleteIfExists(index(root, runId));
       }
       c.position(c.size());

@@ -13,9 +13,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * A run's lineage log opened for reading: its stage table and its records, read as needed through a
  * {@link LineageReader}. A torn last record (the process was killed while appending) is left out; a
- * damaged header or record is a {@link StoreException} naming the file. Reads logs of version 3
- * ({@link LineageRecord}, written by this build) and of version 2 ({@link LineageRecordV2}, 24-byte
- * records with the time in each).
+ * damaged header or record is a {@link StoreException} naming the file. Reads logs of version 4
+ * (blocks, {@link LineageBlockFormat}, written by this build), of version 3 (16-byte {@link
+ * LineageRecord}s) and of version 2 ({@link LineageRecordV2}, 24-byte records with the time in
+ * each). Records are numbered across the log in every version, and read as version 3's two words.
  */
 final class LineageLog implements AutoCloseable {
   /** Bytes of the header's fixed part: magic, version, header size. */
@@ -24,24 +25,37 @@ final class LineageLog implements AutoCloseable {
   /** The version of logs written before version 3: 24-byte records. */
   static final int VERSION_2 = 2;
 
+  /** The version of logs written before version 4: 16-byte records. */
+  static final int VERSION_3 = 3;
+
   private final LineageReader reader;
   private final int version;
   private final int recordBytes;
   private final int start;
   private final List<String> stages;
+  private final @Nullable LineageBlocks blocks; // version 4
   private final long records;
 
   private LineageLog(
-      LineageReader reader, int version, int start, List<String> stages, long records) {
+      LineageReader reader,
+      int version,
+      int start,
+      List<String> stages,
+      @Nullable LineageBlocks blocks) {
     this.reader = reader;
     this.version = version;
     this.recordBytes = recordBytes(version);
     this.start = start;
     this.stages = stages;
-    this.records = records;
+    this.blocks = blocks;
+    this.records =
+        blocks != null ? blocks.records() : (reader.size() - start) / recordBytes(version);
   }
 
-  /** The size of a record in a log of this version (one this build reads). */
+  /**
+   * The size of a record in a log of this version (one this build reads; version 4's records vary,
+   * its header is padded as version 3's).
+   */
   static int recordBytes(int version) {
     return version == VERSION_2 ? LineageRecordV2.BYTES : LineageRecord.BYTES;
   }
@@ -80,8 +94,9 @@ final class LineageLog implements AutoCloseable {
         header.get(name);
         stages.add(new String(name, StandardCharsets.UTF_8));
       }
-      long records = (reader.size() - start) / recordBytes(version);
-      return new LineageLog(reader, version, start, List.copyOf(stages), records);
+      LineageBlocks blocks =
+          version == LineageFiles.VERSION ? LineageBlocks.walk(reader, start) : null;
+      return new LineageLog(reader, version, start, List.copyOf(stages), blocks);
     } catch (java.nio.BufferUnderflowException e) {
       reader.close();
       throw corrupt(file, "its stage table is cut short");
@@ -109,7 +124,7 @@ final class LineageLog implements AutoCloseable {
     }
     int version = head.getInt();
     int start = head.getInt();
-    if (version != LineageFiles.VERSION && version != VERSION_2) {
+    if (version != LineageFiles.VERSION && version != VERSION_3 && version != VERSION_2) {
       throw new StoreException(
           "lineage log "
               + file
@@ -117,7 +132,7 @@ final class LineageLog implements AutoCloseable {
               + version
               + "; this build reads versions "
               + VERSION_2
-              + " and "
+              + " to "
               + LineageFiles.VERSION);
     }
     if (start < FIXED + 4 || start % recordBytes(version) != 0 || start > size) {
@@ -139,7 +154,15 @@ final class LineageLog implements AutoCloseable {
     return records;
   }
 
+  /** Where the log's complete records end. */
+  long end() {
+    return blocks != null ? blocks.end() : start + records * recordBytes;
+  }
+
   private long word(long record, int field) {
+    if (blocks != null) {
+      return blocks.word(record, field);
+    }
     if (record < 0 || record >= records) {
       throw new IndexOutOfBoundsException("record " + record + " of " + records);
     }
@@ -186,6 +209,18 @@ final class LineageLog implements AutoCloseable {
    * @throws StoreException if a record is damaged
    */
   void scan(java.util.function.ObjIntConsumer<long[]> batches) {
+    if (blocks != null) {
+      blocks.forEach((words, count, first) -> {
+        for (int i = 0; i < count; i++) {
+          String problem = problem(words[2 * i], words[2 * i + 1], 0);
+          if (problem != null) {
+            throw corrupt(file(), "record " + (first + i) + ": " + problem);
+          }
+        }
+        batches.accept(words, count);
+      });
+      return;
+    }
     int per = LineageBuffers.EVENTS;
     int longs = recordBytes / 8;
     long[] words = new long[per * longs];
@@ -238,8 +273,8 @@ final class LineageLog implements AutoCloseable {
   }
 
   /**
-   * The time of an event of version 3: that of the last time record before it, which the block the
-   * event was written in begins with.
+   * The time of an event of version 3 or 4: that of the last time record before it, which the block
+   * the event was written in begins with.
    */
   private long timeBefore(long record) {
     for (long r = record - 1; r >= 0; r--) {

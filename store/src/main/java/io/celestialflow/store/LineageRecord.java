@@ -67,11 +67,27 @@ final class LineageRecord {
         || attempt > MAX_ATTEMPT) {
       return false;
     }
-    long w0 = task | (long) (stage & 0xFFFF) << 40;
-    long w1 = parent | (kind & 0xFL) << 40 | (long) attempt << 44;
-    to.putLong(offset, w0 | check(w0, w1) << 56);
+    long w1 = eventWord1(parent, kind, attempt);
+    to.putLong(offset, eventWord0(task, stage, w1));
     to.putLong(offset + 8, w1);
     return true;
+  }
+
+  /** An event's second word (fields in range). */
+  static long eventWord1(long parent, int kind, int attempt) {
+    return parent | (kind & 0xFL) << 40 | (long) attempt << 44;
+  }
+
+  /** An event's first word, with its check byte over both (fields in range). */
+  static long eventWord0(long task, int stage, long w1) {
+    long w0 = task | (long) (stage & 0xFFFF) << 40;
+    return w0 | check(w0, w1) << 56;
+  }
+
+  /** A time record's first word, with its check byte; its second is the time. */
+  static long timeWord0(long at) {
+    long w0 = (long) TIME_STAGE << 40;
+    return w0 | check(w0, at) << 56;
   }
 
   /**
@@ -83,8 +99,7 @@ final class LineageRecord {
     if (at < 0 || at > MAX_TIME) {
       return false;
     }
-    long w0 = (long) TIME_STAGE << 40;
-    to.putLong(offset, w0 | check(w0, at) << 56);
+    to.putLong(offset, timeWord0(at));
     to.putLong(offset + 8, at);
     return true;
   }

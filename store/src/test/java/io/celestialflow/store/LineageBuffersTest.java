@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.celestialflow.spi.SettledTasks;
 import io.celestialflow.spi.TaskOutcome;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -72,17 +71,28 @@ class LineageBuffersTest {
   }
 
   /**
-   * A writer's stand-in: checks that every record of a block is sound and that the block begins
-   * with a time, then {@code each} event with its time, and recycles the block.
+   * A writer's stand-in: decodes the block as a reader of the log would, checks that every record
+   * of it is sound and that the block begins with a time, then {@code each} event with its time,
+   * and recycles the block.
    */
   private static LineageBuffers.Sink sink(List<String> stages, RecordCheck each) {
     return block -> {
-      ByteBuffer r = block.records();
+      LineageBlockFormat.Header header =
+          LineageBlockFormat.Header.parse(
+              LineageBlockFormat.header(
+                  block.body(), block.length(), block.records(), block.events()),
+              0);
+      assertThat(header.problem()).isNull();
+      long[] r = new long[2 * block.records()];
+      assertThat(
+              LineageBlockFormat.decode(
+                  header, java.util.Arrays.copyOf(block.body(), block.length()), r))
+          .isNull();
       long at = -1;
       int events = 0;
-      for (int i = 0; i < block.count(); i++) {
-        long w0 = r.getLong(i * LineageRecord.BYTES);
-        long w1 = r.getLong(i * LineageRecord.BYTES + 8);
+      for (int i = 0; i < block.records(); i++) {
+        long w0 = r[2 * i];
+        long w1 = r[2 * i + 1];
         assertThat(LineageRecord.problem(w0, w1, stages.size())).isNull();
         if (LineageRecord.isTime(w0)) {
           at = LineageRecord.time(w1);

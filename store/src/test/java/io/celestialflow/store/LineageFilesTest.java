@@ -34,11 +34,19 @@ class LineageFilesTest {
 
   /** A run "r" of {@code n} events: task i's parent is i / 2, at stage a (odd) or b (even). */
   private static void record(RunStore store, int n, boolean end) {
+    record(store, n, end, Integer.MAX_VALUE);
+  }
+
+  /** The same, handing the events over in blocks of {@code perBlock} (the last maybe fewer). */
+  private static void record(RunStore store, int n, boolean end, int perBlock) {
     StoreWriter w = store.writerForTests();
     w.put(new Entry.RunStart("r", "g", "{}", "{}", null, "run", 0));
     LineageBuffers b = new LineageBuffers("r", STAGES, w::offer);
     for (int i = 1; i <= n; i++) {
       b.add(i, i / 2, i % 2 == 1 ? "a" : "b", LineageEvent.Kind.SUCCEEDED.code(), 1, i);
+      if (i % perBlock == 0) {
+        b.drain();
+      }
     }
     if (end) {
       LineageTest.end(w, b, "r");
@@ -189,18 +197,23 @@ class LineageFilesTest {
     }
   }
 
+  /** A block cut short at the end of the log (killed while the writer appended it) is left out. */
   @Test
-  void aTornLastRecordOfAnUnindexedLogIsLeftOut() throws Exception {
+  void aTornLastBlockOfAnUnindexedLogIsLeftOut() throws Exception {
     try (RunStore store = RunStore.open(dir)) {
-      record(store, 100, false);
+      record(store, 120, false, 100);
       Path log = LineageFiles.log(store.directory(), "r");
       assertThat(Files.exists(LineageFiles.index(store.directory(), "r"))).isFalse();
-      cut(log, 5); // the last record torn
-      assertThat(store.trace("r", 99).found()).isTrue();
-      assertThat(store.trace("r", 100).found()).isFalse();
+      cut(log, 5); // the last block (events 101 to 120) torn
+      assertThat(store.trace("r", 100).found()).isTrue();
+      assertThat(store.trace("r", 101).found()).isFalse();
+      assertThat(store.trace("r", 120).found()).isFalse();
       assertThat(store.trace("r", 49).descendants())
           .extracting(LineageEvent::taskId)
           .containsExactly(98L, 99L);
+      assertThat(store.trace("r", 50).descendants()) // 101 is lost with its block
+          .extracting(LineageEvent::taskId)
+          .containsExactly(100L);
     }
   }
 
@@ -228,25 +241,27 @@ class LineageFilesTest {
           .hasMessageContaining("cut short");
       Files.write(log, logBytes);
 
-      long record; // task 501's event, in the middle of the log
-      long records;
-      try (LineageLog l = LineageLog.open(log)) {
-        LineageIndex scanned = LineageIndex.build(l);
-        record = scanned.record(scanned.eventsFrom(501));
-        records = l.records();
-      }
       byte[] flipped = logBytes.clone();
-      flipped[(int) (logBytes.length - (records - record) * LineageRecord.BYTES + 3)] ^= 0x40;
+      flipped[logBytes.length / 2] ^= 0x40; // in the body of the log's one block
       Files.write(log, flipped);
-      Files.delete(idx); // scanned: every record checked
+      Files.delete(idx); // scanned: every block checked
       assertThatThrownBy(() -> store.trace("r", 10))
           .isInstanceOf(StoreException.class)
           .hasMessageContaining(log.toString())
-          .hasMessageContaining("damaged: record");
+          .hasMessageContaining("damaged: the block at byte ")
+          .hasMessageContaining("its checksum does not match");
       Files.write(idx, idxBytes);
       assertThatThrownBy(() -> store.trace("r", 501)) // read through the index: checked too
           .isInstanceOf(StoreException.class)
-          .hasMessageContaining("damaged");
+          .hasMessageContaining("its checksum does not match");
+
+      flipped = logBytes.clone();
+      flipped[firstBlock(log) + 1] ^= 0x40; // the block's size, in its header
+      Files.write(log, flipped);
+      assertThatThrownBy(() -> store.trace("r", 10))
+          .isInstanceOf(StoreException.class)
+          .hasMessageContaining(
+              "damaged: the block at byte " + firstBlock(log) + ": its header's checksum");
 
       Files.writeString(log, "not a lineage log at all");
       assertThatThrownBy(() -> store.trace("r", 10))
@@ -305,14 +320,65 @@ class LineageFilesTest {
     }
   }
 
+  /**
+   * A log of version 3 (16-byte records, a time record before events of a new time), as the build
+   * before wrote them, is still indexed and traced; a run does not append to it.
+   */
+  @Test
+  void aLogOfVersion3IsStillTraced() throws Exception {
+    try (RunStore store = RunStore.open(dir)) {
+      record(store, 3, true); // the run, in the database
+      Path log = LineageFiles.log(store.directory(), "r");
+      Files.deleteIfExists(LineageFiles.index(store.directory(), "r"));
+      int header = 32; // magic, version, size, 2 stages "a" and "b": 29 bytes, padded to 16s
+      ByteBuffer b =
+          ByteBuffer.allocate(header + 40 * LineageRecord.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+      b.put(LineageFiles.MAGIC).putInt(3).putInt(header).putInt(2);
+      b.putInt(1).put((byte) 'a').putInt(1).put((byte) 'b');
+      int at = header;
+      for (int i = 1; i <= 20; i++) {
+        assertThat(LineageRecord.putTime(b, at, 1_700_000_000_000L + i)).isTrue();
+        at += LineageRecord.BYTES;
+        assertThat(
+                LineageRecord.putEvent(
+                    b, at, i, i / 2, i % 2, LineageEvent.Kind.SUCCEEDED.code(), 1))
+            .isTrue();
+        at += LineageRecord.BYTES;
+      }
+      Files.write(log, b.array());
+
+      Trace trace = store.trace("r", 3);
+      assertThat(trace.ancestors()).extracting(LineageEvent::taskId).containsExactly(1L);
+      assertThat(trace.descendants())
+          .extracting(LineageEvent::taskId)
+          .containsExactly(6L, 7L, 12L, 13L, 14L, 15L);
+      assertThat(trace.descendants())
+          .extracting(e -> e.at().toEpochMilli())
+          .containsExactly(
+              1_700_000_000_006L,
+              1_700_000_000_007L,
+              1_700_000_000_012L,
+              1_700_000_000_013L,
+              1_700_000_000_014L,
+              1_700_000_000_015L);
+
+      StoreWriter w = store.writerForTests();
+      LineageBuffers more = new LineageBuffers("r", STAGES, w::offer);
+      more.add(21, 10, "b", LineageEvent.Kind.SUCCEEDED.code(), 1, 21);
+      more.drain();
+      w.flush("r", java.time.Duration.ofSeconds(10));
+      assertThat(Files.readAllBytes(log)).as("left as it was").isEqualTo(b.array());
+    }
+  }
+
   /** A run's log begun by a store that was closed goes on in the next one, its index rebuilt. */
   @Test
   void aLogBegunBeforeGoesOnAndIsIndexedWhole() throws Exception {
     try (RunStore store = RunStore.open(dir)) {
-      record(store, 10, false);
+      record(store, 10, false, 8);
     }
     Path log = LineageFiles.log(dir.toAbsolutePath(), "r");
-    cut(log, 3); // torn by the close (as by a kill): dropped before appending
+    cut(log, 3); // the block of 9 and 10 torn (as by a kill): dropped before appending
     try (RunStore store = RunStore.open(dir)) {
       StoreWriter w = store.writerForTests();
       LineageBuffers b = new LineageBuffers("r", STAGES, w::offer);
@@ -320,12 +386,14 @@ class LineageFilesTest {
         b.add(i, i / 2, "a", LineageEvent.Kind.SUCCEEDED.code(), 1, i);
       }
       LineageTest.end(w, b, "r");
-      assertThat(store.trace("r", 9).found()).isTrue();
+      assertThat(store.trace("r", 11).found()).isTrue();
       assertThat(Files.exists(LineageFiles.index(store.directory(), "r"))).isTrue();
-      assertThat(store.trace("r", 10).found()).isFalse(); // its record was the torn one
+      assertThat(store.trace("r", 8).found()).isTrue();
+      assertThat(store.trace("r", 9).found()).isFalse(); // their block was the torn one
+      assertThat(store.trace("r", 10).found()).isFalse();
       assertThat(store.trace("r", 4).descendants()) // from both stores
           .extracting(LineageEvent::taskId)
-          .containsExactly(8L, 9L, 16L, 17L, 18L, 19L);
+          .containsExactly(8L, 16L, 17L);
     }
   }
 
@@ -447,6 +515,13 @@ class LineageFilesTest {
           .extracting(LineageEvent::taskId)
           .containsExactly(1L, 2L);
     }
+  }
+
+  /** Where a log's first block begins: after its header, whose size the header holds. */
+  private static int firstBlock(Path log) throws IOException {
+    return ByteBuffer.wrap(Files.readAllBytes(log), LineageFiles.MAGIC.length + 4, 4)
+        .order(ByteOrder.LITTLE_ENDIAN)
+        .getInt();
   }
 
   /** Cuts the last {@code bytes} bytes off a file. */

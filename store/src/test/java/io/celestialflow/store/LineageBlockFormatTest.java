@@ -1,0 +1,202 @@
+package io.celestialflow.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The log's blocks (version 4): every field of every event read back as encoded, whatever the jumps
+ * between ids; what does not fit refused; a chain's events a few bytes each; any damage noticed.
+ */
+class LineageBlockFormatTest {
+  private static final List<String> STAGES = List.of("a", "b", "c");
+
+  /** One event as encoded: task, parent, stage, kind, attempt, time. */
+  private record Event(long task, long parent, int stage, int kind, int attempt, long at) {}
+
+  /** Encodes events into one block, as the engine's buffers do. */
+  private static Entry.LineageBlock encode(List<Event> events) {
+    LineageBlockFormat.Encoder encoder = new LineageBlockFormat.Encoder();
+    for (Event e : events) {
+      assertThat(encoder.hasRoom()).isTrue();
+      assertThat(
+              encoder.event(
+                  e.task(),
+                  e.parent(),
+                  e.stage(),
+                  e.kind(),
+                  e.attempt(),
+                  e.at(),
+                  LineageBlockFormat::newBody))
+          .as("%s", e)
+          .isTrue();
+    }
+    return encoder.take("r", STAGES, new ConcurrentLinkedQueue<>());
+  }
+
+  /** The header a writer puts before the block, read back. */
+  private static LineageBlockFormat.Header header(Entry.LineageBlock b) {
+    return LineageBlockFormat.Header.parse(
+        LineageBlockFormat.header(b.body(), b.length(), b.records(), b.events()), 0);
+  }
+
+  /** Decodes a block; the events, with the time before each. */
+  private static List<Event> decode(Entry.LineageBlock b) {
+    LineageBlockFormat.Header h = header(b);
+    assertThat(h.problem()).isNull();
+    long[] words = new long[2 * h.records()];
+    assertThat(LineageBlockFormat.decode(h, Arrays.copyOf(b.body(), b.length()), words)).isNull();
+    List<Event> out = new ArrayList<>();
+    long at = -1;
+    for (int r = 0; r < h.records(); r++) {
+      long w0 = words[2 * r];
+      long w1 = words[2 * r + 1];
+      assertThat(LineageRecord.problem(w0, w1, STAGES.size())).isNull();
+      if (LineageRecord.isTime(w0)) {
+        at = LineageRecord.time(w1);
+      } else {
+        out.add(
+            new Event(
+                LineageRecord.task(w0),
+                LineageRecord.parent(w1),
+                LineageRecord.stage(w0),
+                LineageRecord.kind(w1),
+                LineageRecord.attempt(w1),
+                at));
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void everyFieldReadsBackWhateverTheJumpsBetweenEvents() {
+    SplittableRandom random = new SplittableRandom(42);
+    for (int round = 0; round < 50; round++) {
+      List<Event> events = new ArrayList<>();
+      long task = 1 + random.nextLong(1000);
+      long parent = random.nextLong(1000);
+      long at = 1_764_806_400_000L;
+      int n = 1 + random.nextInt(LineageBlockFormat.MAX_RECORDS / 2 - 1);
+      for (int i = 0; i < n; i++) {
+        switch (random.nextInt(4)) {
+          case 0 -> task++;
+          case 1 -> task = 1 + random.nextLong(LineageRecord.MAX_ID); // any jump, back or forth
+          default -> task = Math.max(1, task + random.nextInt(-50, 50));
+        }
+        switch (random.nextInt(5)) {
+          case 0 -> parent = 0;
+          case 1 -> parent = random.nextLong(LineageRecord.MAX_ID + 1);
+          case 2 -> parent = Math.max(0, parent + random.nextInt(-50, 50));
+          default -> parent++;
+        }
+        if (random.nextInt(20) == 0) {
+          at += random.nextInt(3);
+        }
+        int attempt = random.nextInt(10) == 0 ? 1 + random.nextInt(LineageRecord.MAX_ATTEMPT) : 1;
+        events.add(
+            new Event(
+                task,
+                parent,
+                random.nextInt(STAGES.size()),
+                1 + random.nextInt(LineageEvent.Kind.values().length),
+                attempt,
+                at));
+      }
+      assertThat(decode(encode(events))).containsExactlyElementsOf(events);
+    }
+  }
+
+  @Test
+  void fieldsAtTheirLimitsReadBack() {
+    List<Event> events =
+        List.of(
+            new Event(1, 0, 0, 1, 1, 0),
+            new Event(LineageRecord.MAX_ID, LineageRecord.MAX_ID, 2, 4, 1, 0),
+            new Event(1, 1, 1, 3, LineageRecord.MAX_ATTEMPT, LineageRecord.MAX_TIME),
+            new Event(LineageRecord.MAX_ID, 0, 0xFFFE, 2, 7, 5));
+    // stage 0xFFFE is not one of the three: read back, and refused by the record's check
+    Entry.LineageBlock b = encode(events);
+    LineageBlockFormat.Header h = header(b);
+    long[] words = new long[2 * h.records()];
+    assertThat(LineageBlockFormat.decode(h, Arrays.copyOf(b.body(), b.length()), words)).isNull();
+    assertThat(LineageRecord.stage(words[2 * (h.records() - 1)])).isEqualTo(0xFFFE);
+    assertThat(decode(encode(events.subList(0, 3))))
+        .containsExactlyElementsOf(events.subList(0, 3));
+  }
+
+  @Test
+  void anEventThatDoesNotFitIsRefusedAndNothingIsWritten() {
+    LineageBlockFormat.Encoder encoder = new LineageBlockFormat.Encoder();
+    long[][] bad = {
+      {0, 0, 1, 5}, // task 0
+      {LineageRecord.MAX_ID + 1, 0, 1, 5},
+      {1, -1, 1, 5},
+      {1, LineageRecord.MAX_ID + 1, 1, 5},
+      {1, 0, 0, 5}, // attempt 0
+      {1, 0, LineageRecord.MAX_ATTEMPT + 1, 5},
+      {1, 0, 1, -1}, // time
+      {1, 0, 1, LineageRecord.MAX_TIME + 1},
+    };
+    for (long[] e : bad) {
+      assertThat(encoder.event(e[0], e[1], 0, 1, (int) e[2], e[3], LineageBlockFormat::newBody))
+          .as("task %d, parent %d, attempt %d, time %d", e[0], e[1], e[2], e[3])
+          .isFalse();
+      assertThat(encoder.records()).isZero();
+    }
+  }
+
+  /** What makes lineage cheap: a chain's events, ids and parents counting up, take few bytes. */
+  @Test
+  void aChainsEventsTakeAFewBytesEach() {
+    List<Event> events = new ArrayList<>();
+    for (int i = 0; i < 4000; i++) {
+      // three stages' events of one input, at the time they were handed over in a batch
+      events.add(new Event(1 + i, 0, 0, 1, 1, 1_764_806_400_000L + i / 1000));
+    }
+    for (int i = 0; i < 4000; i++) {
+      events.add(new Event(1_000_001 + 2 * i, 1 + i, 1, 1, 1, 1_764_806_400_004L));
+    }
+    Entry.LineageBlock first = encode(events.subList(0, 4000));
+    Entry.LineageBlock second = encode(events.subList(4000, 8000));
+    assertThat(first.length()).isLessThan(4000 + 5 * 8);
+    assertThat(second.length()).isLessThan(4000 * 2 + 8 + 8);
+    assertThat(decode(second)).containsExactlyElementsOf(events.subList(4000, 8000));
+  }
+
+  @Test
+  void anyFlippedBitOfABlockIsNoticed() {
+    List<Event> events = new ArrayList<>();
+    for (int i = 1; i <= 40; i++) {
+      events.add(new Event(i * 3, i / 2, i % 3, 1 + i % 4, 1 + i % 3, 1_764_806_400_000L + i / 7));
+    }
+    Entry.LineageBlock b = encode(events);
+    byte[] body = Arrays.copyOf(b.body(), b.length());
+    ByteBuffer header = LineageBlockFormat.header(body, b.length(), b.records(), b.events());
+    long[] words = new long[2 * b.records()];
+    for (int bit = 0; bit < 8 * body.length; bit++) {
+      byte[] damaged = body.clone();
+      damaged[bit / 8] ^= (byte) (1 << (bit % 8));
+      assertThat(
+              LineageBlockFormat.decode(LineageBlockFormat.Header.parse(header, 0), damaged, words))
+          .as("bit %d of the body", bit)
+          .isNotNull();
+    }
+    for (int bit = 0; bit < 8 * LineageBlockFormat.HEADER; bit++) {
+      ByteBuffer damaged = ByteBuffer.allocate(LineageBlockFormat.HEADER).put(header.duplicate());
+      damaged.put(bit / 8, (byte) (damaged.get(bit / 8) ^ (1 << (bit % 8))));
+      LineageBlockFormat.Header h = LineageBlockFormat.Header.parse(damaged.clear(), 0);
+      String problem = h.problem();
+      if (problem == null) { // only a flip in the body's checksum leaves the header sound
+        assertThat(bit).isGreaterThanOrEqualTo(96);
+        problem = LineageBlockFormat.decode(h, body, new long[2 * h.records()]);
+      }
+      assertThat(problem).as("bit %d of the header", bit).isNotNull();
+    }
+  }
+}
