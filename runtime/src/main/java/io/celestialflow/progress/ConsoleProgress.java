@@ -15,10 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.LockSupport;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Shows a run's progress on the console, the original's per-stage progress bars: one line per stage
@@ -44,9 +41,10 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Cost</h2>
  *
- * Nothing per task: one daemon thread per run wakes up at each interval, reads {@link
- * GraphRun#status()} (a snapshot of counters the engine keeps anyway) and prints. Each run the
- * listener sees gets its own display; show one run at a time on a terminal.
+ * Nothing per task: at each interval one daemon thread, shared by every run of the process, reads
+ * {@link GraphRun#status()} (a snapshot of counters the engine keeps anyway) and prints; the thread
+ * that reports the run's end prints its last frame. Each run the listener sees gets its own
+ * display; show one run at a time on a terminal.
  */
 public final class ConsoleProgress implements GraphListener {
   /** How often bars are redrawn on a terminal, and the shortest interval allowed (4 Hz). */
@@ -54,17 +52,6 @@ public final class ConsoleProgress implements GraphListener {
 
   /** How often a summary line is printed when the output is not a terminal. */
   public static final Duration SUMMARY_INTERVAL = Duration.ofSeconds(5);
-
-  /** How long the end of a run waits for the display to draw its last frame. */
-  private static final Duration FINISH_TIMEOUT = Duration.ofSeconds(2);
-
-  /**
-   * The logger, created only when needed: a runner creates this class before the logging backend
-   * must have read its configuration ({@code --log-level}).
-   */
-  private static Logger log() {
-    return LoggerFactory.getLogger(ConsoleProgress.class);
-  }
 
   /** How the progress is shown. */
   public enum Mode {
@@ -82,7 +69,7 @@ public final class ConsoleProgress implements GraphListener {
   private final Duration summaryInterval;
   private final int width;
   private final boolean captureSystemStreams;
-  private final Map<String, Display> displays = new ConcurrentHashMap<>();
+  private final Map<String, ProgressDisplay> displays = new ConcurrentHashMap<>();
 
   private ConsoleProgress(Builder b) {
     this.output = b.output;
@@ -126,7 +113,7 @@ public final class ConsoleProgress implements GraphListener {
     switch (event) {
       case RunStarted started -> start(started.run());
       case RunFinished finished -> {
-        Display d = displays.remove(finished.runId());
+        ProgressDisplay d = displays.remove(finished.runId());
         if (d != null) {
           d.finish(finished.result().stats(), finished.result().state());
         }
@@ -145,7 +132,7 @@ public final class ConsoleProgress implements GraphListener {
           case PLAIN -> false;
           case AUTO -> out == System.err && Terminal.isTerminal(2);
         };
-    Sink sink;
+    ProgressDisplay.Sink sink;
     if (terminal) {
       Screen screen = new Screen(out);
       if (captureSystemStreams) {
@@ -155,98 +142,14 @@ public final class ConsoleProgress implements GraphListener {
     } else {
       sink = new Summary(out);
     }
-    Display display = new Display(run, sink, terminal ? redrawInterval : summaryInterval);
-    display.start();
+    ProgressDisplay display =
+        new ProgressDisplay(run, sink, terminal ? redrawInterval : summaryInterval);
     displays.put(run.runId(), display);
-  }
-
-  // ---------------------------------------------------------------- the display thread
-
-  /** What the display thread draws on. */
-  private interface Sink {
-    void update(GraphStatus status, long now);
-
-    void finish(String graph, RunState state, List<StageStats> stats, long now);
-  }
-
-  /** One run's display: a daemon thread drawing a snapshot at each interval, and the last one. */
-  private static final class Display implements Runnable {
-    private final GraphRun run;
-    private final Sink sink;
-    private final long intervalNanos;
-    private volatile @Nullable Thread thread;
-    private volatile boolean finishing;
-    private volatile @Nullable List<StageStats> finalStats;
-    private volatile @Nullable RunState finalState;
-
-    Display(GraphRun run, Sink sink, Duration interval) {
-      this.run = run;
-      this.sink = sink;
-      this.intervalNanos = interval.toNanos();
-    }
-
-    void start() {
-      thread =
-          Thread.ofPlatform()
-              .name("celestialflow-progress-" + run.graph().name())
-              .daemon(true)
-              .start(this);
-    }
-
-    @Override
-    public void run() {
-      try {
-        while (!finishing && !run.isDone()) {
-          long next = System.nanoTime() + intervalNanos;
-          while (!finishing && System.nanoTime() < next) {
-            LockSupport.parkNanos(this, next - System.nanoTime());
-          }
-          if (finishing) {
-            break;
-          }
-          sink.update(run.status(), System.nanoTime());
-        }
-      } catch (RuntimeException e) {
-        log().warn("progress display of graph '{}' failed; it stops", run.graph().name(), e);
-      } finally {
-        List<StageStats> stats = finalStats;
-        RunState state = finalState;
-        if (stats == null || state == null) {
-          GraphStatus status = run.status(); // the run ended without a RunFinished event for us
-          stats = status.stages();
-          state = status.state();
-        }
-        try {
-          sink.finish(run.graph().name(), state, stats, System.nanoTime());
-        } catch (RuntimeException e) {
-          log()
-              .warn("progress display of graph '{}' could not draw its end", run.graph().name(), e);
-        }
-      }
-    }
-
-    /** Draws the final counters and waits (briefly) until they are drawn. */
-    void finish(List<StageStats> stats, RunState state) {
-      finalStats = stats;
-      finalState = state;
-      finishing = true;
-      Thread t = thread;
-      if (t == null) {
-        return;
-      }
-      LockSupport.unpark(t);
-      if (Thread.currentThread() != t) {
-        try {
-          t.join(FINISH_TIMEOUT.toMillis());
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
-    }
+    display.start();
   }
 
   /** Bars redrawn in place. */
-  private static final class Bars implements Sink {
+  private static final class Bars implements ProgressDisplay.Sink {
     private final Screen screen;
     private final int width;
     private final ProgressFormat format = new ProgressFormat();
@@ -268,7 +171,7 @@ public final class ConsoleProgress implements GraphListener {
   }
 
   /** A summary line at each interval, and one at the end. */
-  private static final class Summary implements Sink {
+  private static final class Summary implements ProgressDisplay.Sink {
     private final PrintStream out;
     private final ProgressFormat format = new ProgressFormat();
 
