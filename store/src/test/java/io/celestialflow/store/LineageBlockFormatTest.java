@@ -46,12 +46,22 @@ class LineageBlockFormatTest {
         LineageBlockFormat.header(b.body(), b.length(), b.records(), b.events()), 0);
   }
 
-  /** Decodes a block; the events, with the time before each. */
-  private static List<Event> decode(Entry.LineageBlock b) {
+  /**
+   * Decodes a block as a reader of the log would, checking its header and body: two words per
+   * record.
+   */
+  static long[] words(Entry.LineageBlock b) {
     LineageBlockFormat.Header h = header(b);
     assertThat(h.problem()).isNull();
     long[] words = new long[2 * h.records()];
     assertThat(LineageBlockFormat.decode(h, Arrays.copyOf(b.body(), b.length()), words)).isNull();
+    return words;
+  }
+
+  /** Decodes a block; the events, with the time before each. */
+  private static List<Event> decode(Entry.LineageBlock b) {
+    LineageBlockFormat.Header h = header(b);
+    long[] words = words(b);
     List<Event> out = new ArrayList<>();
     long at = -1;
     for (int r = 0; r < h.records(); r++) {

@@ -77,17 +77,7 @@ class LineageBuffersTest {
    */
   private static LineageBuffers.Sink sink(List<String> stages, RecordCheck each) {
     return block -> {
-      LineageBlockFormat.Header header =
-          LineageBlockFormat.Header.parse(
-              LineageBlockFormat.header(
-                  block.body(), block.length(), block.records(), block.events()),
-              0);
-      assertThat(header.problem()).isNull();
-      long[] r = new long[2 * block.records()];
-      assertThat(
-              LineageBlockFormat.decode(
-                  header, java.util.Arrays.copyOf(block.body(), block.length()), r))
-          .isNull();
+      long[] r = LineageBlockFormatTest.words(block);
       long at = -1;
       int events = 0;
       for (int i = 0; i < block.records(); i++) {

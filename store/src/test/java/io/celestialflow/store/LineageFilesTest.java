@@ -281,10 +281,7 @@ class LineageFilesTest {
       Path log = LineageFiles.log(store.directory(), "r");
       Files.deleteIfExists(LineageFiles.index(store.directory(), "r"));
       int header = 48; // magic, version, size, 2 stages "a" and "b": 29 bytes, padded to 24s
-      ByteBuffer b =
-          ByteBuffer.allocate(header + 20 * LineageRecordV2.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-      b.put(LineageFiles.MAGIC).putInt(2).putInt(header).putInt(2);
-      b.putInt(1).put((byte) 'a').putInt(1).put((byte) 'b');
+      ByteBuffer b = olderLog(2, header, 20 * LineageRecordV2.BYTES);
       for (int i = 1; i <= 20; i++) {
         assertThat(
                 LineageRecordV2.put(
@@ -300,23 +297,7 @@ class LineageFilesTest {
       }
       Files.write(log, b.array());
 
-      Trace trace = store.trace("r", 3);
-      assertThat(trace.ancestors()).extracting(LineageEvent::taskId).containsExactly(1L);
-      assertThat(trace.descendants())
-          .extracting(LineageEvent::taskId)
-          .containsExactly(6L, 7L, 12L, 13L, 14L, 15L);
-      assertThat(trace.descendants())
-          .extracting(e -> e.at().toEpochMilli())
-          .containsExactly(
-              1_700_000_000_006L,
-              1_700_000_000_007L,
-              1_700_000_000_012L,
-              1_700_000_000_013L,
-              1_700_000_000_014L,
-              1_700_000_000_015L);
-      assertThat(trace.descendants())
-          .extracting(LineageEvent::stage)
-          .containsExactly("a", "b", "a", "b", "a", "b");
+      assertTraceOfTask3(store);
     }
   }
 
@@ -331,10 +312,7 @@ class LineageFilesTest {
       Path log = LineageFiles.log(store.directory(), "r");
       Files.deleteIfExists(LineageFiles.index(store.directory(), "r"));
       int header = 32; // magic, version, size, 2 stages "a" and "b": 29 bytes, padded to 16s
-      ByteBuffer b =
-          ByteBuffer.allocate(header + 40 * LineageRecord.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-      b.put(LineageFiles.MAGIC).putInt(3).putInt(header).putInt(2);
-      b.putInt(1).put((byte) 'a').putInt(1).put((byte) 'b');
+      ByteBuffer b = olderLog(3, header, 40 * LineageRecord.BYTES);
       int at = header;
       for (int i = 1; i <= 20; i++) {
         assertThat(LineageRecord.putTime(b, at, 1_700_000_000_000L + i)).isTrue();
@@ -347,20 +325,7 @@ class LineageFilesTest {
       }
       Files.write(log, b.array());
 
-      Trace trace = store.trace("r", 3);
-      assertThat(trace.ancestors()).extracting(LineageEvent::taskId).containsExactly(1L);
-      assertThat(trace.descendants())
-          .extracting(LineageEvent::taskId)
-          .containsExactly(6L, 7L, 12L, 13L, 14L, 15L);
-      assertThat(trace.descendants())
-          .extracting(e -> e.at().toEpochMilli())
-          .containsExactly(
-              1_700_000_000_006L,
-              1_700_000_000_007L,
-              1_700_000_000_012L,
-              1_700_000_000_013L,
-              1_700_000_000_014L,
-              1_700_000_000_015L);
+      assertTraceOfTask3(store);
 
       StoreWriter w = store.writerForTests();
       LineageBuffers more = new LineageBuffers("r", STAGES, w::offer);
@@ -515,6 +480,41 @@ class LineageFilesTest {
           .extracting(LineageEvent::taskId)
           .containsExactly(1L, 2L);
     }
+  }
+
+  /**
+   * A log of an earlier version, as its build wrote it: its header (stages "a" and "b", padded to
+   * {@code header} bytes) and room for {@code records} bytes of records after it.
+   */
+  private static ByteBuffer olderLog(int version, int header, int records) {
+    ByteBuffer b = ByteBuffer.allocate(header + records).order(ByteOrder.LITTLE_ENDIAN);
+    b.put(LineageFiles.MAGIC).putInt(version).putInt(header).putInt(2);
+    b.putInt(1).put((byte) 'a').putInt(1).put((byte) 'b');
+    return b;
+  }
+
+  /**
+   * Task 3 of a hand-written log of 20 events (task i's parent i / 2, at stage a or b by parity, at
+   * 1,700,000,000,000 + i ms): its ancestors, descendants, their times and stages.
+   */
+  private static void assertTraceOfTask3(RunStore store) {
+    Trace trace = store.trace("r", 3);
+    assertThat(trace.ancestors()).extracting(LineageEvent::taskId).containsExactly(1L);
+    assertThat(trace.descendants())
+        .extracting(LineageEvent::taskId)
+        .containsExactly(6L, 7L, 12L, 13L, 14L, 15L);
+    assertThat(trace.descendants())
+        .extracting(e -> e.at().toEpochMilli())
+        .containsExactly(
+            1_700_000_000_006L,
+            1_700_000_000_007L,
+            1_700_000_000_012L,
+            1_700_000_000_013L,
+            1_700_000_000_014L,
+            1_700_000_000_015L);
+    assertThat(trace.descendants())
+        .extracting(LineageEvent::stage)
+        .containsExactly("a", "b", "a", "b", "a", "b");
   }
 
   /** Where a log's first block begins: after its header, whose size the header holds. */
