@@ -38,8 +38,12 @@ final class LineageBlockFormat {
   /** The most bytes one record takes (a time record, or an event with every field). */
   static final int MAX_RECORD = 1 + 3 + 3 + 10 + 10;
 
-  /** The most body bytes a block holds: every record at its largest. */
-  static final int MAX_BODY = MAX_RECORDS * MAX_RECORD;
+  /**
+   * The most body bytes a block holds: a block ends at whichever of this and {@link #MAX_RECORDS}
+   * comes first (a chain's 4,096 records take 5–25 KiB; records with every field at its largest end
+   * a block by its bytes).
+   */
+  static final int MAX_BODY = 48 * 1024;
 
   private static final int STAGE = 1 << 3;
   private static final int ATTEMPT = 1 << 4;

@@ -140,6 +140,43 @@ class LineageBlockFormatTest {
         .containsExactlyElementsOf(events.subList(0, 3));
   }
 
+  /** A block of large records ends when its bytes run out, before its record count does. */
+  @Test
+  void aBlockOfLargeRecordsEndsWhenItsBytesRunOut() {
+    LineageBlockFormat.Encoder encoder = new LineageBlockFormat.Encoder();
+    List<Event> events = new ArrayList<>();
+    for (int i = 0; encoder.hasRoom(); i++) {
+      // ids swinging across the whole range, a new time, stage and attempt each: every field
+      // written
+      Event e =
+          new Event(
+              i % 2 == 0 ? LineageRecord.MAX_ID - i : 1 + i,
+              i % 2 == 0 ? 1 + i : LineageRecord.MAX_ID - i,
+              i % 3,
+              1 + i % 4,
+              LineageRecord.MAX_ATTEMPT - i,
+              LineageRecord.MAX_TIME - i);
+      assertThat(
+              encoder.event(
+                  e.task(),
+                  e.parent(),
+                  e.stage(),
+                  e.kind(),
+                  e.attempt(),
+                  e.at(),
+                  LineageBlockFormat::newBody))
+          .isTrue();
+      events.add(e);
+    }
+    Entry.LineageBlock b = encoder.take("r", STAGES, new ConcurrentLinkedQueue<>());
+    assertThat(b.records()).isLessThan(LineageBlockFormat.MAX_RECORDS - 2);
+    assertThat(b.length())
+        .isBetween(
+            LineageBlockFormat.MAX_BODY - 2 * LineageBlockFormat.MAX_RECORD,
+            LineageBlockFormat.MAX_BODY);
+    assertThat(decode(b)).containsExactlyElementsOf(events);
+  }
+
   @Test
   void anEventThatDoesNotFitIsRefusedAndNothingIsWritten() {
     LineageBlockFormat.Encoder encoder = new LineageBlockFormat.Encoder();
