@@ -20,22 +20,24 @@ class LineageBlockFormatTest {
   /** One event as encoded: task, parent, stage, kind, attempt, time. */
   private record Event(long task, long parent, int stage, int kind, int attempt, long at) {}
 
+  /** Appends one event to a block. */
+  private static boolean append(LineageBlockFormat.Encoder encoder, Event e) {
+    return encoder.event(
+        e.task(),
+        e.parent(),
+        e.stage(),
+        e.kind(),
+        e.attempt(),
+        e.at(),
+        LineageBlockFormat::newBody);
+  }
+
   /** Encodes events into one block, as the engine's buffers do. */
   private static Entry.LineageBlock encode(List<Event> events) {
     LineageBlockFormat.Encoder encoder = new LineageBlockFormat.Encoder();
     for (Event e : events) {
       assertThat(encoder.hasRoom()).isTrue();
-      assertThat(
-              encoder.event(
-                  e.task(),
-                  e.parent(),
-                  e.stage(),
-                  e.kind(),
-                  e.attempt(),
-                  e.at(),
-                  LineageBlockFormat::newBody))
-          .as("%s", e)
-          .isTrue();
+      assertThat(append(encoder, e)).as("%s", e).isTrue();
     }
     return encoder.take("r", STAGES, new ConcurrentLinkedQueue<>());
   }
@@ -156,16 +158,7 @@ class LineageBlockFormatTest {
               1 + i % 4,
               LineageRecord.MAX_ATTEMPT - i,
               LineageRecord.MAX_TIME - i);
-      assertThat(
-              encoder.event(
-                  e.task(),
-                  e.parent(),
-                  e.stage(),
-                  e.kind(),
-                  e.attempt(),
-                  e.at(),
-                  LineageBlockFormat::newBody))
-          .isTrue();
+      assertThat(append(encoder, e)).as("%s", e).isTrue();
       events.add(e);
     }
     Entry.LineageBlock b = encoder.take("r", STAGES, new ConcurrentLinkedQueue<>());
