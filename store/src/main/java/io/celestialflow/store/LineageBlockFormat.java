@@ -197,10 +197,25 @@ final class LineageBlockFormat {
 
   /** A block's header, for the block's body: its sizes and checksums. */
   static ByteBuffer header(byte[] body, int length, int records, int events) {
-    ByteBuffer h = ByteBuffer.allocate(HEADER).order(ByteOrder.LITTLE_ENDIAN);
-    h.putInt(length).putShort((short) records).putShort((short) events);
-    h.putInt(checksum(h.array(), 0, 8)).putInt(checksum(body, 0, length));
-    return h.clear();
+    return ByteBuffer.allocate(HEADER)
+        .order(ByteOrder.LITTLE_ENDIAN)
+        .putInt(length)
+        .putShort((short) records)
+        .putShort((short) events)
+        .putInt(sizesChecksum(length, records, events))
+        .putInt(checksum(body, 0, length))
+        .clear();
+  }
+
+  /** The checksum of a header's first 8 bytes: its body size, records and events. */
+  private static int sizesChecksum(int length, int records, int events) {
+    ByteBuffer sizes =
+        ByteBuffer.allocate(8)
+            .order(ByteOrder.LITTLE_ENDIAN)
+            .putInt(length)
+            .putShort((short) records)
+            .putShort((short) events);
+    return checksum(sizes.array(), 0, 8);
   }
 
   private static int checksum(byte[] bytes, int offset, int length) {
@@ -224,9 +239,7 @@ final class LineageBlockFormat {
 
     /** Why the header cannot be a block's, or null. */
     @Nullable String problem() {
-      ByteBuffer h = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-      h.putInt(length).putShort((short) records).putShort((short) events);
-      if (checksum(h.array(), 0, 8) != headerCheck) {
+      if (sizesChecksum(length, records, events) != headerCheck) {
         return "its header's checksum does not match";
       }
       if (length < 0 || length > MAX_BODY) {

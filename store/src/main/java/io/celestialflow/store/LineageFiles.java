@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -105,8 +104,7 @@ final class LineageFiles implements AutoCloseable {
         FileChannel.open(
             log, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
     try {
-      long size = c.size();
-      if (size == 0) {
+      if (c.size() == 0) {
         ByteBuffer header = header(stages);
         while (header.hasRemaining()) {
           c.write(header);
@@ -114,22 +112,16 @@ final class LineageFiles implements AutoCloseable {
       } else {
         // The run goes on in a log begun before (a store reopened in the same process): drop a
         // torn last block, and the index of the log so far (a trace would rebuild it anyway).
-        ByteBuffer fixed = ByteBuffer.allocate(LineageLog.FIXED);
-        while (fixed.hasRemaining() && c.read(fixed, fixed.position()) > 0) {
-          // read on
-        }
-        byte[] head = Arrays.copyOf(fixed.array(), fixed.position());
-        LineageLog.headerBytes(head, size, log);
-        if (LineageLog.version(head) != VERSION) {
-          throw new StoreException(
-              "lineage log "
-                  + log
-                  + " was written by an earlier build (version "
-                  + LineageLog.version(head)
-                  + "); this build appends only to logs of version "
-                  + VERSION);
-        }
         try (LineageLog sound = LineageLog.open(log)) {
+          if (sound.version() != VERSION) {
+            throw new StoreException(
+                "lineage log "
+                    + log
+                    + " was written by an earlier build (version "
+                    + sound.version()
+                    + "); this build appends only to logs of version "
+                    + VERSION);
+          }
           c.truncate(sound.end());
         }
         Files.deleteIfExists(index(root, runId));

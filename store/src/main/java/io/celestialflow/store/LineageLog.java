@@ -12,15 +12,16 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A run's lineage log opened for reading: its stage table and its records, read as needed through a
- * {@link LineageReader}. A torn last record (the process was killed while appending) is left out; a
- * damaged header or record is a {@link StoreException} naming the file. Reads logs of version 4
- * (blocks, {@link LineageBlockFormat}, written by this build), of version 3 (16-byte {@link
- * LineageRecord}s) and of version 2 ({@link LineageRecordV2}, 24-byte records with the time in
- * each). Records are numbered across the log in every version, and read as version 3's two words.
+ * {@link LineageReader}. A torn last record (in version 4, block) — the process was killed while
+ * the writer appended it — is left out; a damaged header or record is a {@link StoreException}
+ * naming the file. Reads logs of version 4 (blocks, {@link LineageBlockFormat}, written by this
+ * build), of version 3 (16-byte {@link LineageRecord}s) and of version 2 ({@link LineageRecordV2},
+ * 24-byte records with the time in each). Records are numbered across the log in every version, and
+ * read as version 3's two words.
  */
 final class LineageLog implements AutoCloseable {
   /** Bytes of the header's fixed part: magic, version, header size. */
-  static final int FIXED = 16;
+  private static final int FIXED = 16;
 
   /** The version of logs written before version 3: 24-byte records. */
   static final int VERSION_2 = 2;
@@ -61,7 +62,7 @@ final class LineageLog implements AutoCloseable {
   }
 
   /** The version in the fixed part of a log's header (checked by {@link #headerBytes}). */
-  static int version(byte[] fixed) {
+  private static int version(byte[] fixed) {
     return ByteBuffer.wrap(fixed, LineageFiles.MAGIC.length, 4)
         .order(ByteOrder.LITTLE_ENDIAN)
         .getInt();
@@ -112,7 +113,7 @@ final class LineageLog implements AutoCloseable {
    *
    * @throws StoreException if the file is not a lineage log of this version
    */
-  static int headerBytes(byte[] fixed, long size, Path file) {
+  private static int headerBytes(byte[] fixed, long size, Path file) {
     if (fixed.length < FIXED) {
       throw corrupt(file, "it is shorter than its header (" + size + " bytes)");
     }
@@ -147,6 +148,11 @@ final class LineageLog implements AutoCloseable {
 
   Path file() {
     return reader.path();
+  }
+
+  /** The log's format version. */
+  int version() {
+    return version;
   }
 
   /** Complete records in the log. */
@@ -211,12 +217,7 @@ final class LineageLog implements AutoCloseable {
   void scan(java.util.function.ObjIntConsumer<long[]> batches) {
     if (blocks != null) {
       blocks.forEach((words, count, first) -> {
-        for (int i = 0; i < count; i++) {
-          String problem = problem(words[2 * i], words[2 * i + 1], 0);
-          if (problem != null) {
-            throw corrupt(file(), "record " + (first + i) + ": " + problem);
-          }
-        }
+        checkAll(words, 2, count, first);
         batches.accept(words, count);
       });
       return;
@@ -232,16 +233,28 @@ final class LineageLog implements AutoCloseable {
           .order(ByteOrder.LITTLE_ENDIAN)
           .asLongBuffer()
           .get(words, 0, count * longs);
+      checkAll(words, longs, count, first);
       for (int i = 0; i < count; i++) {
-        int at = i * longs;
-        String problem = problem(words[at], words[at + 1], longs > 2 ? words[at + 2] : 0);
-        if (problem != null) {
-          throw corrupt(file(), "record " + (first + i) + ": " + problem);
-        }
-        pairs[2 * i] = words[at];
-        pairs[2 * i + 1] = words[at + 1];
+        pairs[2 * i] = words[i * longs];
+        pairs[2 * i + 1] = words[i * longs + 1];
       }
       batches.accept(pairs, count);
+    }
+  }
+
+  /**
+   * Checks {@code count} records read into {@code words}, {@code longs} words each, the first of
+   * them record {@code first}.
+   *
+   * @throws StoreException at the first damaged one
+   */
+  private void checkAll(long[] words, int longs, int count, long first) {
+    for (int i = 0; i < count; i++) {
+      int at = i * longs;
+      String problem = problem(words[at], words[at + 1], longs > 2 ? words[at + 2] : 0);
+      if (problem != null) {
+        throw corrupt(file(), "record " + (first + i) + ": " + problem);
+      }
     }
   }
 
