@@ -26,10 +26,13 @@ final class ChildJvm implements AutoCloseable {
    * -rm}) after that command, which may mount file systems there (a read-only or a tiny one).
    */
   static ChildJvm startIn(Path scratch, String setup, String... args) throws IOException {
+    // sqlite-jdbc copies its native library into the temporary directory and deletes it when the
+    // JVM exits; a child killed with -9 would leave it in /tmp, one per kill, run after run.
+    Path natives = Files.createDirectories(scratch.resolve("sqlite-native"));
     List<String> command =
         setup.isEmpty()
-            ? javaArgs(args)
-            : List.of("unshare", "-rm", "sh", "-c", setup + " && " + javaCommand(args));
+            ? javaArgs(natives, args)
+            : List.of("unshare", "-rm", "sh", "-c", setup + " && " + javaCommand(natives, args));
     Path err = Files.createTempFile(scratch, "child", ".err");
     Process p =
         new ProcessBuilder(command)
@@ -60,10 +63,11 @@ final class ChildJvm implements AutoCloseable {
     }
   }
 
-  private static List<String> javaArgs(String... args) {
+  private static List<String> javaArgs(Path natives, String... args) {
     List<String> c = new ArrayList<>();
     c.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     c.add("--enable-native-access=ALL-UNNAMED");
+    c.add("-Dorg.sqlite.tmpdir=" + natives);
     c.add("-Xmx256m");
     c.add("-cp");
     c.add(System.getProperty("java.class.path"));
@@ -73,9 +77,9 @@ final class ChildJvm implements AutoCloseable {
   }
 
   /** The java command as one shell-quoted string, for a {@code sh -c} prefix. */
-  private static String javaCommand(String... args) {
+  private static String javaCommand(Path natives, String... args) {
     StringBuilder s = new StringBuilder("exec");
-    for (String a : javaArgs(args)) {
+    for (String a : javaArgs(natives, args)) {
       s.append(" '").append(a.replace("'", "'\\''")).append('\'');
     }
     return s.toString();
