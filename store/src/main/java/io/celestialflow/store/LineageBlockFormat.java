@@ -1,5 +1,6 @@
 package io.celestialflow.store;
 
+import io.celestialflow.spi.SettledTasks;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.zip.CRC32C;
@@ -68,6 +69,7 @@ final class LineageBlockFormat {
     private long task;
     private long parent;
     private int stage;
+    private long unfit;
 
     Encoder() {
       reset();
@@ -100,80 +102,133 @@ final class LineageBlockFormat {
 
     /** Whether the block has room for one more event and the time before it. */
     boolean hasRoom() {
-      return records <= MAX_RECORDS - 2 && length <= MAX_BODY - 2 * MAX_RECORD;
+      return room(records, length) > 0;
+    }
+
+    /** How many events surely fit a block of so many records and bytes, after a time record. */
+    private static int room(int records, int length) {
+      return Math.min(MAX_RECORDS - 1 - records, (MAX_BODY - length) / MAX_RECORD - 1);
     }
 
     /**
-     * Appends an event, after a time record if the block holds none of time {@code at} yet; false
-     * if either does not fit a {@link LineageRecord} (nothing is appended then). The caller made
-     * room ({@link #hasRoom}).
-     *
-     * @param buffers where the block's array comes from when it has none
+     * Rows that did not fit a {@link LineageRecord} since the last call (the count starts afresh).
      */
-    boolean event(
-        long task,
-        long parent,
+    long takeUnfit() {
+      long n = unfit;
+      unfit = 0;
+      return n;
+    }
+
+    /**
+     * Appends the attempts of one stage's batch, from row {@code from} on, all at time {@code at},
+     * while the block has room: each as an event, the first after a time record if the block holds
+     * none of time {@code at} yet. Rows without an id (the run tracks none) are left out, and so
+     * are rows that do not fit a {@link LineageRecord}, counted ({@link #takeUnfit}).
+     *
+     * <p>The encoder's state stays in locals for the whole batch, and the block's room is counted
+     * ahead for many events rather than checked for each: batches of 256 chain events took 12.0 ns
+     * per event with an event at a time (its state read from and written back to the fields), 10.6
+     * ns so (a loop of nothing else). One event alone is a batch of one.
+     *
+     * @param stage the stage's index in the log's table
+     * @param buffers where the block's array comes from when it has none
+     * @return the first row not looked at: {@code tasks.size()}, or less when the block is full
+     */
+    int events(
+        SettledTasks tasks,
+        int from,
         int stage,
-        int kind,
-        int attempt,
         long at,
         java.util.function.Supplier<byte[]> buffers) {
-      if (task < 1
-          || task > LineageRecord.MAX_ID
-          || parent < 0
-          || parent > LineageRecord.MAX_ID
-          || attempt < 1
-          || attempt > LineageRecord.MAX_ATTEMPT
-          || at < 0
-          || at > LineageRecord.MAX_TIME) {
-        return false;
+      int n = tasks.size();
+      if (from >= n) {
+        return from;
       }
       byte[] b = body;
       if (b == null) {
-        b = body = buffers.get();
+        b = buffers.get();
+        body = b;
       }
-      int at0 = length;
-      if (records == 0 || at != lastAt) {
-        b[at0++] = 0;
-        at0 = putVarint(b, at0, at);
-        if (records == 0) {
-          firstAt = at;
+      boolean timeFits = at >= 0 && at <= LineageRecord.MAX_TIME;
+      boolean needTime = records == 0 || at != lastAt;
+      int p = length;
+      int records = this.records;
+      int events = this.events;
+      long task = this.task;
+      long parent = this.parent;
+      int lastStage = this.stage;
+      long unfit = 0;
+      int room = room(records, p);
+      int i = from;
+      for (; i < n && room > 0; i++) {
+        long id = tasks.id(i);
+        if (id == 0) {
+          continue;
         }
-        lastAt = at;
-        records++;
-      }
-      int tag = kind;
-      int p = at0 + 1;
-      if (stage != this.stage) {
-        tag |= STAGE;
-        p = putVarint(b, p, stage);
-        this.stage = stage;
-      }
-      if (attempt != 1) {
-        tag |= ATTEMPT;
-        p = putVarint(b, p, attempt);
-      }
-      if (task == this.task + 1) {
-        tag |= NEXT_TASK;
-      } else {
-        p = putVarint(b, p, zigzag(task - this.task));
-      }
-      this.task = task;
-      if (parent == 0) {
-        tag |= INPUT;
-      } else {
-        if (parent == this.parent + 1) {
-          tag |= NEXT_PARENT;
+        long parentId = tasks.parentId(i);
+        int attempt = tasks.attempt(i);
+        if (!timeFits
+            || id > LineageRecord.MAX_ID
+            || id < 1
+            || parentId < 0
+            || parentId > LineageRecord.MAX_ID
+            || attempt < 1
+            || attempt > LineageRecord.MAX_ATTEMPT) {
+          unfit++;
+          continue;
+        }
+        if (needTime) {
+          b[p++] = 0;
+          p = putVarint(b, p, at);
+          if (records == 0) {
+            firstAt = at;
+          }
+          lastAt = at;
+          records++;
+          needTime = false;
+        }
+        int tagAt = p++;
+        int tag = LineageEvent.Kind.codeOf(tasks.outcome(i));
+        if (stage != lastStage) {
+          tag |= STAGE;
+          p = putVarint(b, p, stage);
+          lastStage = stage;
+        }
+        if (attempt != 1) {
+          tag |= ATTEMPT;
+          p = putVarint(b, p, attempt);
+        }
+        if (id == task + 1) {
+          tag |= NEXT_TASK;
         } else {
-          p = putVarint(b, p, zigzag(parent - this.parent));
+          p = putVarint(b, p, zigzag(id - task));
         }
-        this.parent = parent;
+        task = id;
+        if (parentId == 0) {
+          tag |= INPUT;
+        } else {
+          if (parentId == parent + 1) {
+            tag |= NEXT_PARENT;
+          } else {
+            p = putVarint(b, p, zigzag(parentId - parent));
+          }
+          parent = parentId;
+        }
+        b[tagAt] = (byte) tag;
+        records++;
+        events++;
+        if (--room == 0) {
+          room = room(records, p); // counted for records of every field; most take far less
+        }
       }
-      b[at0] = (byte) tag;
-      length = p;
-      records++;
-      events++;
-      return true;
+      this.length = p;
+      this.records = records;
+      this.events = events;
+      this.task = task;
+      this.parent = parent;
+      this.stage = lastStage;
+      this.unfit += unfit;
+      return i;
     }
 
     /**

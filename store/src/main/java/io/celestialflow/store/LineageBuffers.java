@@ -1,6 +1,7 @@
 package io.celestialflow.store;
 
 import io.celestialflow.spi.SettledTasks;
+import io.celestialflow.spi.TaskOutcome;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
@@ -112,29 +113,14 @@ final class LineageBuffers {
   }
 
   /**
-   * Appends one event.
+   * Appends one event: an attempt the engine reported alone, not in a batch.
    *
-   * @return the number of events dropped doing so (a full buffer the writer did not take); negative
-   *     (-1 less that number) if the stage is not one of the graph's or an id, the attempt or the
-   *     time does not fit a {@link LineageRecord} (the event is not recorded)
+   * @return the number of events lost doing so: this one if its stage is not one of the graph's or
+   *     an id, the attempt or the time does not fit a {@link LineageRecord}, and those of full
+   *     buffers the writer did not take
    */
-  int add(long task, long parent, String stage, int kind, int attempt, long at) {
-    Stripe s = stripe();
-    List<Entry.LineageBlock> full = null;
-    boolean recorded = false;
-    s.lock();
-    try {
-      int index = index(s, stage);
-      if (index >= 0) {
-        full = roomForOne(s, full);
-        recorded = append(s, task, parent, index, kind, attempt, at);
-        full = takeIfOld(s, at, full);
-      }
-    } finally {
-      s.unlock();
-    }
-    long dropped = handOver(full);
-    return (int) (recorded ? dropped : -1 - dropped);
+  long add(long task, long parent, String stage, TaskOutcome outcome, int attempt, long at) {
+    return addAll(new OneAttempt(runId, stage, task, parent, attempt, outcome), at);
   }
 
   /**
@@ -142,7 +128,7 @@ final class LineageBuffers {
    * batches of settled attempts. Attempts without an id (the run does not track identity) are left
    * out.
    *
-   * @return the number of events dropped: those that do not fit a {@link LineageRecord} or are of a
+   * @return the number of events lost: those that do not fit a {@link LineageRecord} or are of a
    *     stage not in the graph, and those of full buffers the writer did not take
    */
   long addAll(SettledTasks tasks, long at) {
@@ -152,26 +138,55 @@ final class LineageBuffers {
     s.lock();
     try {
       int index = index(s, tasks.stage());
-      for (int i = 0, n = tasks.size(); i < n; i++) {
-        long id = tasks.id(i);
-        if (id == 0) {
-          continue;
+      if (index < 0) {
+        for (int i = 0, n = tasks.size(); i < n; i++) {
+          lost += tasks.id(i) == 0 ? 0 : 1;
         }
-        if (index < 0) {
-          lost++;
-          continue;
+      } else {
+        for (int i = s.block.events(tasks, 0, index, at, buffers);
+            i < tasks.size();
+            i = s.block.events(tasks, i, index, at, buffers)) {
+          full = taken(s, full); // the block is full
         }
-        int kind = LineageEvent.Kind.of(tasks.outcome(i)).code();
-        full = roomForOne(s, full);
-        if (!append(s, id, tasks.parentId(i), index, kind, tasks.attempt(i), at)) {
-          lost++;
+        lost = s.block.takeUnfit();
+        if (s.block.records() > 0 && at - s.block.firstAt() >= MAX_AGE_MS) {
+          full = taken(s, full);
         }
       }
-      full = takeIfOld(s, at, full);
     } finally {
       s.unlock();
     }
     return lost + handOver(full);
+  }
+
+  /** One attempt as a batch of one. */
+  record OneAttempt(
+      String runId, String stage, long task, long parent, int attempt, TaskOutcome outcome)
+      implements SettledTasks {
+    @Override
+    public int size() {
+      return 1;
+    }
+
+    @Override
+    public long id(int i) {
+      return task;
+    }
+
+    @Override
+    public long parentId(int i) {
+      return parent;
+    }
+
+    @Override
+    public int attempt(int i) {
+      return attempt;
+    }
+
+    @Override
+    public TaskOutcome outcome(int i) {
+      return outcome;
+    }
   }
 
   /** The calling thread's stripe. */
@@ -193,40 +208,11 @@ final class LineageBuffers {
     return i;
   }
 
-  /**
-   * Makes room in the stripe's buffer for one event and the time record before it: hands a buffer
-   * that has not as much over (to {@code full}, created if null). Lock held.
-   */
-  private @Nullable List<Entry.LineageBlock> roomForOne(
-      Stripe s, @Nullable List<Entry.LineageBlock> full) {
-    if (!s.block.hasRoom()) {
-      if (full == null) {
-        full = new ArrayList<>(2);
-      }
-      full.add(take(s));
-    }
-    return full;
-  }
-
-  /** Hands the stripe's buffer over if it holds events older than {@link #MAX_AGE_MS}. */
-  private @Nullable List<Entry.LineageBlock> takeIfOld(
-      Stripe s, long at, @Nullable List<Entry.LineageBlock> full) {
-    if (s.block.records() > 0 && at - s.block.firstAt() >= MAX_AGE_MS) {
-      if (full == null) {
-        full = new ArrayList<>(1);
-      }
-      full.add(take(s));
-    }
-    return full;
-  }
-
-  /**
-   * Appends one event to the stripe's block, after a time record if it holds none of time {@code
-   * at} yet; false if it does not fit a record. Room for both was made; lock held.
-   */
-  private boolean append(
-      Stripe s, long task, long parent, int index, int kind, int attempt, long at) {
-    return s.block.event(task, parent, index, kind, attempt, at, buffers);
+  /** Takes the stripe's block into {@code full} (created if null). Lock held. */
+  private List<Entry.LineageBlock> taken(Stripe s, @Nullable List<Entry.LineageBlock> full) {
+    List<Entry.LineageBlock> list = full != null ? full : new ArrayList<>(2);
+    list.add(take(s));
+    return list;
   }
 
   /** A recycled array, or a new one while the writer holds all the others. */

@@ -11,6 +11,7 @@ import io.celestialflow.event.RunStarted;
 import io.celestialflow.event.TaskFailed;
 import io.celestialflow.spi.SettledTasks;
 import io.celestialflow.spi.TaskObserver;
+import io.celestialflow.spi.TaskOutcome;
 import io.celestialflow.spi.TaskRef;
 import java.lang.reflect.Type;
 import java.time.Duration;
@@ -357,7 +358,7 @@ final class RunRecorder implements GraphListener, TaskObserver {
   @Override
   public void succeeded(TaskRef task, long elapsedNanos) {
     settled(task, true);
-    lineage(task, LineageEvent.Kind.SUCCEEDED);
+    lineage(task, TaskOutcome.SUCCEEDED);
   }
 
   @Override
@@ -365,13 +366,13 @@ final class RunRecorder implements GraphListener, TaskObserver {
     if (!willRetry) {
       settled(task, false);
     }
-    lineage(task, willRetry ? LineageEvent.Kind.RETRIED : LineageEvent.Kind.FAILED);
+    lineage(task, willRetry ? TaskOutcome.RETRIED : TaskOutcome.FAILED);
   }
 
   @Override
   public void duplicate(TaskRef task) {
     settled(task, false);
-    lineage(task, LineageEvent.Kind.DUPLICATE);
+    lineage(task, TaskOutcome.DUPLICATE);
   }
 
   /**
@@ -398,21 +399,19 @@ final class RunRecorder implements GraphListener, TaskObserver {
     }
   }
 
-  private void lineage(TaskRef task, LineageEvent.Kind kind) {
-    lineage(task.runId(), task.stage(), task.id(), task.parentId(), task.attempt(), kind);
-  }
-
-  private void lineage(
-      String runId, String stage, long id, long parentId, int attempt, LineageEvent.Kind kind) {
-    if (!options.lineage() || id == 0) {
+  private void lineage(TaskRef task, TaskOutcome outcome) {
+    if (!options.lineage() || task.id() == 0) {
       return; // the run does not track identity
     }
     long now = LineageClock.now();
-    ensureStarted(runId, now);
+    ensureStarted(task.runId(), now);
     LineageBuffers buffers = lineage;
-    int lost = buffers == null ? 1 : buffers.add(id, parentId, stage, kind.code(), attempt, now);
+    long lost =
+        buffers == null
+            ? 1
+            : buffers.add(task.id(), task.parentId(), task.stage(), outcome, task.attempt(), now);
     if (lost != 0) {
-      dropped.add(Math.abs(lost)); // a block the writer did not take, or a stage not in the graph
+      dropped.add(lost); // a block the writer did not take, or a stage not in the graph
     }
   }
 

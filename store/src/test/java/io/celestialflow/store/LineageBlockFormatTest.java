@@ -2,6 +2,7 @@ package io.celestialflow.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.celestialflow.spi.TaskOutcome;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -20,16 +21,35 @@ class LineageBlockFormatTest {
   /** One event as encoded: task, parent, stage, kind, attempt, time. */
   private record Event(long task, long parent, int stage, int kind, int attempt, long at) {}
 
-  /** Appends one event to a block. */
+  /**
+   * Appends one event to a block, as a batch of one; whether it was recorded (not if it does not
+   * fit a record, counted as such, or if it has no id: the run tracks none).
+   */
   private static boolean append(LineageBlockFormat.Encoder encoder, Event e) {
-    return encoder.event(
-        e.task(),
-        e.parent(),
-        e.stage(),
-        e.kind(),
-        e.attempt(),
-        e.at(),
-        LineageBlockFormat::newBody);
+    int records = encoder.records();
+    assertThat(
+            encoder.events(
+                new LineageBuffers.OneAttempt(
+                    "r", STAGES.get(0), e.task(), e.parent(), e.attempt(), outcome(e.kind())),
+                0,
+                e.stage(),
+                e.at(),
+                LineageBlockFormat::newBody))
+        .as("the block had room")
+        .isOne();
+    boolean recorded = encoder.records() > records;
+    assertThat(encoder.takeUnfit()).isEqualTo(recorded || e.task() == 0 ? 0 : 1);
+    return recorded;
+  }
+
+  /** The engine's outcome of an event kind's code. */
+  static TaskOutcome outcome(int kind) {
+    for (TaskOutcome o : TaskOutcome.values()) {
+      if (LineageEvent.Kind.codeOf(o) == kind) {
+        return o;
+      }
+    }
+    throw new IllegalArgumentException("no outcome has code " + kind);
   }
 
   /** Encodes events into one block, as the engine's buffers do. */
@@ -174,7 +194,7 @@ class LineageBlockFormatTest {
   void anEventThatDoesNotFitIsRefusedAndNothingIsWritten() {
     LineageBlockFormat.Encoder encoder = new LineageBlockFormat.Encoder();
     long[][] bad = {
-      {0, 0, 1, 5}, // task 0
+      {0, 0, 1, 5}, // task 0: no id, left out uncounted
       {LineageRecord.MAX_ID + 1, 0, 1, 5},
       {1, -1, 1, 5},
       {1, LineageRecord.MAX_ID + 1, 1, 5},
@@ -184,7 +204,7 @@ class LineageBlockFormatTest {
       {1, 0, 1, LineageRecord.MAX_TIME + 1},
     };
     for (long[] e : bad) {
-      assertThat(encoder.event(e[0], e[1], 0, 1, (int) e[2], e[3], LineageBlockFormat::newBody))
+      assertThat(append(encoder, new Event(e[0], e[1], 0, 1, (int) e[2], e[3])))
           .as("task %d, parent %d, attempt %d, time %d", e[0], e[1], e[2], e[3])
           .isFalse();
       assertThat(encoder.records()).isZero();

@@ -44,12 +44,12 @@ class LineageBuffersTest {
           Thread.ofPlatform()
               .start(() -> {
                 for (long id = first; id < first + each; id++) {
-                  int lost =
+                  long lost =
                       buffers.add(
                           id,
                           id - 1,
                           stages.get((int) (id % 2)),
-                          LineageEvent.Kind.SUCCEEDED.code(),
+                          TaskOutcome.SUCCEEDED,
                           1,
                           1_700_000_000_000L);
                   assertThat(lost).isZero();

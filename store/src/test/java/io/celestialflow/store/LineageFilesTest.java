@@ -3,6 +3,7 @@ package io.celestialflow.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.celestialflow.spi.TaskOutcome;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -43,7 +44,7 @@ class LineageFilesTest {
     w.put(new Entry.RunStart("r", "g", "{}", "{}", null, "run", 0));
     LineageBuffers b = new LineageBuffers("r", STAGES, w::offer);
     for (int i = 1; i <= n; i++) {
-      b.add(i, i / 2, i % 2 == 1 ? "a" : "b", LineageEvent.Kind.SUCCEEDED.code(), 1, i);
+      b.add(i, i / 2, i % 2 == 1 ? "a" : "b", TaskOutcome.SUCCEEDED, 1, i);
       if (i % perBlock == 0) {
         b.drain();
       }
@@ -70,7 +71,7 @@ class LineageFilesTest {
         Runnable add =
             () -> {
               for (int i = first; i < first + each; i++) {
-                assertThat(b.add(i, i / 2, "b", LineageEvent.Kind.SUCCEEDED.code(), 1, i)).isZero();
+                assertThat(b.add(i, i / 2, "b", TaskOutcome.SUCCEEDED, 1, i)).isZero();
               }
             };
         started.add(t % 2 == 0 ? Thread.ofPlatform().start(add) : Thread.ofVirtual().start(add));
@@ -129,8 +130,7 @@ class LineageFilesTest {
             Thread.ofPlatform()
                 .start(() -> {
                   for (int i = first; i < first + each; i++) {
-                    dropped.addAndGet(
-                        b.add(i, i / 2, "a", LineageEvent.Kind.SUCCEEDED.code(), 1, i));
+                    dropped.addAndGet(b.add(i, i / 2, "a", TaskOutcome.SUCCEEDED, 1, i));
                   }
                 }));
       }
@@ -329,7 +329,7 @@ class LineageFilesTest {
 
       StoreWriter w = store.writerForTests();
       LineageBuffers more = new LineageBuffers("r", STAGES, w::offer);
-      more.add(21, 10, "b", LineageEvent.Kind.SUCCEEDED.code(), 1, 21);
+      more.add(21, 10, "b", TaskOutcome.SUCCEEDED, 1, 21);
       more.drain();
       w.flush("r", java.time.Duration.ofSeconds(10));
       assertThat(Files.readAllBytes(log)).as("left as it was").isEqualTo(b.array());
@@ -348,7 +348,7 @@ class LineageFilesTest {
       StoreWriter w = store.writerForTests();
       LineageBuffers b = new LineageBuffers("r", STAGES, w::offer);
       for (int i = 11; i <= 20; i++) {
-        b.add(i, i / 2, "a", LineageEvent.Kind.SUCCEEDED.code(), 1, i);
+        b.add(i, i / 2, "a", TaskOutcome.SUCCEEDED, 1, i);
       }
       LineageTest.end(w, b, "r");
       assertThat(store.trace("r", 11).found()).isTrue();
@@ -370,7 +370,7 @@ class LineageFilesTest {
       w.put(new Entry.RunStart("r", "g", "{}", "{}", null, "run", 0));
       LineageBuffers b = new LineageBuffers("r", STAGES, w::offer);
       for (int i = 1; i <= 10; i++) {
-        b.add(i, i / 2, "a", LineageEvent.Kind.SUCCEEDED.code(), 1, i);
+        b.add(i, i / 2, "a", TaskOutcome.SUCCEEDED, 1, i);
       }
       b.drain();
       w.flush("r", java.time.Duration.ofSeconds(10)); // still going: no index
@@ -390,7 +390,7 @@ class LineageFilesTest {
       }
 
       for (int i = 11; i <= 12; i++) {
-        b.add(i, i / 2, "b", LineageEvent.Kind.SUCCEEDED.code(), 1, i);
+        b.add(i, i / 2, "b", TaskOutcome.SUCCEEDED, 1, i);
       }
       LineageTest.end(w, b, "r");
       assertThat(store.trace("r", 2).descendants())

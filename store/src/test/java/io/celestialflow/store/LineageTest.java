@@ -26,7 +26,7 @@ class LineageTest {
 
   private static void event(
       LineageBuffers b, long task, long parent, String stage, LineageEvent.Kind k, int attempt) {
-    b.add(task, parent, stage, k.code(), attempt, 1000 + task);
+    b.add(task, parent, stage, LineageBlockFormatTest.outcome(k.code()), attempt, 1000 + task);
   }
 
   /** Ends a run's lineage as a recording does: hands the buffers over and waits for the log. */

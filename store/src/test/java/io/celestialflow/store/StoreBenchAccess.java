@@ -1,6 +1,7 @@
 package io.celestialflow.store;
 
 import io.celestialflow.TaskFailure;
+import io.celestialflow.spi.TaskOutcome;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -51,7 +52,9 @@ public final class StoreBenchAccess implements AutoCloseable {
 
   /** Appends one lineage event (a success, attempt 1, now) of a run begun with startLineage. */
   public void lineage(String runId, long task, long parent, String stage) {
-    lineage.get(runId).add(task, parent, stage, 1, 1, System.currentTimeMillis());
+    lineage
+        .get(runId)
+        .add(task, parent, stage, TaskOutcome.SUCCEEDED, 1, System.currentTimeMillis());
   }
 
   /**
