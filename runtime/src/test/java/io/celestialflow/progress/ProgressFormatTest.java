@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.celestialflow.ExecutionMode;
 import io.celestialflow.StageStats;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -43,6 +46,57 @@ class ProgressFormatTest {
     assertThat(ProgressFormat.seconds(65)).isEqualTo("1:05");
     assertThat(ProgressFormat.seconds(3725)).isEqualTo("1:02:05");
     assertThat(ProgressFormat.seconds(Double.POSITIVE_INFINITY)).isEqualTo("--:--");
+  }
+
+  /**
+   * The pieces are formatted by hand (a display's code is never hot enough to compile, and
+   * interpreted {@code String.format} took milliseconds a frame): they read as {@code
+   * String.format} would write them.
+   */
+  @Test
+  void handFormattedPiecesReadAsStringFormatWouldWriteThem() {
+    SplittableRandom random = new SplittableRandom(7);
+    List<Long> counts =
+        new ArrayList<>(List.of(0L, 7L, 999L, 1_000L, -1_000L, Long.MAX_VALUE, Long.MIN_VALUE));
+    for (int i = 0; i < 2_000; i++) {
+      counts.add(random.nextLong() >> random.nextInt(64));
+    }
+    for (long n : counts) {
+      assertThat(ProgressFormat.count(n)).isEqualTo(String.format(Locale.ROOT, "%,d", n));
+    }
+    for (long sec = 0; sec < 400_000; sec += 1 + random.nextInt(97)) {
+      String expected =
+          sec > 359_999
+              ? "--:--"
+              : sec >= 3600
+                  ? String.format(Locale.ROOT, "%d:%02d:%02d", sec / 3600, sec / 60 % 60, sec % 60)
+                  : String.format(Locale.ROOT, "%d:%02d", sec / 60, sec % 60);
+      assertThat(ProgressFormat.seconds((double) sec)).isEqualTo(expected);
+    }
+    for (int i = 0; i < 20_000; i++) {
+      double perSecond = Math.pow(10, random.nextDouble(-1, 8));
+      String rate = ProgressFormat.rate(perSecond);
+      double unit = perSecond < 1_000 ? 1 : perSecond < 1_000_000 ? 1e3 : 1e6;
+      int decimals = perSecond < 1_000 ? 0 : perSecond < 1_000_000 ? 1 : 2;
+      String number = rate.substring(0, rate.length() - (unit == 1 ? 2 : 3));
+      assertThat(number)
+          .as("%s of %s", rate, perSecond)
+          .matches(decimals == 0 ? "\\d+" : "\\d+\\.\\d{" + decimals + "}");
+      // String.format rounds the decimal text half up; the hand version the binary value: they
+      // may differ at an exact tie, never by more than the last digit
+      assertThat(Double.parseDouble(number) * unit)
+          .as("%s of %s", rate, perSecond)
+          .isCloseTo(
+              perSecond,
+              org.assertj.core.data.Offset.offset(
+                  0.5 * unit * Math.pow(10, -decimals) + 1e-6 * unit));
+      String formatted = String.format(Locale.ROOT, "%." + decimals + "f", perSecond / unit);
+      if (!formatted.equals(number)) {
+        assertThat(Math.abs(Double.parseDouble(formatted) - Double.parseDouble(number)))
+            .as("%s against %s", number, formatted)
+            .isLessThanOrEqualTo(Math.pow(10, -decimals) * 1.000001);
+      }
+    }
   }
 
   @Test
