@@ -79,8 +79,7 @@ final class Screen {
       for (String line : frame) {
         s.append(line).append(CSI).append("K\n");
       }
-      terminal.print(s);
-      terminal.flush();
+      write(s);
       lines = List.copyOf(frame);
       drawn = lines.size();
     } finally {
@@ -119,6 +118,16 @@ final class Screen {
     }
   }
 
+  /**
+   * Writes text to the terminal as bytes of its charset: {@code print} would push it through the
+   * stream's character encoder, code that a few frames a second never make hot enough to compile
+   * (interpreted, it was most of drawing a frame).
+   */
+  private void write(CharSequence text) {
+    terminal.writeBytes(text.toString().getBytes(terminal.charset()));
+    terminal.flush();
+  }
+
   /** Moves the cursor back to the first bar line and clears from there down. */
   private void erase(StringBuilder s) {
     if (drawn > 0) {
@@ -131,8 +140,7 @@ final class Screen {
     StringBuilder s = new StringBuilder();
     erase(s);
     if (!s.isEmpty()) {
-      terminal.print(s);
-      terminal.flush();
+      write(s);
     }
     target.write(bytes, 0, length);
     if (length > 0 && bytes[length - 1] != '\n') {
