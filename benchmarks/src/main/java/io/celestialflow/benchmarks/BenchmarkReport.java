@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import org.jspecify.annotations.Nullable;
+import org.openjdk.jmh.results.BenchmarkResult;
+import org.openjdk.jmh.results.IterationResult;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.results.format.ResultFormatType;
@@ -19,6 +21,7 @@ import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.Options;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
+import org.openjdk.jmh.util.ListStatistics;
 
 /**
  * Runs every benchmark pair through the JMH {@link Runner} and prints each CelestialFlow figure
@@ -146,17 +149,36 @@ public final class BenchmarkReport {
   }
 
   /**
-   * A figure: a benchmark class with a {@code baseline} and a {@code celestialFlow} method.
+   * A figure: a benchmark class with a {@code baseline} and a {@code celestialFlow} method, or with
+   * one {@code interleaved} method that runs both sides in turn ({@link InterleavedSides}).
    *
    * @param name short name, used in the table and to select pairs
    * @param type the JMH {@code @State} class holding both methods
    * @param unit what the scores are in, in words (JMH's "op" is a task or a batch)
    * @param higherIsBetter true for throughputs
    * @param target the figure's target
+   * @param interleaved whether both sides run in turn in one benchmark (time scores only)
    */
-  record Pair(String name, Class<?> type, String unit, boolean higherIsBetter, Target target) {
+  record Pair(
+      String name,
+      Class<?> type,
+      String unit,
+      boolean higherIsBetter,
+      Target target,
+      boolean interleaved) {
     static final String BASELINE = "baseline";
     static final String CELESTIAL_FLOW = "celestialFlow";
+    static final String INTERLEAVED = "interleaved";
+
+    /** A pair of two benchmarks, each side in its own forks. */
+    Pair(String name, Class<?> type, String unit, boolean higherIsBetter, Target target) {
+      this(name, type, unit, higherIsBetter, target, false);
+    }
+
+    /** A pair whose sides run in turn in one benchmark, in the same forks: time per task. */
+    static Pair interleaved(String name, Class<?> type, Target target) {
+      return new Pair(name, type, "ns/task", false, target, true);
+    }
 
     String baselineBenchmark() {
       return type.getName() + "." + BASELINE;
@@ -166,15 +188,23 @@ public final class BenchmarkReport {
       return type.getName() + "." + CELESTIAL_FLOW;
     }
 
-    /** The JMH include pattern selecting both methods and nothing else. */
+    String interleavedBenchmark() {
+      return type.getName() + "." + INTERLEAVED;
+    }
+
+    /** The JMH benchmarks of the pair. */
+    List<String> benchmarks() {
+      return interleaved
+          ? List.of(interleavedBenchmark())
+          : List.of(baselineBenchmark(), celestialFlowBenchmark());
+    }
+
+    /** The JMH include pattern selecting the pair's benchmarks and nothing else. */
     String includePattern() {
       return "^"
           + Pattern.quote(type.getName() + ".")
-          + "("
-          + BASELINE
-          + "|"
-          + CELESTIAL_FLOW
-          + ")$";
+          + (interleaved ? INTERLEAVED : "(" + BASELINE + "|" + CELESTIAL_FLOW + ")")
+          + "$";
     }
 
     boolean matches(Pattern filter) {
@@ -225,9 +255,9 @@ public final class BenchmarkReport {
               "virtual-fan-out", VirtualFanOutBenchmark.class, "ms/batch", false, new Reported()),
           new Pair("all-fail", FailureBenchmark.class, "ns/task", false, new Reported()),
           // Baseline: the same run without progress; CelestialFlow: with ConsoleProgress on.
-          new Pair("progress", ProgressBenchmark.class, "ns/task", false, new RatioAtMost(1.03)),
+          Pair.interleaved("progress", ProgressBenchmark.class, new RatioAtMost(1.03)),
           // Baseline: the same run without metrics; CelestialFlow: with a Micrometer registry.
-          new Pair("metrics", MetricsBenchmark.class, "ns/task", false, new RatioAtMost(1.02)),
+          Pair.interleaved("metrics", MetricsBenchmark.class, new RatioAtMost(1.02)),
           new Pair("metrics-timed", MetricsTimedBenchmark.class, "ns/task", false, new Reported()));
 
   // ---------------------------------------------------------------- settings
@@ -326,8 +356,8 @@ public final class BenchmarkReport {
           .measurementIterations(5)
           .measurementTime(TimeValue.seconds(2));
     }
-    // Fork counts come from each class's @Fork: 1, or 2 for the pairs that run more threads than
-    // the machine has cores, whose scores vary more from one JVM to the next.
+    // Fork counts come from each class's @Fork: 1, 2 for the pairs that run more threads than the
+    // machine has cores, whose scores vary more from one JVM to the next, 3 for the interleaved.
     b.threads(1).shouldDoGC(true).jvmArgsAppend(forkJvmArgs().toArray(new String[0]));
     for (String prof : settings.profilers()) {
       int colon = prof.indexOf(':');
@@ -387,14 +417,28 @@ public final class BenchmarkReport {
    * @param pair the figure
    * @param baseline the baseline's score, if it ran
    * @param celestialFlow CelestialFlow's score, if it ran
+   * @param pairedRatio for an interleaved pair, the mean over its measurement iterations of the
+   *     median ratio of an invocation's two runs ({@link InterleavedSides#pairRatio}); else NaN
    */
-  record Row(Pair pair, @Nullable Score baseline, @Nullable Score celestialFlow) {
-    /** CelestialFlow's cost over the baseline's; NaN when a score is missing. */
+  record Row(
+      Pair pair, @Nullable Score baseline, @Nullable Score celestialFlow, double pairedRatio) {
+    /** A line of a pair whose ratio is its scores'. */
+    Row(Pair pair, @Nullable Score baseline, @Nullable Score celestialFlow) {
+      this(pair, baseline, celestialFlow, Double.NaN);
+    }
+
+    /**
+     * CelestialFlow's cost over the baseline's: the paired ratio of an interleaved pair, else the
+     * scores' ratio; NaN when a score is missing.
+     */
     double ratio() {
       Score b = baseline;
       Score c = celestialFlow;
       if (b == null || c == null) {
         return Double.NaN;
+      }
+      if (!Double.isNaN(pairedRatio)) {
+        return pairedRatio;
       }
       return pair.higherIsBetter() ? b.value() / c.value() : c.value() / b.value();
     }
@@ -423,16 +467,78 @@ public final class BenchmarkReport {
   }
 
   static List<Row> rows(List<Pair> pairs, Collection<RunResult> results) {
-    Map<String, Score> scores = new HashMap<>();
+    Map<String, RunResult> byName = new HashMap<>();
     for (RunResult r : results) {
-      scores.put(r.getParams().getBenchmark(), Score.of(r.getPrimaryResult()));
+      byName.put(r.getParams().getBenchmark(), r);
     }
     List<Row> rows = new ArrayList<>();
     for (Pair p : pairs) {
-      rows.add(
-          new Row(p, scores.get(p.baselineBenchmark()), scores.get(p.celestialFlowBenchmark())));
+      if (p.interleaved()) {
+        RunResult r = byName.get(p.interleavedBenchmark());
+        rows.add(
+            r == null
+                ? new Row(p, null, null)
+                : new Row(
+                    p,
+                    side(r, InterleavedSides.BASELINE_NANOS, InterleavedSides.BASELINE_TASKS),
+                    side(
+                        r,
+                        InterleavedSides.CELESTIAL_FLOW_NANOS,
+                        InterleavedSides.CELESTIAL_FLOW_TASKS),
+                    iterations(r, InterleavedSides.PAIR_RATIO).getMean()));
+      } else {
+        rows.add(
+            new Row(
+                p,
+                primary(byName.get(p.baselineBenchmark())),
+                primary(byName.get(p.celestialFlowBenchmark()))));
+      }
     }
     return rows;
+  }
+
+  private static @Nullable Score primary(@Nullable RunResult result) {
+    return result == null ? null : Score.of(result.getPrimaryResult());
+  }
+
+  /**
+   * One side of an interleaved pair: its time per task in each measurement iteration of every fork,
+   * their mean, and half the 99.9% confidence interval.
+   */
+  static @Nullable Score side(RunResult result, String nanos, String tasks) {
+    ListStatistics perTask = new ListStatistics();
+    for (IterationResult iteration : iterations(result)) {
+      Result<?> n = iteration.getSecondaryResults().get(nanos);
+      Result<?> t = iteration.getSecondaryResults().get(tasks);
+      if (n != null && t != null && t.getScore() > 0) {
+        perTask.addValue(n.getScore() / t.getScore());
+      }
+    }
+    if (perTask.getN() == 0) {
+      return null;
+    }
+    return new Score(
+        perTask.getMean(), perTask.getN() > 1 ? perTask.getMeanErrorAt(0.999) : Double.NaN);
+  }
+
+  /** A secondary result's value in each measurement iteration of every fork (NaN left out). */
+  private static ListStatistics iterations(RunResult result, String name) {
+    ListStatistics values = new ListStatistics();
+    for (IterationResult iteration : iterations(result)) {
+      Result<?> r = iteration.getSecondaryResults().get(name);
+      if (r != null && !Double.isNaN(r.getScore())) {
+        values.addValue(r.getScore());
+      }
+    }
+    return values;
+  }
+
+  private static List<IterationResult> iterations(RunResult result) {
+    List<IterationResult> all = new ArrayList<>();
+    for (BenchmarkResult fork : result.getBenchmarkResults()) {
+      all.addAll(fork.getIterationResults());
+    }
+    return all;
   }
 
   static String table(List<Row> rows) {
@@ -511,7 +617,8 @@ public final class BenchmarkReport {
                              [--list] [REGEX...]
         --quick           2 x 0.5 s warmup, 3 x 0.5 s measurement per benchmark (smoke run)
                           and 1 fork (default: 3 x 2 s warmup, 5 x 2 s measurement, 1 fork,
-                          2 for the thread-x4 and async-pooled pairs)
+                          2 for the thread-x4 and async-pooled pairs, 3 for progress and
+                          metrics)
         --strict          exit with status 1 if a target is missed
         --prof NAME[:O]   add a JMH profiler, e.g. --prof gc or --prof stack:lines=5
         --result FILE     also write JMH's results as JSON
@@ -569,12 +676,12 @@ public final class BenchmarkReport {
     System.out.println(
         "Scores are JMH means ± half the 99.9% confidence interval. Ratio = CelestialFlow cost /"
             + " baseline cost (for tasks/s: baseline rate / CelestialFlow rate); above 1 means"
-            + " CelestialFlow is slower.");
+            + " CelestialFlow is slower. The progress and metrics pairs run their two sides in"
+            + " turn in one benchmark, in the same forks: their scores are each side's mean time"
+            + " per task over the measurement iterations, their ratio the mean over those"
+            + " iterations of the median ratio of one invocation's two runs.");
     if (pairs.stream().anyMatch(p -> p.type() == FailureBenchmark.class)) {
       System.out.println(FailureHeapProbe.measure());
-    }
-    if (pairs.stream().anyMatch(p -> p.type() == ProgressBenchmark.class)) {
-      System.out.println(ProgressAlternation.measure());
     }
     if (rows.stream().anyMatch(r -> !r.complete())) {
       System.exit(2);
