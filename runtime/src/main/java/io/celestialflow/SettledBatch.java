@@ -14,6 +14,8 @@ final class SettledBatch implements SettledTasks {
 
   private static final TaskOutcome[] OUTCOMES = TaskOutcome.values();
 
+  private static final byte SUCCEEDED = (byte) TaskOutcome.SUCCEEDED.ordinal();
+
   private final Observers observers;
   private final long[] ids = new long[CAPACITY];
   private final long[] parents = new long[CAPACITY];
@@ -90,6 +92,11 @@ final class SettledBatch implements SettledTasks {
   @Override
   public TaskOutcome outcome(int i) {
     return OUTCOMES[outcomes[check(i)]];
+  }
+
+  @Override
+  public boolean succeeded(int i) {
+    return outcomes[check(i)] == SUCCEEDED;
   }
 
   private int check(int i) {

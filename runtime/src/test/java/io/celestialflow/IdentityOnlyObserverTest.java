@@ -147,6 +147,9 @@ class IdentityOnlyObserverTest {
     final List<Heard> heard = new CopyOnWriteArrayList<>();
     final List<Integer> sizes = new CopyOnWriteArrayList<>();
 
+    /** The outcomes of attempts whose {@code succeeded(i)} said otherwise. */
+    final List<TaskOutcome> disagreements = new CopyOnWriteArrayList<>();
+
     @Override
     public boolean identityOnly(TaskStage<?, ?> stage) {
       return true;
@@ -156,6 +159,9 @@ class IdentityOnlyObserverTest {
     public void settled(SettledTasks tasks) {
       sizes.add(tasks.size());
       for (int i = 0; i < tasks.size(); i++) {
+        if (tasks.succeeded(i) != (tasks.outcome(i) == TaskOutcome.SUCCEEDED)) {
+          disagreements.add(tasks.outcome(i));
+        }
         heard.add(
             new Heard(
                 tasks.runId(),
@@ -192,6 +198,9 @@ class IdentityOnlyObserverTest {
       // 3000 tasks, 300 of them retried once (x % 10 == 1), and 51 failing for good
       assertThat(batches.heard).hasSize(3300);
       assertThat(batches.heard).containsExactlyInAnyOrderElementsOf(withRefs.heard);
+      assertThat(batches.disagreements).as("succeeded(i) is outcome(i) == SUCCEEDED").isEmpty();
+      assertThat(batches.heard.stream().map(Heard::outcome).distinct())
+          .contains(TaskOutcome.SUCCEEDED, TaskOutcome.RETRIED, TaskOutcome.FAILED);
       assertThat(batches.sizes).allSatisfy(n -> assertThat(n).isBetween(1, 256));
       if (mode != Mode.VIRTUAL) { // a virtual thread per task settles one task at a time
         assertThat(batches.sizes.stream().mapToInt(Integer::intValue).max().orElseThrow())

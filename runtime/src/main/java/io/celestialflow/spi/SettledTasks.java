@@ -49,4 +49,15 @@ public interface SettledTasks {
    * @return the outcome
    */
   TaskOutcome outcome(int i);
+
+  /**
+   * Whether attempt {@code i} succeeded: {@code outcome(i) == TaskOutcome.SUCCEEDED}, which a batch
+   * can answer more cheaply (most attempts succeed, and a recorder asks for every one).
+   *
+   * @param i from 0 to {@link #size()} - 1
+   * @return whether it succeeded
+   */
+  default boolean succeeded(int i) {
+    return outcome(i) == TaskOutcome.SUCCEEDED;
+  }
 }
