@@ -130,8 +130,8 @@ final class LineageBlockFormat {
      * ahead for many events rather than checked for each: batches of 256 chain events took 12.0 ns
      * per event with an event at a time (its state read from and written back to the fields), 10.6
      * ns so (a loop of nothing else), 8.5 ns asking the batch whether each attempt succeeded before
-     * asking for its outcome (an enum read from an array, then its code from another). One event
-     * alone is a batch of one.
+     * asking for its outcome (an enum read from an array, then mapped to its code). One event alone
+     * is a batch of one.
      *
      * @param stage the stage's index in the log's table
      * @param buffers where the block's array comes from when it has none
@@ -152,7 +152,7 @@ final class LineageBlockFormat {
         b = buffers.get();
         body = b;
       }
-      boolean timeFits = at >= 0 && at <= LineageRecord.MAX_TIME;
+      boolean timeFits = LineageRecord.timeFits(at);
       boolean needTime = records == 0 || at != lastAt;
       int p = length;
       int records = this.records;
@@ -170,13 +170,7 @@ final class LineageBlockFormat {
         }
         long parentId = tasks.parentId(i);
         int attempt = tasks.attempt(i);
-        if (!timeFits
-            || id > LineageRecord.MAX_ID
-            || id < 1
-            || parentId < 0
-            || parentId > LineageRecord.MAX_ID
-            || attempt < 1
-            || attempt > LineageRecord.MAX_ATTEMPT) {
+        if (!timeFits || !LineageRecord.eventFits(id, parentId, attempt)) {
           unfit++;
           continue;
         }
@@ -191,7 +185,7 @@ final class LineageBlockFormat {
           needTime = false;
         }
         int tagAt = p++;
-        int tag = tasks.succeeded(i) ? SUCCEEDED : LineageEvent.Kind.codeOf(tasks.outcome(i));
+        int tag = tasks.succeeded(i) ? SUCCEEDED : LineageEvent.Kind.of(tasks.outcome(i)).code();
         if (stage != lastStage) {
           tag |= STAGE;
           p = putVarint(b, p, stage);
@@ -353,7 +347,7 @@ final class LineageBlockFormat {
           return "record " + r + " has tag " + tag;
         }
         long time = getVarint(body, at);
-        if (time < 0 || time > LineageRecord.MAX_TIME) {
+        if (!LineageRecord.timeFits(time)) {
           return "record " + r + " has time " + time;
         }
         words[2 * r] = LineageRecord.timeWord0(time);
@@ -377,12 +371,7 @@ final class LineageBlockFormat {
       }
       if (stage < 0
           || stage >= LineageRecord.MAX_STAGES
-          || task < 1
-          || task > LineageRecord.MAX_ID
-          || parentOf < 0
-          || parentOf > LineageRecord.MAX_ID
-          || attempt < 1
-          || attempt > LineageRecord.MAX_ATTEMPT) {
+          || !LineageRecord.eventFits(task, parentOf, attempt)) {
         return "record " + r + " holds a field out of range";
       }
       long w1 = LineageRecord.eventWord1(parentOf, kind, (int) attempt);

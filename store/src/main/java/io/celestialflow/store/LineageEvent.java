@@ -74,20 +74,6 @@ public record LineageEvent(
       };
     }
 
-    /** The codes of {@link #of(io.celestialflow.spi.TaskOutcome)}, by the outcome's ordinal. */
-    private static final int[] CODES =
-        java.util.Arrays.stream(io.celestialflow.spi.TaskOutcome.values())
-            .mapToInt(o -> of(o).code)
-            .toArray();
-
-    /**
-     * The code of the event of an attempt that ended so: an array look-up (the engine's appends ask
-     * it for every event; the enum switch of {@link #of} measured 2 ns of an append's 10).
-     */
-    static int codeOf(io.celestialflow.spi.TaskOutcome outcome) {
-      return CODES[outcome.ordinal()];
-    }
-
     static Kind of(int code) {
       for (Kind k : values()) {
         if (k.code == code) {

@@ -59,18 +59,28 @@ final class LineageRecord {
    */
   static boolean putEvent(
       ByteBuffer to, int offset, long task, long parent, int stage, int kind, int attempt) {
-    if (task < 1
-        || task > MAX_ID
-        || parent < 0
-        || parent > MAX_ID
-        || attempt < 1
-        || attempt > MAX_ATTEMPT) {
+    if (!eventFits(task, parent, attempt)) {
       return false;
     }
     long w1 = eventWord1(parent, kind, attempt);
     to.putLong(offset, eventWord0(task, stage, w1));
     to.putLong(offset + 8, w1);
     return true;
+  }
+
+  /** Whether an event's task, parent (0 for an input) and attempt fit a record. */
+  static boolean eventFits(long task, long parent, long attempt) {
+    return task >= 1
+        && task <= MAX_ID
+        && parent >= 0
+        && parent <= MAX_ID
+        && attempt >= 1
+        && attempt <= MAX_ATTEMPT;
+  }
+
+  /** Whether a time (epoch milliseconds) fits a time record. */
+  static boolean timeFits(long at) {
+    return at >= 0 && at <= MAX_TIME;
   }
 
   /** An event's second word (fields in range). */
@@ -96,7 +106,7 @@ final class LineageRecord {
    * @return false if the time does not fit: nothing is written
    */
   static boolean putTime(ByteBuffer to, int offset, long at) {
-    if (at < 0 || at > MAX_TIME) {
+    if (!timeFits(at)) {
       return false;
     }
     to.putLong(offset, timeWord0(at));

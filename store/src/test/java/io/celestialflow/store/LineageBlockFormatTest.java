@@ -45,7 +45,7 @@ class LineageBlockFormatTest {
   /** The engine's outcome of an event kind's code. */
   static TaskOutcome outcome(int kind) {
     for (TaskOutcome o : TaskOutcome.values()) {
-      if (LineageEvent.Kind.codeOf(o) == kind) {
+      if (LineageEvent.Kind.of(o).code() == kind) {
         return o;
       }
     }
