@@ -399,19 +399,12 @@ final class RunRecorder implements GraphListener, TaskObserver {
     }
   }
 
+  /** An attempt the engine reported alone: recorded as a batch of one. */
   private void lineage(TaskRef task, TaskOutcome outcome) {
-    if (!options.lineage() || task.id() == 0) {
-      return; // the run does not track identity
-    }
-    long now = LineageClock.now();
-    ensureStarted(task.runId(), now);
-    LineageBuffers buffers = lineage;
-    long lost =
-        buffers == null
-            ? 1
-            : buffers.add(task.id(), task.parentId(), task.stage(), outcome, task.attempt(), now);
-    if (lost != 0) {
-      dropped.add(lost); // a block the writer did not take, or a stage not in the graph
+    if (options.lineage() && task.id() != 0) { // else the run does not track identity
+      settled(
+          new LineageBuffers.OneAttempt(
+              task.runId(), task.stage(), task.id(), task.parentId(), task.attempt(), outcome));
     }
   }
 
