@@ -61,11 +61,12 @@ public final class JournalCostBench {
     RecordOptions journal =
         what.equals("journal") ? plain.withJournal(true) : plain.withLineage(true);
     int pairs = Integer.getInteger("pairs", 5);
+    List<Integer> inputs = IntStream.range(0, n).boxed().toList();
     try (RunStore store = RunStore.open(dir)) {
       for (int warm = 0; warm < 2; warm++) { // until the JIT has compiled all three paths
-        run(store.newRun(graph, plain), n);
-        run(store.newRun(graph, plain).trackLineage().observer(NOTHING), n);
-        run(store.newRun(graph, journal), n);
+        run(store.newRun(graph, plain), inputs);
+        run(store.newRun(graph, plain).trackLineage().observer(NOTHING), inputs);
+        run(store.newRun(graph, journal), inputs);
       }
       double[] wall = new double[pairs];
       double[] cpu = new double[pairs];
@@ -73,9 +74,9 @@ public final class JournalCostBench {
       double[] floorCpu = new double[pairs];
       double[] rates = new double[3];
       for (int p = 0; p < pairs; p++) {
-        double[] without = run(store.newRun(graph, plain), n);
-        double[] floor = run(store.newRun(graph, plain).trackLineage().observer(NOTHING), n);
-        double[] with = run(store.newRun(graph, journal), n);
+        double[] without = run(store.newRun(graph, plain), inputs);
+        double[] floor = run(store.newRun(graph, plain).trackLineage().observer(NOTHING), inputs);
+        double[] with = run(store.newRun(graph, journal), inputs);
         wall[p] = without[0] / with[0];
         cpu[p] = with[1] / without[1];
         floorWall[p] = without[0] / floor[0];
@@ -166,15 +167,17 @@ public final class JournalCostBench {
   }
 
   /**
-   * Runs once: tasks per second, and the CPU time the process used meanwhile (ns). The input list
-   * is built before the clocks start: a million boxed integers take 5–7 ms (more when a collection
-   * falls in it), which had been timed as part of 70–140 ms runs.
+   * Runs once over {@code inputs}: tasks per second, and the CPU time the process used meanwhile
+   * (ns). Every run reads the same list, built once before any clock starts: a million boxed
+   * integers take 5–7 ms to build, and a list built for each run was still young when a collection
+   * fell into a later run, which then copied it (-Xlog:gc: pauses of 45–125 ms, the heap after them
+   * growing to 400 MB, in runs of 60–140 ms; with one list, 8–20 ms and 30 MB).
    */
-  private static double[] run(RunBuilder run, int n) {
+  private static double[] run(RunBuilder run, List<Integer> inputs) {
     com.sun.management.OperatingSystemMXBean os =
         (com.sun.management.OperatingSystemMXBean)
             java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-    List<Integer> inputs = IntStream.range(0, n).boxed().toList();
+    int n = inputs.size();
     long cpu0 = os.getProcessCpuTime();
     long t0 = System.nanoTime();
     GraphResult r = run.input("a", inputs).run();
