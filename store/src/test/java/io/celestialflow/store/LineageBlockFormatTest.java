@@ -229,6 +229,148 @@ class LineageBlockFormatTest {
     assertThat(decode(second)).containsExactlyElementsOf(events.subList(4000, 8000));
   }
 
+  /** A batch of attempts of one stage, as the engine hands them over, in columns. */
+  private record Rows(long[] ids, long[] parents, int[] attempts, TaskOutcome[] outcomes)
+      implements io.celestialflow.spi.SettledTasks {
+    @Override
+    public String runId() {
+      return "r";
+    }
+
+    @Override
+    public String stage() {
+      return STAGES.get(0);
+    }
+
+    @Override
+    public int size() {
+      return ids.length;
+    }
+
+    @Override
+    public long id(int i) {
+      return ids[i];
+    }
+
+    @Override
+    public long parentId(int i) {
+      return parents[i];
+    }
+
+    @Override
+    public int attempt(int i) {
+      return attempts[i];
+    }
+
+    @Override
+    public TaskOutcome outcome(int i) {
+      return outcomes[i];
+    }
+  }
+
+  /**
+   * Encodes batches of one stage at one time each into blocks, taking a block whenever the encoder
+   * stops for want of room; the blocks' bodies, concatenated, and the rows left out as unfit.
+   */
+  private static byte[] encodeBatches(List<Rows> batches, int stage, long at) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    List<Event> decoded = new ArrayList<>();
+    LineageBlockFormat.Encoder encoder = new LineageBlockFormat.Encoder();
+    long unfit = 0;
+    for (Rows rows : batches) {
+      for (int i = encoder.events(rows, 0, stage, at, LineageBlockFormat::newBody);
+          i < rows.size();
+          i = encoder.events(rows, i, stage, at, LineageBlockFormat::newBody)) {
+        Entry.LineageBlock b = encoder.take("r", STAGES, new ConcurrentLinkedQueue<>());
+        out.writeBytes(Arrays.copyOf(b.body(), b.length()));
+        decoded.addAll(decode(b));
+      }
+      unfit += encoder.takeUnfit();
+    }
+    if (encoder.records() > 0) {
+      Entry.LineageBlock b = encoder.take("r", STAGES, new ConcurrentLinkedQueue<>());
+      out.writeBytes(Arrays.copyOf(b.body(), b.length()));
+      decoded.addAll(decode(b));
+    }
+    List<Event> expected = new ArrayList<>();
+    long expectedUnfit = 0;
+    for (Rows r : batches) {
+      for (int i = 0; i < r.size(); i++) {
+        if (r.ids()[i] == 0) {
+          continue;
+        }
+        if (!LineageRecord.eventFits(r.ids()[i], r.parents()[i], r.attempts()[i])) {
+          expectedUnfit++;
+          continue;
+        }
+        int kind = LineageEvent.Kind.of(r.outcomes()[i]).code();
+        expected.add(new Event(r.ids()[i], r.parents()[i], stage, kind, r.attempts()[i], at));
+      }
+    }
+    assertThat(decoded).containsExactlyElementsOf(expected);
+    assertThat(unfit).isEqualTo(expectedUnfit);
+    return out.toByteArray();
+  }
+
+  /** The same rows as batches of one. */
+  private static List<Rows> oneByOne(List<Rows> batches) {
+    List<Rows> single = new ArrayList<>();
+    for (Rows r : batches) {
+      for (int i = 0; i < r.size(); i++) {
+        single.add(
+            new Rows(
+                new long[] {r.ids()[i]},
+                new long[] {r.parents()[i]},
+                new int[] {r.attempts()[i]},
+                new TaskOutcome[] {r.outcomes()[i]}));
+      }
+    }
+    return single;
+  }
+
+  /**
+   * A batch's runs of chain events (inputs, or outputs of consecutive parents) are written a tag
+   * byte each at once: every event reads back, and the bytes, the blocks' ends and the rows left
+   * out are exactly those of the same events appended one by one, whatever breaks the runs (a
+   * failure, a retry, an id or a parent out of step, no id, ids past the largest a record holds).
+   */
+  @Test
+  void aBatchIsEncodedAsItsEventsOneByOne() {
+    SplittableRandom random = new SplittableRandom(7);
+    for (int round = 0; round < 40; round++) {
+      List<Rows> batches = new ArrayList<>();
+      long task = round % 8 == 0 ? LineageRecord.MAX_ID - 3000 : 1 + random.nextLong(1000);
+      long chained = round % 8 == 4 ? LineageRecord.MAX_ID - 500 : random.nextLong(1000);
+      for (int k = 0; k < 30; k++) {
+        int n = 1 + random.nextInt(256); // up to the engine's batch size
+        Rows rows = new Rows(new long[n], new long[n], new int[n], new TaskOutcome[n]);
+        boolean inputs = random.nextBoolean();
+        for (int i = 0; i < n; i++) {
+          task++;
+          chained += inputs ? 0 : 1;
+          long parent = inputs ? 0 : chained;
+          rows.attempts()[i] = 1;
+          rows.outcomes()[i] = TaskOutcome.SUCCEEDED;
+          switch (random.nextInt(40)) {
+            case 0 -> rows.outcomes()[i] = TaskOutcome.FAILED;
+            case 1 -> rows.attempts()[i] = 2;
+            case 2 -> task += random.nextInt(-5, 5);
+            case 3 -> parent = chained = Math.max(0, chained + random.nextInt(-5, 5));
+            case 4 -> inputs = !inputs;
+            default -> {}
+          }
+          rows.ids()[i] = random.nextInt(200) == 0 ? 0 : task;
+          rows.parents()[i] = parent;
+        }
+        batches.add(rows);
+      }
+      long at = 1_764_806_400_000L + round;
+      assertThat(encodeBatches(batches, round % 3, at))
+          .as("round %d", round)
+          .isEqualTo(encodeBatches(oneByOne(batches), round % 3, at));
+    }
+  }
+
   @Test
   void anyFlippedBitOfABlockIsNoticed() {
     List<Event> events = new ArrayList<>();
