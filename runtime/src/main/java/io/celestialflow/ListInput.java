@@ -80,22 +80,35 @@ final class ListInput implements InputReader {
       if (t.closedNow()) {
         target.release(1);
       }
-      if (t.chunk() != null || t.last()) {
-        return t.chunk();
+      Chunk chunk = t.chunk();
+      if (chunk != null && t.firstId() != 0) {
+        // Its ids were reserved under the lock, in list order; the envelopes are made outside it,
+        // so that the stage's other workers are not kept waiting meanwhile.
+        for (int i = chunk.from; i < chunk.to; i++) {
+          chunk.items[i] = Envelope.tracked(chunk.items[i], t.firstId() + i - chunk.from, 0);
+        }
+      }
+      if (chunk != null || t.last()) {
+        return chunk;
       }
     }
   }
 
   /**
-   * What one read under the lock gave: the tasks (none if the slice held only nulls), failures to
+   * What one read under the lock gave: the tasks (none if the slice held only nulls), the id of its
+   * first task when the run tracks lineage (else 0; the tasks are not wrapped yet), failures to
    * report, whether this read closed the list (its hold on the stage is then released), and whether
    * the list is closed (nothing more to read).
    */
   private record Taken(
-      @Nullable Chunk chunk, List<InputFailure> failures, boolean closedNow, boolean last) {}
+      @Nullable Chunk chunk,
+      long firstId,
+      List<InputFailure> failures,
+      boolean closedNow,
+      boolean last) {}
 
-  private static final Taken CLOSED_BEFORE = new Taken(null, List.of(), false, true);
-  private static final Taken CLOSED_NOW = new Taken(null, List.of(), true, true);
+  private static final Taken CLOSED_BEFORE = new Taken(null, 0, List.of(), false, true);
+  private static final Taken CLOSED_NOW = new Taken(null, 0, List.of(), true, true);
 
   @SuppressWarnings("NonAtomicVolatileUpdate") // position is only written under the lock
   private Taken take(int consumers, int max) {
@@ -119,7 +132,7 @@ final class ListInput implements InputReader {
     } catch (RuntimeException error) {
       failed = true;
       closed = true;
-      return new Taken(null, List.of(InputFailure.of(target.name(), read, error)), true, true);
+      return new Taken(null, 0, List.of(InputFailure.of(target.name(), read, error)), true, true);
     }
     position += slice.length;
     List<InputFailure> nulls = List.of();
@@ -132,12 +145,7 @@ final class ListInput implements InputReader {
       }
     }
     read += n;
-    if (lineage && n > 0) {
-      long first = run.reserveTaskIds(n); // in list order, as a feeder numbers them
-      for (int i = 0; i < n; i++) {
-        slice[i] = Envelope.tracked(slice[i], first + i, 0);
-      }
-    }
+    long first = lineage && n > 0 ? run.reserveTaskIds(n) : 0; // in list order, as a feeder's
     if (n > 0) {
       target.arrive(n);
     }
@@ -146,7 +154,7 @@ final class ListInput implements InputReader {
       exhausted = true;
       closed = true;
     }
-    return new Taken(n > 0 ? new Chunk(slice, 0, n) : null, nulls, end, end);
+    return new Taken(n > 0 ? new Chunk(slice, 0, n) : null, first, nulls, end, end);
   }
 
   /** Removes the nulls of a slice (in place), adding their reports; returns the tasks left. */
