@@ -258,6 +258,8 @@ public final class BenchmarkReport {
           Pair.interleaved("progress", ProgressBenchmark.class, new RatioAtMost(1.03)),
           // Baseline: the same run without metrics; CelestialFlow: with a Micrometer registry.
           Pair.interleaved("metrics", MetricsBenchmark.class, new RatioAtMost(1.02)),
+          // Baseline: a run recorded in a store without lineage; CelestialFlow: with lineage.
+          Pair.interleaved("lineage", LineageBenchmark.class, new RatioAtMost(2.0)),
           new Pair("metrics-timed", MetricsTimedBenchmark.class, "ns/task", false, new Reported()));
 
   // ---------------------------------------------------------------- settings
@@ -380,7 +382,9 @@ public final class BenchmarkReport {
    * otherwise prints a deprecation warning in every fork.
    */
   static List<String> forkJvmArgs() {
-    List<String> args = new ArrayList<>(List.of("-Xms2g", "-Xmx2g"));
+    // Native access: the run store's SQLite driver loads its library (JDK 24+ warns otherwise).
+    List<String> args =
+        new ArrayList<>(List.of("-Xms2g", "-Xmx2g", "--enable-native-access=ALL-UNNAMED"));
     String unsafe = "--sun-misc-unsafe-memory-access";
     if (Runtime.version().feature() >= 23
         && ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
@@ -617,8 +621,8 @@ public final class BenchmarkReport {
                              [--list] [REGEX...]
         --quick           2 x 0.5 s warmup, 3 x 0.5 s measurement per benchmark (smoke run)
                           and 1 fork (default: 3 x 2 s warmup, 5 x 2 s measurement, 1 fork,
-                          2 for the thread-x4 and async-pooled pairs, 3 for progress and
-                          metrics)
+                          2 for the thread-x4 and async-pooled pairs, 3 for progress,
+                          metrics and lineage)
         --strict          exit with status 1 if a target is missed
         --prof NAME[:O]   add a JMH profiler, e.g. --prof gc or --prof stack:lines=5
         --result FILE     also write JMH's results as JSON
@@ -676,9 +680,9 @@ public final class BenchmarkReport {
     System.out.println(
         "Scores are JMH means ± half the 99.9% confidence interval. Ratio = CelestialFlow cost /"
             + " baseline cost (for tasks/s: baseline rate / CelestialFlow rate); above 1 means"
-            + " CelestialFlow is slower. The progress and metrics pairs run their two sides in"
-            + " turn in one benchmark, in the same forks: their scores are each side's mean time"
-            + " per task over the measurement iterations, their ratio the mean over those"
+            + " CelestialFlow is slower. The progress, metrics and lineage pairs run their two"
+            + " sides in turn in one benchmark, in the same forks: their scores are each side's mean"
+            + " time per task over the measurement iterations, their ratio the mean over those"
             + " iterations of the median ratio of one invocation's two runs.");
     if (pairs.stream().anyMatch(p -> p.type() == FailureBenchmark.class)) {
       System.out.println(FailureHeapProbe.measure());

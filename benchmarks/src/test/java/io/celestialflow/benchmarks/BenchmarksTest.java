@@ -196,6 +196,37 @@ class BenchmarksTest {
     }
   }
 
+  /**
+   * The lineage pair completes every task on both sides, records lineage on one side only (the
+   * first task is traced in the run with lineage, and not in the other), and deletes the store of
+   * each iteration.
+   */
+  @Test
+  @Timeout(120)
+  void theLineagePairRecordsLineageOnItsCelestialFlowSideOnly() throws Exception {
+    LineageBenchmark lineage = new LineageBenchmark();
+    lineage.setUp();
+    try {
+      lineage.openStore();
+      java.nio.file.Path dir = java.util.Objects.requireNonNull(lineage.directory());
+      assertThat(lineage.baseline()).isEqualTo(LineageBenchmark.TASKS);
+      assertThat(lineage.celestialFlow()).isEqualTo(LineageBenchmark.TASKS);
+      io.celestialflow.store.RunStore store = java.util.Objects.requireNonNull(lineage.store());
+      List<io.celestialflow.store.RunInfo> runs = store.runs(10);
+      assertThat(runs).hasSize(2);
+      List<Boolean> traced = new ArrayList<>();
+      for (io.celestialflow.store.RunInfo run : runs) {
+        traced.add(store.trace(run.id(), 1).found());
+      }
+      assertThat(traced).containsExactlyInAnyOrder(true, false);
+      lineage.deleteStore();
+      assertThat(dir).doesNotExist();
+    } finally {
+      lineage.deleteStore();
+      lineage.tearDown();
+    }
+  }
+
   @Test
   void aWrongSumFailsTheBenchmark() {
     assertThatThrownBy(() -> Workloads.verify("x", 10, 9))
