@@ -229,55 +229,16 @@ class LineageBlockFormatTest {
     assertThat(decode(second)).containsExactlyElementsOf(events.subList(4000, 8000));
   }
 
-  /** A batch of attempts of one stage, as the engine hands them over, in columns. */
-  private record Rows(long[] ids, long[] parents, int[] attempts, TaskOutcome[] outcomes)
-      implements io.celestialflow.spi.SettledTasks {
-    @Override
-    public String runId() {
-      return "r";
-    }
-
-    @Override
-    public String stage() {
-      return STAGES.get(0);
-    }
-
-    @Override
-    public int size() {
-      return ids.length;
-    }
-
-    @Override
-    public long id(int i) {
-      return ids[i];
-    }
-
-    @Override
-    public long parentId(int i) {
-      return parents[i];
-    }
-
-    @Override
-    public int attempt(int i) {
-      return attempts[i];
-    }
-
-    @Override
-    public TaskOutcome outcome(int i) {
-      return outcomes[i];
-    }
-  }
-
   /**
    * Encodes batches of one stage at one time each into blocks, taking a block whenever the encoder
    * stops for want of room; the blocks' bodies, concatenated, and the rows left out as unfit.
    */
-  private static byte[] encodeBatches(List<Rows> batches, int stage, long at) {
+  private static byte[] encodeBatches(List<SettledColumns> batches, int stage, long at) {
     java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
     List<Event> decoded = new ArrayList<>();
     LineageBlockFormat.Encoder encoder = new LineageBlockFormat.Encoder();
     long unfit = 0;
-    for (Rows rows : batches) {
+    for (SettledColumns rows : batches) {
       for (int i = encoder.events(rows, 0, stage, at, LineageBlockFormat::newBody);
           i < rows.size();
           i = encoder.events(rows, i, stage, at, LineageBlockFormat::newBody)) {
@@ -294,7 +255,7 @@ class LineageBlockFormatTest {
     }
     List<Event> expected = new ArrayList<>();
     long expectedUnfit = 0;
-    for (Rows r : batches) {
+    for (SettledColumns r : batches) {
       for (int i = 0; i < r.size(); i++) {
         if (r.ids()[i] == 0) {
           continue;
@@ -313,12 +274,13 @@ class LineageBlockFormatTest {
   }
 
   /** The same rows as batches of one. */
-  private static List<Rows> oneByOne(List<Rows> batches) {
-    List<Rows> single = new ArrayList<>();
-    for (Rows r : batches) {
+  private static List<SettledColumns> oneByOne(List<SettledColumns> batches) {
+    List<SettledColumns> single = new ArrayList<>();
+    for (SettledColumns r : batches) {
       for (int i = 0; i < r.size(); i++) {
         single.add(
-            new Rows(
+            new SettledColumns(
+                r.stage(),
                 new long[] {r.ids()[i]},
                 new long[] {r.parents()[i]},
                 new int[] {r.attempts()[i]},
@@ -338,12 +300,14 @@ class LineageBlockFormatTest {
   void aBatchIsEncodedAsItsEventsOneByOne() {
     SplittableRandom random = new SplittableRandom(7);
     for (int round = 0; round < 40; round++) {
-      List<Rows> batches = new ArrayList<>();
+      List<SettledColumns> batches = new ArrayList<>();
       long task = round % 8 == 0 ? LineageRecord.MAX_ID - 3000 : 1 + random.nextLong(1000);
       long chained = round % 8 == 4 ? LineageRecord.MAX_ID - 500 : random.nextLong(1000);
       for (int k = 0; k < 30; k++) {
         int n = 1 + random.nextInt(256); // up to the engine's batch size
-        Rows rows = new Rows(new long[n], new long[n], new int[n], new TaskOutcome[n]);
+        SettledColumns rows =
+            new SettledColumns(
+                STAGES.get(0), new long[n], new long[n], new int[n], new TaskOutcome[n]);
         boolean inputs = random.nextBoolean();
         for (int i = 0; i < n; i++) {
           task++;

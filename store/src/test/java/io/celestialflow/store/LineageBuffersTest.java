@@ -2,7 +2,6 @@ package io.celestialflow.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.celestialflow.spi.SettledTasks;
 import io.celestialflow.spi.TaskOutcome;
 import java.util.ArrayList;
 import java.util.List;
@@ -98,40 +97,6 @@ class LineageBuffersTest {
     };
   }
 
-  /** A batch of settled attempts, as the engine hands them to the recorder. */
-  private record Batch(String stage, long[] ids, long[] parents, TaskOutcome[] outcomes)
-      implements SettledTasks {
-    @Override
-    public String runId() {
-      return "r";
-    }
-
-    @Override
-    public int size() {
-      return ids.length;
-    }
-
-    @Override
-    public long id(int i) {
-      return ids[i];
-    }
-
-    @Override
-    public long parentId(int i) {
-      return parents[i];
-    }
-
-    @Override
-    public int attempt(int i) {
-      return outcomes[i] == TaskOutcome.RETRIED ? 1 : 2;
-    }
-
-    @Override
-    public TaskOutcome outcome(int i) {
-      return outcomes[i];
-    }
-  }
-
   /**
    * Batches appended from many threads, across full buffers: each event comes out once, whole and
    * with its own fields; attempts without an id are left out, and a stage not in the graph loses
@@ -181,9 +146,16 @@ class LineageBuffersTest {
                     outcomes[i] = ids[i] % 5 == 0 ? TaskOutcome.RETRIED : TaskOutcome.SUCCEEDED;
                   }
                   outcomes[size] = TaskOutcome.SUCCEEDED; // id 0: the run tracks no identity
+                  int[] attempts = new int[size + 1];
+                  for (int i = 0; i <= size; i++) {
+                    attempts[i] = outcomes[i] == TaskOutcome.RETRIED ? 1 : 2;
+                  }
                   // one time per batch, as the recorder reads its clock once per batch
                   long at = 1_700_000_000_000L + first % 3;
-                  assertThat(buffers.addAll(new Batch("b", ids, parents, outcomes), at)).isZero();
+                  assertThat(
+                          buffers.addAll(
+                              new SettledColumns("b", ids, parents, attempts, outcomes), at))
+                      .isZero();
                 }
               }));
     }
@@ -191,7 +163,10 @@ class LineageBuffersTest {
       t.join();
     }
     TaskOutcome[] two = {TaskOutcome.SUCCEEDED, TaskOutcome.FAILED};
-    assertThat(buffers.addAll(new Batch("nope", new long[] {1, 2}, new long[2], two), 1L))
+    assertThat(
+            buffers.addAll(
+                new SettledColumns("nope", new long[] {1, 2}, new long[2], new int[] {1, 1}, two),
+                1L))
         .as("events of a stage not in the graph are lost, and counted")
         .isEqualTo(2);
     assertThat(buffers.drain()).isZero();
