@@ -3,6 +3,7 @@ package io.celestialflow.store;
 import io.celestialflow.spi.SettledTasks;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.zip.CRC32C;
 import org.jspecify.annotations.Nullable;
 
@@ -173,7 +174,7 @@ final class LineageBlockFormat {
           int k = end - i;
           if (k > 0) {
             int tag = SUCCEEDED | NEXT_TASK | (inputs ? INPUT : NEXT_PARENT);
-            java.util.Arrays.fill(b, p, p + k, (byte) tag);
+            Arrays.fill(b, p, p + k, (byte) tag);
             p += k;
             task += k;
             parent += inputs ? 0 : k;
