@@ -5,7 +5,6 @@ import io.celestialflow.RunBuilder;
 import io.celestialflow.TaskGraph;
 import io.celestialflow.TaskStage;
 import io.celestialflow.store.RunStore;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.stream.IntStream;
@@ -32,7 +31,7 @@ public final class FailingRunBench {
             .taskType(Integer.class)
             .build();
     TaskGraph graph = TaskGraph.builder("failing").stage(boom).build();
-    Path dir = Files.createTempDirectory("cf-bench-failing");
+    Path dir = Scratch.directory("cf-bench-failing");
     try (RunStore store = RunStore.open(dir)) {
       run(graph.newRun(), n / 5);
       run(store.newRun(graph), n / 5);

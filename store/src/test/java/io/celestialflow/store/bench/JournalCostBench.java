@@ -9,7 +9,6 @@ import io.celestialflow.spi.TaskObserver;
 import io.celestialflow.spi.TaskOutcome;
 import io.celestialflow.store.RecordOptions;
 import io.celestialflow.store.RunStore;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -56,7 +55,7 @@ public final class JournalCostBench {
         TaskStage.consumer("c", (Integer x) -> work(x, micros)).taskType(Integer.class).build();
     TaskGraph graph =
         TaskGraph.builder("journal-cost").stage(a).stage(b).stage(c).edge(a, b).edge(b, c).build();
-    Path dir = Files.createTempDirectory("cf-bench-journal");
+    Path dir = Scratch.directory("cf-bench-journal");
     RecordOptions plain = RecordOptions.defaults().withStatsInterval(Duration.ZERO);
     RecordOptions journal =
         what.equals("journal") ? plain.withJournal(true) : plain.withLineage(true);
@@ -123,7 +122,7 @@ public final class JournalCostBench {
           wall[pairs / 2],
           cpu[pairs / 2]);
     } finally {
-      deleteTree(dir); // a 1,000,000-task bench leaves about a gigabyte of logs otherwise
+      Scratch.deleteTree(dir); // at once: a 1,000,000-task run leaves about a gigabyte of logs
     }
   }
 
@@ -147,14 +146,6 @@ public final class JournalCostBench {
         public void settled(
             String runId, String stage, long id, long parentId, int attempt, TaskOutcome outcome) {}
       };
-
-  private static void deleteTree(Path dir) throws java.io.IOException {
-    try (var paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
-  }
 
   private static Integer work(Integer x, long micros) {
     if (micros > 0) {

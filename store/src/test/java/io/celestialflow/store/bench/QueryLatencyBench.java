@@ -5,7 +5,6 @@ import io.celestialflow.store.FailurePage;
 import io.celestialflow.store.FailureQuery;
 import io.celestialflow.store.RunStore;
 import io.celestialflow.store.StoreBenchAccess;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -65,7 +64,7 @@ public final class QueryLatencyBench {
   public static void main(String[] args) throws Exception {
     int n = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
     int repeats = args.length > 1 ? Integer.parseInt(args[1]) : 30;
-    Path dir = Files.createTempDirectory("cf-bench-query");
+    Path dir = Scratch.directory("cf-bench-query");
     Instant start = Instant.parse("2026-01-01T00:00:00Z");
     long t0 = System.nanoTime();
     try (StoreBenchAccess access = new StoreBenchAccess(dir)) {

@@ -5,7 +5,6 @@ import io.celestialflow.RunBuilder;
 import io.celestialflow.TaskGraph;
 import io.celestialflow.TaskStage;
 import io.celestialflow.store.RunStore;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
@@ -27,7 +26,7 @@ public final class StoreOverheadBench {
     int n = args.length > 0 ? Integer.parseInt(args[0]) : 2_000_000;
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 7;
     TaskGraph graph = chain();
-    Path dir = Files.createTempDirectory("cf-bench-overhead");
+    Path dir = Scratch.directory("cf-bench-overhead");
     try (RunStore store = RunStore.open(dir)) {
       run(graph.newRun(), n); // warm up both
       run(store.newRun(graph), n);

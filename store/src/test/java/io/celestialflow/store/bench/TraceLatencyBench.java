@@ -30,7 +30,7 @@ public final class TraceLatencyBench {
   public static void main(String[] args) throws Exception {
     int n = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
     int traces = args.length > 1 ? Integer.parseInt(args[1]) : 200;
-    Path dir = Files.createTempDirectory("cf-bench-trace");
+    Path dir = Scratch.directory("cf-bench-trace");
     long id = 0;
     long t0 = System.nanoTime();
     long end;

@@ -2,7 +2,6 @@ package io.celestialflow.store.bench;
 
 import io.celestialflow.TaskFailure;
 import io.celestialflow.store.StoreBenchAccess;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -25,7 +24,7 @@ public final class WriteThroughputBench {
 
   public static void main(String[] args) throws Exception {
     int n = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
-    Path tmp = Files.createTempDirectory("cf-bench-write");
+    Path tmp = Scratch.directory("cf-bench-write");
     String trace = trace();
     // Warm up both paths on a tenth of the records.
     raw(tmp.resolve("warm-raw.db"), n / 10, trace);
