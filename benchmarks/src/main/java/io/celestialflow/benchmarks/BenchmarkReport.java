@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.ToDoubleFunction;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import org.jspecify.annotations.Nullable;
@@ -510,14 +511,16 @@ public final class BenchmarkReport {
    * their mean, and half the 99.9% confidence interval.
    */
   static @Nullable Score side(RunResult result, String nanos, String tasks) {
-    ListStatistics perTask = new ListStatistics();
-    for (IterationResult iteration : iterations(result)) {
-      Result<?> n = iteration.getSecondaryResults().get(nanos);
-      Result<?> t = iteration.getSecondaryResults().get(tasks);
-      if (n != null && t != null && t.getScore() > 0) {
-        perTask.addValue(n.getScore() / t.getScore());
-      }
-    }
+    ListStatistics perTask =
+        perIteration(
+            result,
+            counters -> {
+              Result<?> n = counters.get(nanos);
+              Result<?> t = counters.get(tasks);
+              return n != null && t != null && t.getScore() > 0
+                  ? n.getScore() / t.getScore()
+                  : Double.NaN;
+            });
     if (perTask.getN() == 0) {
       return null;
     }
@@ -527,22 +530,43 @@ public final class BenchmarkReport {
 
   /** A secondary result's value in each measurement iteration of every fork (NaN left out). */
   private static ListStatistics iterations(RunResult result, String name) {
+    return perIteration(
+        result,
+        counters -> {
+          Result<?> r = counters.get(name);
+          return r == null ? Double.NaN : r.getScore();
+        });
+  }
+
+  /**
+   * A value computed from each measurement iteration's secondary results, in every fork; NaN values
+   * (a result missing) are left out.
+   */
+  private static ListStatistics perIteration(
+      RunResult result, ToDoubleFunction<Map<String, Result>> value) {
     ListStatistics values = new ListStatistics();
-    for (IterationResult iteration : iterations(result)) {
-      Result<?> r = iteration.getSecondaryResults().get(name);
-      if (r != null && !Double.isNaN(r.getScore())) {
-        values.addValue(r.getScore());
+    for (BenchmarkResult fork : result.getBenchmarkResults()) {
+      for (IterationResult iteration : fork.getIterationResults()) {
+        double v = value.applyAsDouble(iteration.getSecondaryResults());
+        if (!Double.isNaN(v)) {
+          values.addValue(v);
+        }
       }
     }
     return values;
   }
 
-  private static List<IterationResult> iterations(RunResult result) {
-    List<IterationResult> all = new ArrayList<>();
-    for (BenchmarkResult fork : result.getBenchmarkResults()) {
-      all.addAll(fork.getIterationResults());
+  /** What the report says of the interleaved pairs among {@code pairs}, if any ran. */
+  static String interleavedNote(List<Pair> pairs) {
+    List<String> names = pairs.stream().filter(Pair::interleaved).map(Pair::name).toList();
+    if (names.isEmpty()) {
+      return "";
     }
-    return all;
+    return " The interleaved pairs ("
+        + String.join(", ", names)
+        + ") run their two sides in turn in one benchmark, in the same forks: their scores are"
+        + " each side's mean time per task over the measurement iterations, their ratio the mean"
+        + " over those iterations of the median ratio of one invocation's two runs.";
   }
 
   static String table(List<Row> rows) {
@@ -680,10 +704,8 @@ public final class BenchmarkReport {
     System.out.println(
         "Scores are JMH means ± half the 99.9% confidence interval. Ratio = CelestialFlow cost /"
             + " baseline cost (for tasks/s: baseline rate / CelestialFlow rate); above 1 means"
-            + " CelestialFlow is slower. The progress, metrics and lineage pairs run their two"
-            + " sides in turn in one benchmark, in the same forks: their scores are each side's mean"
-            + " time per task over the measurement iterations, their ratio the mean over those"
-            + " iterations of the median ratio of one invocation's two runs.");
+            + " CelestialFlow is slower."
+            + interleavedNote(pairs));
     if (pairs.stream().anyMatch(p -> p.type() == FailureBenchmark.class)) {
       System.out.println(FailureHeapProbe.measure());
     }

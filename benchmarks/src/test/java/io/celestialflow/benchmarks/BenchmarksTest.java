@@ -375,6 +375,16 @@ class BenchmarksTest {
     assertThat(row.ratio()).isEqualTo(row.pairedRatio()).isBetween(0.1, 10.0);
   }
 
+  @Test
+  void theReportNamesTheInterleavedPairsThatRan() {
+    assertThat(BenchmarkReport.interleavedNote(List.of(pair("serial"), pair("chain-3-serial"))))
+        .isEmpty();
+    assertThat(BenchmarkReport.interleavedNote(BenchmarkReport.PAIRS))
+        .startsWith(" The interleaved pairs (progress, metrics, lineage) run their two sides");
+    assertThat(BenchmarkReport.interleavedNote(List.of(pair("serial"), pair("lineage"))))
+        .startsWith(" The interleaved pairs (lineage) run");
+  }
+
   private static Pair pair(String name) {
     return BenchmarkReport.PAIRS.stream().filter(p -> p.name().equals(name)).findFirst().get();
   }
