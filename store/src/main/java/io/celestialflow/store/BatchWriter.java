@@ -2,66 +2,35 @@ package io.celestialflow.store;
 
 import io.celestialflow.InputProgress;
 import io.celestialflow.StageStats;
-import io.celestialflow.TaskFailure;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Writes batches of entries into the database, one transaction per batch, with one prepared
  * statement per table. Owned by the writer thread.
  */
 final class BatchWriter implements AutoCloseable {
-  private static final int TRACE_CACHE = 4096;
-
   private final Connection c;
   private final TaskEncoder encoder;
   private final PreparedStatement insertRun;
-  private final PreparedStatement insertFailure;
-  private final PreparedStatement upsertCount;
+  private final FailureRows failures;
   private final PreparedStatement insertUnfinished;
   private final PreparedStatement insertStats;
   private final PreparedStatement insertEntered;
   private final PreparedStatement insertSettled;
   private final ResultRows results;
   private boolean pendingJournal;
-  private final PreparedStatement readBlock;
-  private final PreparedStatement writeBlock;
-
-  /** Message and task of each failure in the pending insert batch, in order (for TextBlocks). */
-  private final List<String> pendingTexts = new ArrayList<>();
 
   private final Map<String, Long> runKeys = new HashMap<>();
-  private final Map<String, Long> typeIds = new HashMap<>();
 
-  /** Stored trace bodies by {@link TraceText#hash()}: id and body, for the last few thousand. */
-  private final Map<Long, List<TraceRow>> traceIds = new HashMap<>();
-
-  private int tracesCached;
-
-  /**
-   * Stored traces by {@link TaskFailure#traceKey()}: a failure whose key is here is stored without
-   * rendering its stack trace at all. Cleared when it grows past {@link #TRACE_CACHE} keys.
-   */
-  private final Map<Long, KeyedTrace> traceKeys = new HashMap<>();
-
-  private record KeyedTrace(long id, @Nullable String head) {}
-
-  private final Map<CountKey, long[]> counts = new HashMap<>();
-  private boolean pendingFailures;
   private boolean pendingUnfinished;
   private boolean pendingStats;
-
-  private record CountKey(long run, String stage, long type) {}
-
-  private record TraceRow(long id, String body) {}
 
   BatchWriter(Connection c, TaskEncoder encoder) throws SQLException {
     this.c = c;
@@ -70,14 +39,7 @@ final class BatchWriter implements AutoCloseable {
         c.prepareStatement(
             "INSERT INTO runs(id, graph, structure, stage_types, origin, origin_kind, started_at,"
                 + " state) VALUES (?, ?, ?, ?, ?, ?, ?, 'RUNNING') ON CONFLICT(id) DO NOTHING");
-    insertFailure =
-        c.prepareStatement(
-            "INSERT INTO failures(run, stage, task_id, task, task_type, task_note, type, message,"
-                + " trace, head, attempts, failed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    upsertCount =
-        c.prepareStatement(
-            "INSERT INTO failure_counts(run, stage, type, count) VALUES (?, ?, ?, ?)"
-                + " ON CONFLICT(run, stage, type) DO UPDATE SET count = count + excluded.count");
+    failures = new FailureRows(c, encoder);
     insertUnfinished =
         c.prepareStatement(
             "INSERT INTO unfinished(run, stage, task, task_type, task_note) VALUES (?, ?, ?, ?, ?)");
@@ -93,9 +55,6 @@ final class BatchWriter implements AutoCloseable {
         c.prepareStatement(
             "INSERT INTO journal_settled(run, stage, task, succeeded) VALUES (?, ?, ?, ?)");
     results = new ResultRows(c);
-    readBlock = c.prepareStatement("SELECT bits FROM text_blocks WHERE block = ?");
-    writeBlock =
-        c.prepareStatement("INSERT OR REPLACE INTO text_blocks(block, bits) VALUES (?, ?)");
   }
 
   /** Writes the entries in one transaction; on failure rolls back and rethrows. */
@@ -112,15 +71,10 @@ final class BatchWriter implements AutoCloseable {
         s.executeUpdate("COMMIT");
       }
     } catch (SQLException | RuntimeException e) {
-      counts.clear();
       clearPending();
       StoreFile.rollback(c, e);
       // Keys cached in the rolled-back transaction may not exist.
       runKeys.clear();
-      typeIds.clear();
-      traceIds.clear();
-      traceKeys.clear();
-      tracesCached = 0;
       throw e;
     }
   }
@@ -128,7 +82,7 @@ final class BatchWriter implements AutoCloseable {
   private void add(Entry e) throws SQLException {
     switch (e) {
       case Entry.RunStart r -> startRun(r);
-      case Entry.Failure f -> addFailure(f);
+      case Entry.Failure f -> failures.add(runKey(f.runId()), f);
       case Entry.Unfinished u ->
           addUnfinished(u.runId(), encoder.encode(u.stage(), u.task(), u.declaredType()));
       case Entry.CarriedOver o -> addUnfinished(o.runId(), o.task());
@@ -201,135 +155,6 @@ final class BatchWriter implements AutoCloseable {
     }
     runKeys.put(runId, key);
     return key;
-  }
-
-  private void addFailure(Entry.Failure f) throws SQLException {
-    TaskFailure failure = f.failure();
-    long run = runKey(f.runId());
-    StoredTask task = encoder.encode(failure.stage(), failure.task(), f.declaredType());
-    long type = typeId(failure.exceptionTypes());
-    KeyedTrace trace = keyedTrace(failure);
-    insertFailure.setLong(1, run);
-    insertFailure.setString(2, failure.stage());
-    insertFailure.setLong(3, failure.taskId());
-    insertFailure.setString(4, task.json());
-    insertFailure.setString(5, task.type());
-    insertFailure.setString(6, task.note());
-    insertFailure.setLong(7, type);
-    insertFailure.setString(8, failure.message());
-    insertFailure.setLong(9, trace.id());
-    insertFailure.setString(10, trace.head());
-    insertFailure.setInt(11, failure.attempts());
-    insertFailure.setLong(12, failure.failedAt().toEpochMilli());
-    insertFailure.addBatch();
-    pendingTexts.add(failure.message());
-    pendingTexts.add(task.json());
-    pendingFailures = true;
-    counts.computeIfAbsent(new CountKey(run, failure.stage(), type), k -> new long[1])[0]++;
-  }
-
-  private long typeId(List<String> chain) throws SQLException {
-    String name = chain.get(0);
-    Long id = typeIds.get(name);
-    if (id != null) {
-      return id;
-    }
-    try (PreparedStatement p = c.prepareStatement("SELECT id FROM error_types WHERE name = ?")) {
-      p.setString(1, name);
-      try (ResultSet r = p.executeQuery()) {
-        if (r.next()) {
-          id = r.getLong(1);
-        }
-      }
-    }
-    if (id == null) {
-      try (PreparedStatement p =
-          c.prepareStatement("INSERT INTO error_types(name, chain) VALUES (?, ?)")) {
-        p.setString(1, name);
-        p.setString(2, TraceText.chain(chain));
-        p.executeUpdate();
-      }
-      id = lastRowId();
-      try (PreparedStatement p =
-          c.prepareStatement("INSERT OR IGNORE INTO error_supertypes(super, type) VALUES (?, ?)")) {
-        for (String s : chain) {
-          p.setString(1, s);
-          p.setLong(2, id);
-          p.addBatch();
-        }
-        p.executeBatch();
-      }
-    }
-    typeIds.put(name, id);
-    return id;
-  }
-
-  /**
-   * The stored trace of a failure and its first line when that is unusual: found by the failure's
-   * trace key without rendering the trace, else rendered, split and looked up by its body.
-   */
-  private KeyedTrace keyedTrace(TaskFailure failure) throws SQLException {
-    long key = failure.traceKey();
-    KeyedTrace known = traceKeys.get(key);
-    if (known != null) {
-      return known;
-    }
-    TraceText text =
-        TraceText.split(failure.stackTrace(), failure.exceptionType(), failure.message());
-    KeyedTrace stored = new KeyedTrace(traceId(text), text.head());
-    if (traceKeys.size() >= TRACE_CACHE) {
-      traceKeys.clear();
-    }
-    traceKeys.put(key, stored);
-    return stored;
-  }
-
-  private long traceId(TraceText trace) throws SQLException {
-    long hash = trace.hash();
-    List<TraceRow> cached = traceIds.get(hash);
-    if (cached != null) {
-      for (TraceRow row : cached) {
-        if (trace.bodyEquals(row.body())) {
-          return row.id();
-        }
-      }
-    }
-    Long id = null;
-    String body = trace.body();
-    try (PreparedStatement p = c.prepareStatement("SELECT id, body FROM traces WHERE hash = ?")) {
-      p.setLong(1, hash);
-      try (ResultSet r = p.executeQuery()) {
-        while (r.next()) {
-          if (body.equals(r.getString(2))) {
-            id = r.getLong(1);
-            break;
-          }
-        }
-      }
-    }
-    if (id == null) {
-      try (PreparedStatement p =
-          c.prepareStatement("INSERT INTO traces(hash, body) VALUES (?, ?)")) {
-        p.setLong(1, hash);
-        p.setString(2, body);
-        p.executeUpdate();
-      }
-      id = lastRowId();
-    }
-    if (++tracesCached > TRACE_CACHE) {
-      traceIds.clear();
-      tracesCached = 1;
-    }
-    traceIds.computeIfAbsent(hash, k -> new ArrayList<>(1)).add(new TraceRow(id, body));
-    return id;
-  }
-
-  private long lastRowId() throws SQLException {
-    try (Statement s = c.createStatement();
-        ResultSet r = s.executeQuery("SELECT last_insert_rowid()")) {
-      r.next();
-      return r.getLong(1);
-    }
   }
 
   private void addUnfinished(String runId, StoredTask task) throws SQLException {
@@ -431,22 +256,7 @@ final class BatchWriter implements AutoCloseable {
   }
 
   private void flushBatches() throws SQLException {
-    if (pendingFailures) {
-      insertFailure.executeBatch();
-      indexTexts();
-      pendingFailures = false;
-    }
-    if (!counts.isEmpty()) {
-      for (Map.Entry<CountKey, long[]> e : counts.entrySet()) {
-        upsertCount.setLong(1, e.getKey().run());
-        upsertCount.setString(2, e.getKey().stage());
-        upsertCount.setLong(3, e.getKey().type());
-        upsertCount.setLong(4, e.getValue()[0]);
-        upsertCount.addBatch();
-      }
-      upsertCount.executeBatch();
-      counts.clear();
-    }
+    failures.flush();
     if (pendingUnfinished) {
       insertUnfinished.executeBatch();
       pendingUnfinished = false;
@@ -463,52 +273,9 @@ final class BatchWriter implements AutoCloseable {
     results.flush();
   }
 
-  /**
-   * Adds the texts of the failures just inserted to their blocks' filters. In this transaction,
-   * which holds the write lock, the batch's rows got consecutive ids ending with the last inserted
-   * one.
-   */
-  private void indexTexts() throws SQLException {
-    int rows = pendingTexts.size() / 2;
-    long first = lastRowId() - rows + 1;
-    Map<Long, long[]> blocks = new HashMap<>();
-    for (int i = 0; i < rows; i++) {
-      long block = (first + i) >> TextBlocks.SHIFT;
-      long[] filter = blocks.computeIfAbsent(block, this::storedFilter);
-      TextBlocks.add(filter, pendingTexts.get(2 * i));
-      TextBlocks.add(filter, pendingTexts.get(2 * i + 1));
-    }
-    pendingTexts.clear();
-    for (Map.Entry<Long, long[]> e : blocks.entrySet()) {
-      writeBlock.setLong(1, e.getKey());
-      writeBlock.setBytes(2, TextBlocks.toBytes(e.getValue()));
-      writeBlock.addBatch();
-    }
-    writeBlock.executeBatch();
-  }
-
-  /** The filter of a block as stored (another batch, or another process, may have begun it). */
-  private long[] storedFilter(long block) {
-    try {
-      readBlock.setLong(1, block);
-      try (ResultSet r = readBlock.executeQuery()) {
-        return TextBlocks.fromBytes(r.next() ? r.getBytes(1) : null);
-      }
-    } catch (SQLException e) {
-      throw new IllegalStateException("cannot read text block " + block + ": " + e.getMessage(), e);
-    }
-  }
-
   private void clearPending() {
     for (PreparedStatement p :
-        List.of(
-            insertFailure,
-            upsertCount,
-            insertUnfinished,
-            insertStats,
-            writeBlock,
-            insertEntered,
-            insertSettled)) {
+        List.of(insertUnfinished, insertStats, insertEntered, insertSettled)) {
       try {
         p.clearBatch();
       } catch (SQLException ignored) {
@@ -516,8 +283,7 @@ final class BatchWriter implements AutoCloseable {
       }
     }
     results.clear();
-    pendingTexts.clear();
-    pendingFailures = false;
+    failures.rolledBack();
     pendingUnfinished = false;
     pendingStats = false;
     pendingJournal = false;

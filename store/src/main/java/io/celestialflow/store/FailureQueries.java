@@ -7,10 +7,14 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /** The SQL behind the failure queries. */
@@ -54,22 +58,25 @@ final class FailureQueries {
       throws SQLException {
     List<FailureRecord> out = new ArrayList<>();
     int want = q.limit() + 1;
-    List<long[]> ranges = q.text() == null ? null : textRanges(c, q.text());
-    if (ranges == null) {
-      try (PreparedStatement p = select(c, run, q, want, q.offset(), 0, 0)) {
-        read(p, runId, out, want, 0);
-      }
-    } else {
-      // The id ranges whose blocks may hold the text, newest first: the page is read range by
-      // range, skipping the offset's rows across them.
+    long @Nullable [] types = q.type() == null ? null : typeIds(c, q.type());
+    if (types == null || types.length > 0) {
+      // The page is read range by range, newest first, skipping the offset's rows across them: a
+      // range whose exact count the offset passes over is skipped without being read.
       int skip = q.offset();
-      for (long[] range : ranges) {
-        try (PreparedStatement p =
-            select(c, run, q, want - out.size() + skip, 0, range[0], range[1])) {
+      try (PreparedStatement p = select(c, run, q, types, true)) {
+        int bound = p.getParameterMetaData().getParameterCount() - 3;
+        for (FailureBlocks.Range range : ranges(c, run, q, types)) {
+          if (range.exact() && range.count() <= skip) {
+            skip -= (int) range.count();
+            continue;
+          }
+          p.setLong(bound + 1, range.low());
+          p.setLong(bound + 2, range.high());
+          p.setInt(bound + 3, want - out.size() + skip);
           skip = read(p, runId, out, want, skip);
-        }
-        if (out.size() == want) {
-          break;
+          if (out.size() == want) {
+            break;
+          }
         }
       }
     }
@@ -100,15 +107,89 @@ final class FailureQueries {
     return skip;
   }
 
-  /** Beyond this many candidate ranges a text search scans instead (the text is common anyway). */
-  private static final int MAX_RANGES = 256;
+  /**
+   * The id ranges a page of the query is read from, newest first, below its cursor: the blocks
+   * holding the run's failures of its stage, types and time window ({@link FailureBlocks}) when it
+   * asks for any of those, else all ids; less those whose text filters rule out its text.
+   */
+  private static List<FailureBlocks.Range> ranges(
+      Connection c, long run, FailureQuery q, long @Nullable [] types) throws SQLException {
+    Instant from = q.from();
+    Instant to = q.to();
+    TextCandidates text = q.text() == null ? null : textCandidates(c, q.text());
+    List<FailureBlocks.Range> candidates;
+    if (q.stage() != null || types != null || from != null || to != null) {
+      candidates =
+          FailureBlocks.ranges(
+              c,
+              run,
+              q.stage(),
+              types,
+              from == null ? null : from.toEpochMilli(),
+              to == null ? null : to.toEpochMilli());
+    } else if (text != null) {
+      candidates = text.ranges();
+    } else {
+      candidates = List.of(new FailureBlocks.Range(1, Long.MAX_VALUE, -1));
+    }
+    // Ranges are kept block by block (not merged) so that an offset skips whole blocks.
+    long below = q.before() > 0 ? q.before() : Long.MAX_VALUE;
+    List<FailureBlocks.Range> out = new ArrayList<>();
+    for (FailureBlocks.Range r : candidates) {
+      if (r.low() >= below || (text != null && !text.mayHold(r))) {
+        continue;
+      }
+      // A count is of the block's failures of the stage, types and time: not of those with the
+      // text.
+      boolean exact = r.exact() && q.text() == null && r.high() < below;
+      out.add(
+          new FailureBlocks.Range(r.low(), Math.min(r.high(), below - 1), exact ? r.count() : -1));
+    }
+    return out;
+  }
 
   /**
-   * The failure id ranges ({@code [low, high]}, newest first) that may hold {@code text} in a
-   * message or task, from the text blocks' filters; null when none can be ruled out usefully (a
-   * text shorter than three characters, or one that may be in most blocks), and the query scans.
+   * The blocks whose text filters do not rule out a text ({@link TextBlocks}), and the first
+   * failure id the filters cover: failures written before (by a build without them) may hold any
+   * text.
    */
-  static @Nullable List<long[]> textRanges(Connection c, String text) throws SQLException {
+  record TextCandidates(Set<Long> blocks, long indexedFrom) {
+    boolean mayHold(FailureBlocks.Range r) {
+      if (r.low() < indexedFrom) {
+        return true;
+      }
+      for (long b = r.low() >> TextBlocks.SHIFT; b <= r.high() >> TextBlocks.SHIFT; b++) {
+        if (blocks.contains(b)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    /** The candidate blocks as ranges, newest first, then the failures the filters do not cover. */
+    List<FailureBlocks.Range> ranges() {
+      List<FailureBlocks.Range> out = new ArrayList<>();
+      blocks.stream()
+          .sorted(Comparator.reverseOrder())
+          .forEach(b ->
+              out.add(
+                  new FailureBlocks.Range(
+                      Math.max(indexedFrom, b << TextBlocks.SHIFT),
+                      ((b + 1) << TextBlocks.SHIFT) - 1,
+                      -1)));
+      if (indexedFrom > 1) {
+        out.add(new FailureBlocks.Range(1, indexedFrom - 1, -1));
+      }
+      return out;
+    }
+  }
+
+  /**
+   * The blocks that may hold {@code text} in a message or task, from the text blocks' filters; null
+   * when none can be ruled out usefully (a text shorter than three characters, or one that may be
+   * in most blocks), and the query reads every block.
+   */
+  static @Nullable TextCandidates textCandidates(Connection c, String text) throws SQLException {
     long[] mask = TextBlocks.mask(text);
     if (mask == null) {
       return null;
@@ -122,79 +203,47 @@ final class FailureQueries {
         }
       }
     }
-    List<long[]> ranges = new ArrayList<>();
+    Set<Long> candidates = new HashSet<>();
     int blocks = 0;
-    int candidates = 0;
-    try (PreparedStatement p =
-        c.prepareStatement("SELECT block, bits FROM text_blocks ORDER BY block DESC")) {
+    try (PreparedStatement p = c.prepareStatement("SELECT block, bits FROM text_blocks")) {
       try (ResultSet r = p.executeQuery()) {
         while (r.next()) {
           blocks++;
-          if (!TextBlocks.mayContain(r.getBytes(2), mask)) {
-            continue;
-          }
-          candidates++;
-          long block = r.getLong(1);
-          long low = Math.max(indexedFrom, block << TextBlocks.SHIFT);
-          long high = ((block + 1) << TextBlocks.SHIFT) - 1;
-          long[] last = ranges.isEmpty() ? null : ranges.get(ranges.size() - 1);
-          if (last != null && last[0] == high + 1) {
-            last[0] = low;
-          } else {
-            ranges.add(new long[] {low, high});
+          if (TextBlocks.mayContain(r.getBytes(2), mask)) {
+            candidates.add(r.getLong(1));
           }
         }
       }
     }
-    if (candidates * 2 > blocks || ranges.size() > MAX_RANGES) {
-      return null;
-    }
-    if (indexedFrom > 1) {
-      ranges.add(new long[] {1, indexedFrom - 1}); // written before the index existed
-    }
-    return ranges;
+    return candidates.size() * 2 > blocks ? null : new TextCandidates(candidates, indexedFrom);
   }
 
   /**
-   * A statement selecting the query's failures, newest first; {@code limit} -1 for all. Exception
-   * types are resolved to their ids first (a handful of rows), so that the failures table is read
-   * through one index in id order and the scan stops once the page is full.
-   */
-  static PreparedStatement select(Connection c, long run, FailureQuery q, int limit, int offset)
-      throws SQLException {
-    return select(c, run, q, limit, offset, 0, 0);
-  }
-
-  /**
-   * As {@link #select(Connection, long, FailureQuery, int, int)}, within ids [low, high] if low >
-   * 0.
+   * A statement selecting the query's failures of run {@code run}, newest first ({@code types}: the
+   * ids of its exception type and subtypes, null for any). {@code ranged}: the last three
+   * parameters are left to bind, the lowest and highest id to read and the most rows to read;
+   * otherwise it reads them all. The failures table is read in id order, so the read stops once a
+   * page is full.
    */
   static PreparedStatement select(
-      Connection c, long run, FailureQuery q, int limit, int offset, long low, long high)
+      Connection c, long run, FailureQuery q, long @Nullable [] types, boolean ranged)
       throws SQLException {
     StringBuilder sql =
         new StringBuilder("SELECT ")
             .append(COLUMNS)
-            .append(" FROM failures f ")
-            .append(access(q))
-            .append(" JOIN error_types t ON t.id = f.type WHERE f.run = ?");
+            .append(" FROM failures f CROSS JOIN error_types t ON t.id = f.type WHERE f.run = ?");
     List<Object> args = new ArrayList<>();
     args.add(run);
     if (q.stage() != null) {
       sql.append(" AND f.stage = ?");
       args.add(q.stage());
     }
-    if (q.type() != null) {
-      long[] types = typeIds(c, q.type());
-      if (types.length == 0) {
-        sql.append(" AND 0");
-      } else {
-        sql.append(" AND f.type IN (");
-        for (int i = 0; i < types.length; i++) {
-          sql.append(i == 0 ? "?" : ", ?");
-          args.add(types[i]);
-        }
-        sql.append(")");
+    if (types != null) {
+      sql.append(" AND f.type IN (")
+          .append(String.join(", ", Collections.nCopies(types.length, "?")))
+          .append(")");
+      for (long t : types) {
+        args.add(t);
       }
     }
     if (q.text() != null) {
@@ -217,14 +266,8 @@ final class FailureQueries {
       sql.append(" AND f.id < ?");
       args.add(q.before());
     }
-    if (low > 0) {
-      sql.append(" AND f.id BETWEEN ? AND ?");
-      args.add(low);
-      args.add(high);
-    }
-    sql.append(" ORDER BY f.id DESC LIMIT ? OFFSET ?");
-    args.add(limit);
-    args.add(offset);
+    sql.append(
+        ranged ? " AND f.id BETWEEN ? AND ? ORDER BY f.id DESC LIMIT ?" : " ORDER BY f.id DESC");
     PreparedStatement p = c.prepareStatement(sql.toString());
     for (int i = 0; i < args.size(); i++) {
       p.setObject(i + 1, args.get(i));
@@ -232,22 +275,8 @@ final class FailureQueries {
     return p;
   }
 
-  /**
-   * How the query reads the failures table, newest first: through the stage or type index when it
-   * filters on those, else by scanning the table backwards from the newest row (or from the {@code
-   * before} cursor), which reads a recent run's failures in order and stops once the page is full.
-   */
-  private static String access(FailureQuery q) {
-    if (q.stage() != null) {
-      return "INDEXED BY failures_stage";
-    }
-    if (q.type() != null) {
-      return "INDEXED BY failures_type";
-    }
-    return "NOT INDEXED";
-  }
-
-  private static long[] typeIds(Connection c, String type) throws SQLException {
+  /** The ids of exception type {@code type} and its subtypes that failures were stored with. */
+  static long[] typeIds(Connection c, String type) throws SQLException {
     List<Long> ids = new ArrayList<>();
     try (PreparedStatement p =
         c.prepareStatement("SELECT type FROM error_supertypes WHERE super = ?")) {

@@ -61,7 +61,8 @@ final class JsonlExport {
   static void forEach(
       Connection c, long run, FailureQuery filter, Consumer<FailureRecord> each, String runId)
       throws SQLException {
-    try (PreparedStatement p = FailureQueries.select(c, run, filter, -1, 0);
+    long[] types = filter.type() == null ? null : FailureQueries.typeIds(c, filter.type());
+    try (PreparedStatement p = FailureQueries.select(c, run, filter, types, false);
         ResultSet r = p.executeQuery()) {
       while (r.next()) {
         each.accept(FailureQueries.record(r, runId));

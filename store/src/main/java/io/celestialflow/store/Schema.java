@@ -80,12 +80,10 @@ final class Schema {
             trace INTEGER NOT NULL, head TEXT,
             attempts INTEGER NOT NULL, failed_at INTEGER NOT NULL)\
           """,
-          // A failure query reads one run's failures newest first, through one of these (each ends
-          // with the rowid) when it filters by stage or type, else by scanning the table backwards;
-          // the scan stops once the page is full. Each index costs about as much per write as the
-          // row itself, so there are only these two.
-          "CREATE INDEX IF NOT EXISTS failures_stage ON failures(run, stage)",
-          "CREATE INDEX IF NOT EXISTS failures_type ON failures(run, type)",
+          // No index: a failure query reads the failures newest first, by id, within the blocks of
+          // ids FailureBlocks names (and TextBlocks does not rule out), and stops once the page is
+          // full.
+          FailureBlocks.DDL,
           """
           CREATE TABLE IF NOT EXISTS failure_counts(
             run INTEGER NOT NULL, stage TEXT NOT NULL, type INTEGER NOT NULL,
@@ -149,7 +147,13 @@ final class Schema {
           // first journal row was committed is still known to be one (and recovered as such).
           "CREATE TABLE IF NOT EXISTS journal_runs(run INTEGER PRIMARY KEY)",
           "INSERT OR IGNORE INTO meta(key, value) SELECT 'text_index_from',"
-              + " coalesce(max(id), 0) + 1 FROM failures");
+              + " coalesce(max(id), 0) + 1 FROM failures",
+          // A store made by a build that indexed the failures table by (run, stage) and (run,
+          // type): its blocks counted from its failures, and the indexes dropped.
+          FailureBlocks.DDL,
+          FailureBlocks.BACKFILL,
+          "DROP INDEX IF EXISTS failures_stage",
+          "DROP INDEX IF EXISTS failures_type");
 
   private Schema() {}
 }

@@ -31,6 +31,11 @@ import java.util.function.Supplier;
  */
 public final class QueryLatencyBench {
   private static final String[] STAGES = {"fetch", "parse", "enrich", "score", "store"};
+
+  /** A stage that fails once in {@link #RARE_EVERY} failures: a page of it spans many blocks. */
+  private static final String RARE = "audit";
+
+  private static final int RARE_EVERY = 10_000;
   private static final List<List<String>> TYPES =
       List.of(
           List.of(
@@ -77,7 +82,7 @@ public final class QueryLatencyBench {
             WORDS[random.nextInt(WORDS.length)] + " at item " + i + " (" + WORDS[t * 2] + ")";
         TaskFailure f =
             StoreBenchAccess.failure(
-                STAGES[random.nextInt(STAGES.length)],
+                i % RARE_EVERY == RARE_EVERY / 2 ? RARE : STAGES[random.nextInt(STAGES.length)],
                 i,
                 TYPES.get(t),
                 message,
@@ -97,6 +102,10 @@ public final class QueryLatencyBench {
       queries.put("counts by stage and type", () -> store.failureSummary("q"));
       queries.put("newest page", () -> store.failures("q", FailureQuery.all()));
       queries.put("page by stage", () -> store.failures("q", FailureQuery.all().stage("score")));
+      queries.put("page by rare stage", () -> store.failures("q", FailureQuery.all().stage(RARE)));
+      queries.put(
+          "page 100 by stage (offset)",
+          () -> store.failures("q", FailureQuery.all().stage("score").offset(100 * 50)));
       queries.put(
           "page by type",
           () -> store.failures("q", FailureQuery.all().type("java.io.IOException")));
