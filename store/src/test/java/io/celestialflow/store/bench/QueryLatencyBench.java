@@ -92,8 +92,16 @@ public final class QueryLatencyBench {
       }
       access.flush("q");
     }
+    long bytes;
+    try (var files = java.nio.file.Files.list(dir)) {
+      bytes = files.mapToLong(f -> f.toFile().length()).sum();
+    }
     System.out.printf(
-        Locale.ROOT, "loaded %,d failures in %.1f s%n", n, (System.nanoTime() - t0) / 1e9);
+        Locale.ROOT,
+        "loaded %,d failures in %.1f s; the store's files: %.1f MB%n",
+        n,
+        (System.nanoTime() - t0) / 1e9,
+        bytes / 1e6);
 
     try (RunStore store = RunStore.open(dir)) {
       long cursor = store.failures("q", FailureQuery.all().offset(n / 2).limit(1)).nextCursor();

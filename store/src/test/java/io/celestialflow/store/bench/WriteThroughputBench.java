@@ -15,7 +15,8 @@ import org.sqlite.SQLiteConfig;
  * in the same run.
  *
  * <p>Run: {@code java -cp <test class path> io.celestialflow.store.bench.WriteThroughputBench
- * [records]} (default 1,000,000). Target: at least 200,000 records/s into the store.
+ * [records] [rounds]} (defaults 1,000,000 and 3): every kind is measured once per round, and its
+ * figure is the median of its rounds. Target: at least 200,000 records/s into the store.
  */
 public final class WriteThroughputBench {
   private static final int BATCH = 8192;
@@ -24,35 +25,66 @@ public final class WriteThroughputBench {
 
   public static void main(String[] args) throws Exception {
     int n = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
+    int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
     Path tmp = Scratch.directory("cf-bench-write");
     String trace = trace();
     // Warm up both paths on a tenth of the records.
     raw(tmp.resolve("warm-raw.db"), n / 10, trace);
     failures(tmp.resolve("warm-store"), n / 10, trace);
-
-    double raw = raw(tmp.resolve("raw.db"), n, trace);
-    double failures = failures(tmp.resolve("failures"), n, trace);
     thrown(tmp.resolve("warm-thrown"), n / 10);
-    double[] thrownAndKey = thrown(tmp.resolve("thrown"), n);
-    double thrown = thrownAndKey[0];
-    double lineage = lineage(tmp.resolve("lineage"), n);
+
+    // Each round measures every kind once, in turn; a kind's figure is the median of its rounds,
+    // so that one slow moment of a shared machine does not make it.
+    double[][] rates = new double[4][rounds];
+    double keyMicros = 0;
+    for (int r = 0; r < rounds; r++) {
+      Path round = java.nio.file.Files.createDirectories(tmp.resolve("round-" + r));
+      rates[0][r] = raw(round.resolve("raw.db"), n, trace);
+      rates[1][r] = failures(round.resolve("failures"), n, trace);
+      double[] thrownAndKey = thrown(round.resolve("thrown"), n);
+      rates[2][r] = thrownAndKey[0];
+      keyMicros = thrownAndKey[1];
+      rates[3][r] = lineage(round.resolve("lineage"), n);
+      System.out.printf(
+          Locale.ROOT,
+          "round %d: raw %,.0f rows/s, failure records %,.0f (rendered) %,.0f (thrown),"
+              + " lineage records %,.0f per second%n",
+          r + 1,
+          rates[0][r],
+          rates[1][r],
+          rates[2][r],
+          rates[3][r]);
+      Scratch.deleteTree(round);
+    }
+    double raw = median(rates[0]);
+    double failures = median(rates[1]);
+    double thrown = median(rates[2]);
+    double lineage = median(rates[3]);
     System.out.printf(
         Locale.ROOT,
-        "records: %,d%nraw sqlite-jdbc batch insert (baseline): %,.0f rows/s%n"
+        "records: %,d, medians of %d rounds%nraw sqlite-jdbc batch insert (baseline): %,.0f rows/s%n"
             + "store, failure records (rendered traces): %,.0f records/s  (%.2fx baseline)%n"
             + "store, failure records (thrown):          %,.0f records/s  (%.2fx baseline)%n"
             + "  (trace key on the reporting thread:     %.1f us per failure)%n"
             + "store, lineage records:                   %,.0f records/s  (%.2fx baseline)%n"
             + "target: >= 200,000 records/s%n",
         n,
+        rounds,
         raw,
         failures,
         failures / raw,
         thrown,
         thrown / raw,
-        thrownAndKey[1],
+        keyMicros,
         lineage,
         lineage / raw);
+  }
+
+  private static double median(double[] values) {
+    double[] sorted = values.clone();
+    java.util.Arrays.sort(sorted);
+    int m = sorted.length / 2;
+    return sorted.length % 2 == 1 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2;
   }
 
   /**
