@@ -22,8 +22,9 @@ import org.jspecify.annotations.Nullable;
  * <p>Why not SQLite indexes on {@code failures(run, stage)} and {@code (run, type)}, as the store
  * had before: each cost about as much per write as the row itself. Measured by {@code
  * WriteThroughputBench} on 2026-12-05, the writer sustained 185,000–197,000 failures/s with both,
- * and 211,000–286,000 with these rows instead (one upsert per block, run, stage and type of a
- * batch). Reads got no slower: see docs/store.md.
+ * and 210,000–305,000 with these rows instead (one upsert per block, run, stage and type of a
+ * batch). A page costs a few milliseconds more than through an index (at most 17 ms p95 over a
+ * million failures, against a target of 200): see docs/store.md, "Failure pages".
  */
 final class FailureBlocks {
   static final String DDL =
