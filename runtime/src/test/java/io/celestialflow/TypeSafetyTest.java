@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.StringWriter;
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.List;
 import javax.tools.DiagnosticCollector;
 import javax.tools.JavaCompiler;
@@ -12,6 +13,7 @@ import javax.tools.SimpleJavaFileObject;
 import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Type parameters flow through the builder: wiring incompatible stages does not compile. */
 @Timeout(60)
@@ -32,7 +34,10 @@ class TypeSafetyTest {
         .formatted(edge);
   }
 
-  private static DiagnosticCollector<JavaFileObject> compile(String source) {
+  /** Where javac writes the classes it compiles (a fixed /tmp path was shared by every build). */
+  @TempDir Path classes;
+
+  private DiagnosticCollector<JavaFileObject> compile(String source) {
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
     DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
     JavaFileObject file =
@@ -46,7 +51,7 @@ class TypeSafetyTest {
         List.of(
             "-proc:none",
             "-d",
-            System.getProperty("java.io.tmpdir") + "/cf-typesafety",
+            classes.toString(),
             "-classpath",
             System.getProperty("java.class.path"));
     javac.getTask(new StringWriter(), null, diagnostics, options, null, List.of(file)).call();
