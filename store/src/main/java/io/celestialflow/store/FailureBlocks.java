@@ -122,13 +122,17 @@ final class FailureBlocks {
 
   /**
    * Counts failures into their blocks on the writer thread, and writes the counts with the batch
-   * that inserted the failures.
+   * that inserted the failures: per block, and summed over the blocks into {@code failure_counts},
+   * the run's counts by stage and type.
    */
   static final class Writer {
     private final PreparedStatement upsert;
+    private final PreparedStatement upsertTotal;
     private final Map<Key, long[]> pending = new HashMap<>();
 
     private record Key(long run, String stage, long type, long block) {}
+
+    private record TotalKey(long run, String stage, long type) {}
 
     Writer(Connection c) throws SQLException {
       upsert =
@@ -138,6 +142,10 @@ final class FailureBlocks {
                   + " SET count = count + excluded.count,"
                   + " first_at = min(first_at, excluded.first_at),"
                   + " last_at = max(last_at, excluded.last_at)");
+      upsertTotal =
+          c.prepareStatement(
+              "INSERT INTO failure_counts(run, stage, type, count) VALUES (?, ?, ?, ?)"
+                  + " ON CONFLICT(run, stage, type) DO UPDATE SET count = count + excluded.count");
     }
 
     /** Counts the failure with id {@code id}. */
@@ -151,14 +159,17 @@ final class FailureBlocks {
       c[2] = Math.max(c[2], at);
     }
 
-    /** Adds the pending counts to the stored ones. */
+    /** Adds the pending counts to the stored ones, per block and in total. */
     void flush() throws SQLException {
       if (pending.isEmpty()) {
         return;
       }
+      Map<TotalKey, long[]> totals = new HashMap<>();
       for (Map.Entry<Key, long[]> e : pending.entrySet()) {
         Key k = e.getKey();
         long[] v = e.getValue();
+        totals.computeIfAbsent(new TotalKey(k.run(), k.stage(), k.type()), t -> new long[1])[0] +=
+            v[0];
         upsert.setLong(1, k.run());
         upsert.setString(2, k.stage());
         upsert.setLong(3, k.type());
@@ -169,16 +180,27 @@ final class FailureBlocks {
         upsert.addBatch();
       }
       upsert.executeBatch();
+      for (Map.Entry<TotalKey, long[]> e : totals.entrySet()) {
+        TotalKey k = e.getKey();
+        upsertTotal.setLong(1, k.run());
+        upsertTotal.setString(2, k.stage());
+        upsertTotal.setLong(3, k.type());
+        upsertTotal.setLong(4, e.getValue()[0]);
+        upsertTotal.addBatch();
+      }
+      upsertTotal.executeBatch();
       pending.clear();
     }
 
     /** Drops the pending counts (the transaction was rolled back). */
     void clear() {
       pending.clear();
-      try {
-        upsert.clearBatch();
-      } catch (SQLException ignored) {
-        // the statement is unusable anyway; the next batch will fail and say why
+      for (PreparedStatement p : List.of(upsert, upsertTotal)) {
+        try {
+          p.clearBatch();
+        } catch (SQLException ignored) {
+          // the statement is unusable anyway; the next batch will fail and say why
+        }
       }
     }
   }

@@ -14,8 +14,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Writes failures on the writer thread, batched into its transaction: the {@code failures} rows,
- * their exception types and stack traces (each stored once), the per-run counts by stage and type,
- * and the blocks' counts ({@link FailureBlocks}) and text filters ({@link TextBlocks}).
+ * their exception types and stack traces (each stored once), their counts by run, stage and type
+ * (in all and per block: {@link FailureBlocks}), and the blocks' text filters ({@link TextBlocks}).
  */
 final class FailureRows {
   private static final int TRACE_CACHE = 4096;
@@ -23,7 +23,6 @@ final class FailureRows {
   private final Connection c;
   private final TaskEncoder encoder;
   private final PreparedStatement insert;
-  private final PreparedStatement upsertCount;
   private final PreparedStatement readBlock;
   private final PreparedStatement writeBlock;
 
@@ -31,8 +30,6 @@ final class FailureRows {
   private final List<Pending> pending = new ArrayList<>();
 
   private final FailureBlocks.Writer blocks;
-
-  private final Map<CountKey, long[]> counts = new HashMap<>();
 
   private final Map<String, Long> typeIds = new HashMap<>();
 
@@ -49,8 +46,6 @@ final class FailureRows {
 
   private record KeyedTrace(long id, @Nullable String head) {}
 
-  private record CountKey(long run, String stage, long type) {}
-
   /** What the blocks keep of a pending failure. */
   private record Pending(long run, String stage, long type, long at, String message, String task) {}
 
@@ -63,10 +58,6 @@ final class FailureRows {
         c.prepareStatement(
             "INSERT INTO failures(run, stage, task_id, task, task_type, task_note, type, message,"
                 + " trace, head, attempts, failed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    upsertCount =
-        c.prepareStatement(
-            "INSERT INTO failure_counts(run, stage, type, count) VALUES (?, ?, ?, ?)"
-                + " ON CONFLICT(run, stage, type) DO UPDATE SET count = count + excluded.count");
     blocks = new FailureBlocks.Writer(c);
     readBlock = c.prepareStatement("SELECT bits FROM text_blocks WHERE block = ?");
     writeBlock =
@@ -94,7 +85,6 @@ final class FailureRows {
     insert.setLong(12, at);
     insert.addBatch();
     pending.add(new Pending(run, failure.stage(), type, at, failure.message(), task.json()));
-    counts.computeIfAbsent(new CountKey(run, failure.stage(), type), k -> new long[1])[0]++;
   }
 
   /** Writes the pending batch: the rows, then what is kept about them. */
@@ -103,17 +93,6 @@ final class FailureRows {
       insert.executeBatch();
       indexBlocks();
     }
-    if (!counts.isEmpty()) {
-      for (Map.Entry<CountKey, long[]> e : counts.entrySet()) {
-        upsertCount.setLong(1, e.getKey().run());
-        upsertCount.setString(2, e.getKey().stage());
-        upsertCount.setLong(3, e.getKey().type());
-        upsertCount.setLong(4, e.getValue()[0]);
-        upsertCount.addBatch();
-      }
-      upsertCount.executeBatch();
-      counts.clear();
-    }
   }
 
   /**
@@ -121,7 +100,7 @@ final class FailureRows {
    * in it may not exist.
    */
   void rolledBack() {
-    for (PreparedStatement p : List.of(insert, upsertCount, writeBlock)) {
+    for (PreparedStatement p : List.of(insert, writeBlock)) {
       try {
         p.clearBatch();
       } catch (SQLException ignored) {
@@ -130,7 +109,6 @@ final class FailureRows {
     }
     pending.clear();
     blocks.clear();
-    counts.clear();
     typeIds.clear();
     traceIds.clear();
     traceKeys.clear();
