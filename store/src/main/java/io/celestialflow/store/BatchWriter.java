@@ -274,14 +274,7 @@ final class BatchWriter implements AutoCloseable {
   }
 
   private void clearPending() {
-    for (PreparedStatement p :
-        List.of(insertUnfinished, insertStats, insertEntered, insertSettled)) {
-      try {
-        p.clearBatch();
-      } catch (SQLException ignored) {
-        // the statement is unusable anyway; the next batch will fail and say why
-      }
-    }
+    Sql.clearBatches(insertUnfinished, insertStats, insertEntered, insertSettled);
     results.clear();
     failures.rolledBack();
     pendingUnfinished = false;

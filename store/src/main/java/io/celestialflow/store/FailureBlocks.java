@@ -5,7 +5,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -85,12 +84,8 @@ final class FailureBlocks {
       args.add(stage);
     }
     if (types != null) {
-      sql.append(" AND type IN (")
-          .append(String.join(", ", Collections.nCopies(types.length, "?")));
-      sql.append(")");
-      for (long t : types) {
-        args.add(t);
-      }
+      sql.append(" AND type");
+      Sql.appendIn(sql, args, types);
     }
     sql.append(" GROUP BY block");
     if (from != null || to != null) {
@@ -100,10 +95,7 @@ final class FailureBlocks {
     }
     sql.append(" ORDER BY block DESC");
     List<Range> out = new ArrayList<>();
-    try (PreparedStatement p = c.prepareStatement(sql.toString())) {
-      for (int i = 0; i < args.size(); i++) {
-        p.setObject(i + 1, args.get(i));
-      }
+    try (PreparedStatement p = Sql.prepare(c, sql, args)) {
       try (ResultSet r = p.executeQuery()) {
         while (r.next()) {
           long block = r.getLong(1);
@@ -195,13 +187,7 @@ final class FailureBlocks {
     /** Drops the pending counts (the transaction was rolled back). */
     void clear() {
       pending.clear();
-      for (PreparedStatement p : List.of(upsert, upsertTotal)) {
-        try {
-          p.clearBatch();
-        } catch (SQLException ignored) {
-          // the statement is unusable anyway; the next batch will fail and say why
-        }
-      }
+      Sql.clearBatches(upsert, upsertTotal);
     }
   }
 }

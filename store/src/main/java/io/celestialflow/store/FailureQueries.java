@@ -7,7 +7,6 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -239,12 +238,8 @@ final class FailureQueries {
       args.add(q.stage());
     }
     if (types != null) {
-      sql.append(" AND f.type IN (")
-          .append(String.join(", ", Collections.nCopies(types.length, "?")))
-          .append(")");
-      for (long t : types) {
-        args.add(t);
-      }
+      sql.append(" AND f.type");
+      Sql.appendIn(sql, args, types);
     }
     if (q.text() != null) {
       sql.append(" AND (f.message LIKE ? ESCAPE '\\' OR f.task LIKE ? ESCAPE '\\')");
@@ -268,11 +263,7 @@ final class FailureQueries {
     }
     sql.append(
         ranged ? " AND f.id BETWEEN ? AND ? ORDER BY f.id DESC LIMIT ?" : " ORDER BY f.id DESC");
-    PreparedStatement p = c.prepareStatement(sql.toString());
-    for (int i = 0; i < args.size(); i++) {
-      p.setObject(i + 1, args.get(i));
-    }
-    return p;
+    return Sql.prepare(c, sql, args);
   }
 
   /** The ids of exception type {@code type} and its subtypes that failures were stored with. */

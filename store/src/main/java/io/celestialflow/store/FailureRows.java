@@ -100,13 +100,7 @@ final class FailureRows {
    * in it may not exist.
    */
   void rolledBack() {
-    for (PreparedStatement p : List.of(insert, writeBlock)) {
-      try {
-        p.clearBatch();
-      } catch (SQLException ignored) {
-        // the statement is unusable anyway; the next batch will fail and say why
-      }
-    }
+    Sql.clearBatches(insert, writeBlock);
     pending.clear();
     blocks.clear();
     typeIds.clear();

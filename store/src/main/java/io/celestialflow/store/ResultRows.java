@@ -64,11 +64,7 @@ final class ResultRows {
   }
 
   void clear() {
-    try {
-      insert.clearBatch();
-    } catch (SQLException ignored) {
-      // the statement is unusable anyway; the next batch will fail and say why
-    }
+    Sql.clearBatches(insert);
     pending = false;
   }
 
