@@ -126,6 +126,10 @@ final class FailureQueries {
               types,
               from == null ? null : from.toEpochMilli(),
               to == null ? null : to.toEpochMilli());
+      if (text != null) {
+        candidates =
+            candidates.stream().filter(r -> text.mayHold(r.low() >> TextBlocks.SHIFT)).toList();
+      }
     } else if (text != null) {
       candidates = text.ranges();
     } else {
@@ -135,7 +139,7 @@ final class FailureQueries {
     long below = q.before() > 0 ? q.before() : Long.MAX_VALUE;
     List<FailureBlocks.Range> out = new ArrayList<>();
     for (FailureBlocks.Range r : candidates) {
-      if (r.low() >= below || (text != null && !text.mayHold(r))) {
+      if (r.low() >= below) {
         continue;
       }
       // A count is of the block's failures of the stage, types and time: not of those with the
@@ -153,16 +157,9 @@ final class FailureQueries {
    * text.
    */
   record TextCandidates(Set<Long> blocks, long indexedFrom) {
-    boolean mayHold(FailureBlocks.Range r) {
-      if (r.low() < indexedFrom) {
-        return true;
-      }
-      for (long b = r.low() >> TextBlocks.SHIFT; b <= r.high() >> TextBlocks.SHIFT; b++) {
-        if (blocks.contains(b)) {
-          return true;
-        }
-      }
-      return false;
+    /** Whether block {@code block} may hold the text. */
+    boolean mayHold(long block) {
+      return block << TextBlocks.SHIFT < indexedFrom || blocks.contains(block);
     }
 
     /** The candidate blocks as ranges, newest first, then the failures the filters do not cover. */
