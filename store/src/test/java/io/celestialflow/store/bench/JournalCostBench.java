@@ -11,7 +11,6 @@ import io.celestialflow.store.RecordOptions;
 import io.celestialflow.store.RunStore;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.IntStream;
@@ -95,17 +94,13 @@ public final class JournalCostBench {
             with[0],
             with[1] / 1e6);
       }
-      Arrays.sort(wall);
-      Arrays.sort(cpu);
-      Arrays.sort(floorWall);
-      Arrays.sort(floorCpu);
       System.out.printf(
           Locale.ROOT,
           "engine floor (task ids tracked, an observer that does nothing): %,.0f tasks/s (mean);"
               + " cost %.2fx wall clock, %.2fx process CPU%n",
           rates[2],
-          floorWall[pairs / 2],
-          floorCpu[pairs / 2]);
+          Median.of(floorWall),
+          Median.of(floorCpu));
       System.out.printf(
           Locale.ROOT,
           "tasks per run: %,d (3 stages, %d us of work per task and stage), %d pairs of runs%n"
@@ -119,8 +114,8 @@ public final class JournalCostBench {
           rates[0],
           what,
           rates[1],
-          wall[pairs / 2],
-          cpu[pairs / 2]);
+          Median.of(wall),
+          Median.of(cpu));
     } finally {
       Scratch.deleteTree(dir); // at once: a 1,000,000-task run leaves about a gigabyte of logs
     }

@@ -6,7 +6,6 @@ import io.celestialflow.TaskGraph;
 import io.celestialflow.TaskStage;
 import io.celestialflow.store.RunStore;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.IntStream;
 
@@ -36,8 +35,8 @@ public final class StoreOverheadBench {
         plain[i] = run(graph.newRun(), n);
         recorded[i] = run(store.newRun(graph), n);
       }
-      double p = median(plain);
-      double r = median(recorded);
+      double p = Median.of(plain);
+      double r = Median.of(recorded);
       System.out.printf(
           Locale.ROOT,
           "tasks per run: %,d (3 stages, nothing fails), rounds: %d%n"
@@ -68,11 +67,5 @@ public final class StoreOverheadBench {
       throw new IllegalStateException("lost tasks: " + result);
     }
     return rate;
-  }
-
-  private static double median(double[] xs) {
-    double[] s = xs.clone();
-    Arrays.sort(s);
-    return s[s.length / 2];
   }
 }

@@ -56,10 +56,10 @@ public final class WriteThroughputBench {
           rates[3][r]);
       Scratch.deleteTree(round);
     }
-    double raw = median(rates[0]);
-    double failures = median(rates[1]);
-    double thrown = median(rates[2]);
-    double lineage = median(rates[3]);
+    double raw = Median.of(rates[0]);
+    double failures = Median.of(rates[1]);
+    double thrown = Median.of(rates[2]);
+    double lineage = Median.of(rates[3]);
     System.out.printf(
         Locale.ROOT,
         "records: %,d, medians of %d rounds%nraw sqlite-jdbc batch insert (baseline): %,.0f rows/s%n"
@@ -78,13 +78,6 @@ public final class WriteThroughputBench {
         keyMicros,
         lineage,
         lineage / raw);
-  }
-
-  private static double median(double[] values) {
-    double[] sorted = values.clone();
-    java.util.Arrays.sort(sorted);
-    int m = sorted.length / 2;
-    return sorted.length % 2 == 1 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2;
   }
 
   /**
